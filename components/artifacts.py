@@ -1,0 +1,290 @@
+"""ArtifactStore: a private blob container that serves packages to scale-set instances.
+
+Each published package lands at a content-addressed blob name, so new content means a new URL
+and the blob an instance downloads is never overwritten in place. Instances reach it with a
+read-only SAS for that one blob (see :mod:`components.sas` for its expiry), or with a managed
+identity that holds the Storage Blob Data Reader role on the container (:meth:`grant_read`).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_random as random
+from pulumi_azure_native import authorization, storage
+
+from .errors import ConfigurationError
+from .packaging import Package, check_blob_name
+from .sas import SasPolicy
+from .validation import check_input_text, check_pattern, check_tags
+
+#: Storage Blob Data Reader: read and list blobs, nothing else.
+STORAGE_BLOB_DATA_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
+# Role assignment names must be GUIDs; deriving them from scope, principal and role keeps the
+# same assignment on every run instead of replacing it.
+_ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("5b0a4a4e-2f9c-4c58-8f8f-6a4c8f3e9d27")
+_SUFFIX_LENGTH = 8
+# Storage account names are 3-24 lower-case letters and digits, globally unique: a prefix the
+# user picks plus a random suffix of 8.
+_PREFIX = re.compile(r"[a-z0-9]{3,16}")
+# Container names: 3-63 lower-case letters, digits and single dashes, no dash at either end.
+_CONTAINER = re.compile(r"(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*")
+_KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_DIGEST_PREFIX = 16
+_UPDATE_TAG_LENGTH = 16
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArtifactStoreArgs:
+    """Where and how the artifact store is created.
+
+    ``account_name_prefix`` (3-16 lower-case letters and digits) is followed by a random suffix
+    of 8 to make the globally unique account name. ``sas`` decides token expiry.
+    """
+
+    resource_group_name: pulumi.Input[str]
+    location: pulumi.Input[str] | None = None
+    account_name_prefix: str = "artifacts"
+    container_name: str = "artifacts"
+    sku: str = "Standard_LRS"
+    sas: SasPolicy = field(default_factory=SasPolicy)
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_input_text(self.resource_group_name, "resource_group_name")
+        check_input_text(self.location, "location", optional=True)
+        check_pattern(
+            self.account_name_prefix,
+            "account_name_prefix",
+            _PREFIX,
+            "3-16 lower-case letters and digits (a random suffix of 8 follows)",
+        )
+        check_pattern(
+            self.container_name,
+            "container_name",
+            _CONTAINER,
+            "3-63 lower-case letters, digits and single dashes, starting and ending with a "
+            "letter or digit",
+        )
+        if self.sku not in {s.value for s in storage.SkuName}:
+            raise ConfigurationError("sku", f"{self.sku!r} is not a storage SKU")
+        if not isinstance(self.sas, SasPolicy):
+            raise ConfigurationError("sas", f"expected a SasPolicy, got {self.sas!r}")
+        check_tags(self.tags, "tags")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublishedArtifact:
+    """A package uploaded to the store, and how instances download it.
+
+    ``url`` carries no token and may appear anywhere; ``sas_token`` (with its leading ``?``)
+    and ``url_with_sas`` are secrets. ``update_tag`` changes exactly when the content does.
+    """
+
+    key: str
+    package: Package
+    blob: storage.Blob
+    blob_name: str
+    url: pulumi.Output[str]
+    sas_token: pulumi.Output[str]
+    url_with_sas: pulumi.Output[str]
+    sas_expiry: str
+    sha256: str
+    update_tag: str
+
+
+def blob_name_for(key: str, package: Package) -> str:
+    """``<key>/<first 16 hex of sha256>/<filename>``: new content, new blob."""
+    return f"{key}/{package.sha256[:_DIGEST_PREFIX]}/{package.filename}"
+
+
+def role_assignment_name(scope: str, principal_id: str, role: str) -> str:
+    """A stable GUID for one role on one scope for one principal."""
+    return str(uuid.uuid5(_ROLE_ASSIGNMENT_NAMESPACE, f"{scope.lower()}|{principal_id}|{role}"))
+
+
+class ArtifactStore(pulumi.ComponentResource):
+    """A hardened storage account and private container holding deployment artifacts.
+
+    The account is StorageV2, HTTPS only, TLS 1.2 at least, with public blob access off.
+    Published blobs are retained when Pulumi deletes or replaces them: instances still on an
+    older model must be able to download their artifact on reimage or repair. There is no
+    age-based lifecycle rule, which could not tell a live artifact from a superseded one.
+    """
+
+    account: storage.StorageAccount
+    container: storage.BlobContainer
+    account_name: pulumi.Output[str]
+    container_name: pulumi.Output[str]
+    container_id: pulumi.Output[str]
+    blob_endpoint: pulumi.Output[str]
+
+    def __init__(
+        self,
+        name: str,
+        args: ArtifactStoreArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        if not isinstance(args, ArtifactStoreArgs):
+            raise ConfigurationError("args", f"expected ArtifactStoreArgs, got {args!r}")
+        super().__init__("vmss:index:ArtifactStore", name, None, opts)
+        self._name = name
+        self._args = args
+        self._sas_expiry = args.sas.expiry_text()
+        self._published: dict[str, PublishedArtifact] = {}
+        child = pulumi.ResourceOptions(parent=self)
+
+        suffix = random.RandomString(
+            f"{name}-suffix",
+            length=_SUFFIX_LENGTH,
+            lower=True,
+            upper=False,
+            numeric=True,
+            special=False,
+            opts=child,
+        )
+        self.account = storage.StorageAccount(
+            f"{name}-account",
+            account_name=pulumi.Output.concat(args.account_name_prefix, suffix.result),
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            kind=storage.Kind.STORAGE_V2,
+            sku=storage.SkuArgs(name=args.sku),
+            enable_https_traffic_only=True,
+            minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
+            allow_blob_public_access=False,
+            # A service SAS is signed with the account key: shared key access must stay on.
+            allow_shared_key_access=True,
+            tags=dict(args.tags),
+            opts=child,
+        )
+        self.container = storage.BlobContainer(
+            f"{name}-container",
+            account_name=self.account.name,
+            resource_group_name=args.resource_group_name,
+            container_name=args.container_name,
+            public_access=storage.PublicAccess.NONE,
+            opts=child,
+        )
+        self.account_name = self.account.name
+        self.container_name = self.container.name
+        self.container_id = self.container.id
+        self.blob_endpoint = self.account.primary_endpoints.apply(lambda e: e.blob)
+        self.register_outputs(
+            {
+                "account_name": self.account_name,
+                "container_name": self.container_name,
+                "container_id": self.container_id,
+                "blob_endpoint": self.blob_endpoint,
+            }
+        )
+
+    @property
+    def sas_expiry(self) -> str:
+        """The expiry every token this store signs in this run carries."""
+        return self._sas_expiry
+
+    @property
+    def published(self) -> Mapping[str, PublishedArtifact]:
+        """Everything published so far, by key."""
+        return dict(self._published)
+
+    def publish(self, key: str, package: Package) -> PublishedArtifact:
+        """Upload ``package`` under ``key`` and sign a read-only SAS for that one blob.
+
+        ``key`` (lower-case letters, digits, dashes) names the artifact's folder and its Pulumi
+        resource; each key is published once per store.
+        """
+        check_pattern(key, "key", _KEY, "1-63 lower-case letters, digits and dashes")
+        if key in self._published:
+            raise ConfigurationError("key", f"{key!r} is already published in this store")
+        if not isinstance(package, Package):
+            raise ConfigurationError("package", f"expected a Package, got {package!r}")
+        check_blob_name(package.filename, "package.filename")
+        blob_name = blob_name_for(key, package)
+        blob = storage.Blob(
+            f"{self._name}-{key}",
+            account_name=self.account.name,
+            container_name=self.container.name,
+            resource_group_name=self._args.resource_group_name,
+            blob_name=blob_name,
+            source=pulumi.FileAsset(str(package.path)),
+            content_md5=package.md5_base64,
+            content_type=package.content_type,
+            type=storage.BlobType.BLOCK,
+            metadata={"sha256": package.sha256},
+            # Superseded content stays: instances on an older model still download it.
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
+        )
+        url = pulumi.Output.concat(self.blob_endpoint, self.container.name, "/", blob_name)
+        sas = storage.list_storage_account_service_sas_output(
+            account_name=self.account.name,
+            resource_group_name=self._args.resource_group_name,
+            canonicalized_resource=pulumi.Output.concat(
+                "/blob/", self.account.name, "/", self.container.name, "/", blob_name
+            ),
+            resource=storage.SignedResource.B,
+            permissions=storage.Permissions.R,
+            protocols=storage.HttpProtocol.HTTPS,
+            shared_access_expiry_time=self._sas_expiry,
+        )
+        # Invoke results are never secret on their own: wrap the token the moment it arrives.
+        sas_token: pulumi.Output[str] = pulumi.Output.secret(
+            sas.service_sas_token.apply(lambda t: f"?{t}")
+        )
+        url_with_sas: pulumi.Output[str] = pulumi.Output.secret(
+            pulumi.Output.concat(url, sas_token)
+        )
+        artifact = PublishedArtifact(
+            key=key,
+            package=package,
+            blob=blob,
+            blob_name=blob_name,
+            url=url,
+            sas_token=sas_token,
+            url_with_sas=url_with_sas,
+            sas_expiry=self._sas_expiry,
+            sha256=package.sha256,
+            update_tag=package.sha256[:_UPDATE_TAG_LENGTH],
+        )
+        self._published[key] = artifact
+        return artifact
+
+    def grant_read(
+        self,
+        name: str,
+        principal_id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> authorization.RoleAssignment:
+        """Give a managed identity's principal Storage Blob Data Reader on the container.
+
+        ``name`` is the assignment's Pulumi name; its Azure name is a GUID derived from the
+        container, principal and role, so re-runs keep the same assignment.
+        """
+        check_input_text(name, "name")
+        check_input_text(principal_id, "principal_id")
+        client = authorization.get_client_config_output()
+        role_definition_id = client.subscription_id.apply(
+            lambda subscription: (
+                f"/subscriptions/{subscription}/providers/"
+                f"Microsoft.Authorization/roleDefinitions/{STORAGE_BLOB_DATA_READER}"
+            )
+        )
+        assignment_name = pulumi.Output.all(self.container.id, principal_id).apply(
+            lambda values: role_assignment_name(values[0], values[1], STORAGE_BLOB_DATA_READER)
+        )
+        return authorization.RoleAssignment(
+            name,
+            scope=self.container.id,
+            principal_id=principal_id,
+            # Managed identities are service principals; saying so avoids failures while a
+            # new identity is still replicating through Entra ID.
+            principal_type=authorization.PrincipalType.SERVICE_PRINCIPAL,
+            role_definition_id=role_definition_id,
+            role_assignment_name=assignment_name,
+            opts=pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=self), opts),
+        )

@@ -1,0 +1,523 @@
+"""Local artifacts: deterministic zip packages and their digests. Pure: no Pulumi here.
+
+A package is a file on disk ready to upload, with the digests Azure and the update tags need.
+``Package.from_directory`` builds a zip whose bytes depend only on the names and contents of
+the files (sorted entries, fixed timestamps and permissions, no directory prefix), so the same
+tree gives the same digest wherever it is checked out, and so the same blob URL and update tag.
+"""
+
+from __future__ import annotations
+
+import base64
+import fnmatch
+import hashlib
+import itertools
+import json
+import mimetypes
+import os
+import re
+import stat
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, BinaryIO, Self
+
+from .errors import ConfigurationError
+
+# Bumped whenever the bytes a tree turns into change, so stale cache entries are never reused.
+_FORMAT_VERSION = "1"
+# The earliest time a zip header can hold: a constant, so mtimes never reach the bytes.
+_FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+# Regular file, rw-r--r--; written as a Unix entry so every unzip reads the same mode.
+_FILE_ATTRIBUTES = (stat.S_IFREG | 0o644) << 16
+_UNIX = 3
+_CHUNK = 1 << 20
+
+#: Names never packaged: version control, caches, OS litter and editor backups.
+JUNK_PATTERNS: tuple[str, ...] = (
+    ".git",
+    ".svn",
+    ".hg",
+    "__pycache__",
+    "*.pyc",
+    "*.pyo",
+    ".DS_Store",
+    "Thumbs.db",
+    "desktop.ini",
+    "*~",
+    "*.swp",
+    "*.swo",
+    ".#*",
+    "#*#",
+)
+
+# Blob names travel unencoded into extension settings and download URLs: keep them to
+# characters that need no escaping anywhere (letters, digits, dot, dash, underscore).
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9_-])?$")
+
+
+def check_blob_name(value: str, path: str) -> str:
+    """Return ``value`` if it is safe as one segment of a blob name, else raise."""
+    if not isinstance(value, str) or not _SAFE_NAME.match(value):
+        raise ConfigurationError(
+            path,
+            f"{value!r} is not a safe blob name: use 1-200 letters, digits, '.', '-' or '_', "
+            "starting with a letter or digit and not ending with '.'",
+        )
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Package:
+    """A file ready to publish: where it is on disk and what its bytes are.
+
+    ``sha256`` is lower-case hex; ``md5_base64`` is what a blob's ``content_md5`` takes;
+    ``size`` is the file's size and ``uncompressed_size`` the size of its content once
+    unpacked (equal to ``size`` for a plain file).
+    """
+
+    name: str
+    filename: str
+    path: Path
+    sha256: str
+    md5_base64: str
+    size: int
+    uncompressed_size: int
+    content_type: str
+
+    @classmethod
+    def from_directory(
+        cls,
+        source: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        exclude: Sequence[str] = (),
+    ) -> Self:
+        """Zip a directory tree deterministically; an unchanged tree is served from cache.
+
+        Entries are the tree's regular files (symlinks inside the tree followed), sorted by
+        their ``/``-separated path relative to ``source``, with fixed timestamps and
+        permissions. :data:`JUNK_PATTERNS` and the ``exclude`` globs are left out; a pattern
+        without ``/`` matches a file or folder name at any depth.
+        """
+        root = _existing_directory(source, "package.source")
+        package_name = check_blob_name(root.name if name is None else name, "package.name")
+        patterns = _patterns(exclude, "package.exclude")
+        files = collect_tree(root, patterns, "package.source")
+        if not files:
+            raise ConfigurationError(
+                "package.source", f"{root} holds no files to package (after exclusions)"
+            )
+        entries = [ZipEntry(arcname=rel, source=path) for rel, path in files]
+        built = build_zip(entries, label=package_name, origin=str(root.resolve()))
+        return cls(
+            name=package_name,
+            filename=f"{package_name}.zip",
+            path=built.path,
+            sha256=built.sha256,
+            md5_base64=built.md5_base64,
+            size=built.size,
+            uncompressed_size=built.uncompressed_size,
+            content_type="application/zip",
+        )
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Self:
+        """One file, published byte for byte (a script or installer for Custom Script)."""
+        file_path = _existing_file(path, "package.path")
+        filename = check_blob_name(file_path.name, "package.path")
+        digests = file_digests(file_path, "package.path")
+        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        return cls(
+            name=filename,
+            filename=filename,
+            path=file_path,
+            sha256=digests.sha256,
+            md5_base64=digests.md5_base64,
+            size=digests.size,
+            uncompressed_size=digests.size,
+            content_type=content_type,
+        )
+
+    @classmethod
+    def from_zip(cls, path: str | os.PathLike[str]) -> Self:
+        """A zip built elsewhere, published byte for byte after checking it is a readable zip."""
+        file_path = _existing_file(path, "package.path")
+        filename = check_blob_name(file_path.name, "package.path")
+        if not filename.lower().endswith(".zip"):
+            raise ConfigurationError("package.path", f"{file_path} is not a .zip file")
+        uncompressed = zip_uncompressed_size(file_path, "package.path")
+        digests = file_digests(file_path, "package.path")
+        return cls(
+            name=filename[: -len(".zip")],
+            filename=filename,
+            path=file_path,
+            sha256=digests.sha256,
+            md5_base64=digests.md5_base64,
+            size=digests.size,
+            uncompressed_size=uncompressed,
+            content_type="application/zip",
+        )
+
+
+# --- Deterministic zips ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZipEntry:
+    """One member of a zip: its name inside the archive and a file or bytes for its content."""
+
+    arcname: str
+    source: Path | None = None
+    data: bytes | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuiltZip:
+    """A zip on disk with its digests."""
+
+    path: Path
+    sha256: str
+    md5_base64: str
+    size: int
+    uncompressed_size: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Digests:
+    """SHA256 (lower hex), MD5 (base64) and size of a file."""
+
+    sha256: str
+    md5_base64: str
+    size: int
+
+
+#: Called with a package label when a zip is built (not when served from cache).
+BuildObserver = Callable[[str], None]
+_observers: list[BuildObserver] = []
+
+
+def add_build_observer(observer: BuildObserver) -> Callable[[], None]:
+    """Call ``observer(label)`` before each cold build; returns a function that removes it."""
+    _observers.append(observer)
+    return lambda: _observers.remove(observer)
+
+
+def build_zip(entries: Sequence[ZipEntry], *, label: str, origin: str) -> BuiltZip:
+    """Write ``entries`` as a deterministic zip in the cache, or reuse the cached one.
+
+    ``label`` names the package in progress messages; ``origin`` (the source folder) decides
+    the cache slot, within which only the newest few builds are kept.
+
+    The cache key is a fingerprint of the entry names and each source file's size, mode,
+    mtime, ctime and inode (never its bytes), so an unchanged tree costs a ``stat`` per file.
+    A hit returns the very file a cold build wrote, so bytes and digests are identical.
+    """
+    ordered = sorted(entries, key=lambda e: e.arcname)
+    _check_unique(ordered)
+    key = _fingerprint(ordered)
+    directory = cache_dir() / "zips" / _slot(label, origin)
+    zip_path = directory / f"{key}.zip"
+    meta_path = directory / f"{key}.json"
+    cached = _read_cached(zip_path, meta_path)
+    if cached is not None:
+        return cached
+    for observer in list(_observers):
+        observer(label)
+    directory.mkdir(parents=True, exist_ok=True)
+    uncompressed = _write_zip(ordered, zip_path)
+    digests = file_digests(zip_path, "package")
+    built = BuiltZip(
+        path=zip_path,
+        sha256=digests.sha256,
+        md5_base64=digests.md5_base64,
+        size=digests.size,
+        uncompressed_size=uncompressed,
+    )
+    _atomic_write(meta_path, json.dumps(_meta(built)).encode())
+    _prune_slot(directory, keep={zip_path.name, meta_path.name})
+    return built
+
+
+def _write_zip(entries: Sequence[ZipEntry], destination: Path) -> int:
+    fd, temp_name = tempfile.mkstemp(dir=destination.parent, suffix=".part")
+    total = 0
+    try:
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
+            for entry in entries:
+                info = zipfile.ZipInfo(entry.arcname, _FIXED_DATE_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = _UNIX
+                info.external_attr = _FILE_ATTRIBUTES
+                if entry.data is not None:
+                    info.file_size = len(entry.data)
+                    with archive.open(info, "w") as member:
+                        member.write(entry.data)
+                    total += len(entry.data)
+                    continue
+                assert entry.source is not None
+                try:
+                    with entry.source.open("rb") as content:
+                        info.file_size = os.fstat(content.fileno()).st_size
+                        with archive.open(info, "w") as member:
+                            total += _copy(content, member)
+                except OSError as error:
+                    raise ConfigurationError(
+                        "package.source",
+                        f"cannot read {entry.source}: {error.strerror or error}",
+                    ) from error
+        os.replace(temp_name, destination)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return total
+
+
+def _copy(source: BinaryIO, target: IO[bytes]) -> int:
+    read = source.read
+    write = target.write
+    copied = 0
+    while chunk := read(_CHUNK):
+        write(chunk)
+        copied += len(chunk)
+    return copied
+
+
+def _check_unique(entries: Sequence[ZipEntry]) -> None:
+    for before, after in itertools.pairwise(entries):
+        if before.arcname == after.arcname:
+            raise ConfigurationError("package", f"two entries are named {after.arcname!r}")
+
+
+def _fingerprint(entries: Sequence[ZipEntry]) -> str:
+    digest = hashlib.sha256()
+    # The compressed bytes depend on the zlib build, so a different zlib never reuses a zip.
+    digest.update(f"{_FORMAT_VERSION}\0{zlib.ZLIB_RUNTIME_VERSION}\0".encode())
+    for entry in entries:
+        digest.update(entry.arcname.encode("utf-8", "surrogateescape") + b"\0")
+        if entry.data is not None:
+            digest.update(b"data\0" + hashlib.sha256(entry.data).digest())
+            continue
+        assert entry.source is not None
+        try:
+            info = entry.source.stat()
+        except OSError as error:
+            raise ConfigurationError(
+                "package.source", f"cannot read {entry.source}: {error.strerror or error}"
+            ) from error
+        digest.update(
+            f"file\0{info.st_size}\0{info.st_mode}\0{info.st_mtime_ns}\0"
+            f"{info.st_ctime_ns}\0{info.st_ino}\0{info.st_dev}\0".encode()
+        )
+    return digest.hexdigest()[:40]
+
+
+def _slot(label: str, origin: str) -> str:
+    readable = re.sub(r"[^A-Za-z0-9._-]", "_", label)[:60]
+    return f"{readable}-{hashlib.sha256(origin.encode()).hexdigest()[:16]}"
+
+
+def _meta(built: BuiltZip) -> dict[str, object]:
+    return {
+        "sha256": built.sha256,
+        "md5_base64": built.md5_base64,
+        "size": built.size,
+        "uncompressed_size": built.uncompressed_size,
+    }
+
+
+def _read_cached(zip_path: Path, meta_path: Path) -> BuiltZip | None:
+    try:
+        meta = json.loads(meta_path.read_bytes())
+        if zip_path.stat().st_size != meta["size"]:
+            return None
+        return BuiltZip(
+            path=zip_path,
+            sha256=str(meta["sha256"]),
+            md5_base64=str(meta["md5_base64"]),
+            size=int(meta["size"]),
+            uncompressed_size=int(meta["uncompressed_size"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+# Per package label, older builds are dropped beyond this many: enough for a plan to compare
+# the previous tree with the current one, without the cache growing on every edit.
+_KEEP_PER_SLOT = 4
+
+
+def _prune_slot(directory: Path, keep: set[str]) -> None:
+    zips = sorted(
+        (p for p in directory.glob("*.zip") if p.name not in keep),
+        key=lambda p: p.stat().st_mtime_ns,
+        reverse=True,
+    )
+    for stale in zips[_KEEP_PER_SLOT - 1 :]:
+        stale.unlink(missing_ok=True)
+        stale.with_suffix(".json").unlink(missing_ok=True)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(temp_name, path)
+
+
+def cache_dir() -> Path:
+    """Where built zips are kept: ``$VMSS_COMPONENTS_CACHE_DIR``, else the user cache folder."""
+    explicit = os.environ.get("VMSS_COMPONENTS_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "vmss-components"
+
+
+# --- Digests --------------------------------------------------------------------------------
+
+
+def file_digests(path: Path, argument: str) -> Digests:
+    """SHA256 and MD5 of a file, read once in chunks."""
+    sha256 = hashlib.sha256()
+    md5 = hashlib.md5(usedforsecurity=False)
+    size = 0
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                sha256.update(chunk)
+                md5.update(chunk)
+                size += len(chunk)
+    except OSError as error:
+        raise ConfigurationError(
+            argument, f"cannot read {path}: {error.strerror or error}"
+        ) from error
+    return Digests(
+        sha256=sha256.hexdigest(),
+        md5_base64=base64.b64encode(md5.digest()).decode("ascii"),
+        size=size,
+    )
+
+
+def zip_uncompressed_size(path: Path, argument: str) -> int:
+    """Total size of a zip's members once extracted; a file that is no zip is an error."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ConfigurationError(argument, f"{path} is not a readable zip: {error}") from error
+
+
+# --- Reading trees --------------------------------------------------------------------------
+
+
+def collect_tree(root: Path, patterns: Sequence[str], argument: str) -> list[tuple[str, Path]]:
+    """Every regular file under ``root`` as ``(relative posix path, path)``, sorted.
+
+    Symlinks are followed when they point inside the tree; one pointing outside it, a broken
+    one, a loop, or anything that is not a regular file or folder is an error.
+    """
+    real_root = root.resolve()
+    found: list[tuple[str, Path]] = []
+    _walk(real_root, real_root, "", patterns, argument, found, frozenset({real_root}))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def _walk(
+    real_root: Path,
+    directory: Path,
+    prefix: str,
+    patterns: Sequence[str],
+    argument: str,
+    found: list[tuple[str, Path]],
+    ancestors: frozenset[Path],
+) -> None:
+    try:
+        children = list(os.scandir(directory))
+    except OSError as error:
+        raise ConfigurationError(
+            argument, f"cannot read folder {directory}: {error.strerror or error}"
+        ) from error
+    for child in children:
+        relative = f"{prefix}{child.name}"
+        if is_excluded(relative, patterns):
+            continue
+        path = Path(child.path)
+        if child.is_symlink():
+            target = Path(os.path.realpath(path))
+            if not target.is_relative_to(real_root):
+                raise ConfigurationError(
+                    argument, f"symlink {relative} points outside the tree, to {target}"
+                )
+            if not target.exists():
+                raise ConfigurationError(argument, f"symlink {relative} is broken")
+        else:
+            target = path
+        try:
+            mode = target.stat().st_mode
+        except OSError as error:
+            raise ConfigurationError(
+                argument, f"cannot read {relative}: {error.strerror or error}"
+            ) from error
+        if stat.S_ISDIR(mode):
+            if target in ancestors:
+                raise ConfigurationError(argument, f"symlink {relative} makes a loop")
+            _walk(
+                real_root, target, f"{relative}/", patterns, argument, found, ancestors | {target}
+            )
+        elif stat.S_ISREG(mode):
+            found.append((relative, target))
+        else:
+            raise ConfigurationError(argument, f"{relative} is not a regular file or folder")
+
+
+def is_excluded(relative: str, patterns: Sequence[str]) -> bool:
+    """Whether a ``/``-separated relative path matches the junk list or an exclude glob."""
+    base = relative.rsplit("/", 1)[-1]
+    for pattern in (*JUNK_PATTERNS, *patterns):
+        if "/" in pattern:
+            if fnmatch.fnmatchcase(relative, pattern.strip("/")):
+                return True
+        elif fnmatch.fnmatchcase(base, pattern):
+            return True
+    return False
+
+
+def _patterns(exclude: Iterable[str], argument: str) -> tuple[str, ...]:
+    if isinstance(exclude, str | bytes):
+        raise ConfigurationError(
+            argument, f"expected a list of glob patterns, got the single string {exclude!r}"
+        )
+    patterns = tuple(exclude)
+    for index, pattern in enumerate(patterns):
+        if not isinstance(pattern, str) or not pattern.strip("/"):
+            raise ConfigurationError(f"{argument}[{index}]", f"{pattern!r} is not a glob pattern")
+    return patterns
+
+
+def _existing_directory(source: str | os.PathLike[str], argument: str) -> Path:
+    path = _as_path(source, argument)
+    if not path.exists():
+        raise ConfigurationError(argument, f"{path} does not exist")
+    if not path.is_dir():
+        raise ConfigurationError(argument, f"{path} is not a folder")
+    return path
+
+
+def _existing_file(source: str | os.PathLike[str], argument: str) -> Path:
+    path = _as_path(source, argument)
+    if not path.exists():
+        raise ConfigurationError(argument, f"{path} does not exist")
+    if not path.is_file():
+        raise ConfigurationError(argument, f"{path} is not a regular file")
+    return path
+
+
+def _as_path(source: str | os.PathLike[str], argument: str) -> Path:
+    if not isinstance(source, str | os.PathLike) or not os.fspath(source):
+        raise ConfigurationError(argument, f"expected a path, got {source!r}")
+    return Path(source).expanduser().absolute()

@@ -1,0 +1,125 @@
+"""When read-only SAS tokens expire. Pure: no Pulumi here.
+
+A service SAS is an HMAC of its parameters, expiry included: the same expiry gives the same
+token, and a new token changes every extension setting that carries it, which rolls the scale
+set. So the expiry must not move on every ``pulumi up`` (no spurious rollouts), yet every
+deployment must leave enough lifetime for instances created later by scale-out, reimage or
+repair, which download the artifact again with the token in the model.
+
+Rotation windows do both. Time is cut into windows of ``rotation_days`` counted from a fixed
+epoch (2024-01-01T00:00:00Z)::
+
+    window = floor((now - EPOCH) / rotation_days)
+    expiry = EPOCH + (window + 1) * rotation_days + min_lifetime_days
+
+Every run inside one window computes the same expiry, hence the same token. The first run in
+a new window gets a later expiry: a new token, one scheduled rollout per window. The expiry
+is always at least ``min_lifetime_days`` and less than ``rotation_days + min_lifetime_days``
+ahead of the run that set it. A fixed ``expiry`` overrides the windows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from .errors import ConfigurationError
+
+#: Windows are counted from here; a constant, so every machine agrees on the window.
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+#: A fixed expiry closer than this is refused: the next scale-out could outlive it.
+MIN_FIXED_LIFETIME = timedelta(days=7)
+_MAX_DAYS = 3650
+
+
+def utc_now() -> datetime:
+    """The current time in UTC: the default clock of :class:`SasPolicy`."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SasPolicy:
+    """How long read-only SAS tokens live, and when they rotate (see the module docstring).
+
+    ``clock`` is injectable so tests can stand anywhere in time; ``expiry`` (a timezone-aware
+    datetime, a date meaning midnight UTC, or an ISO 8601 string) pins the expiry instead.
+    """
+
+    rotation_days: int = 90
+    min_lifetime_days: int = 180
+    expiry: datetime | date | str | None = None
+    clock: Callable[[], datetime] = utc_now
+
+    def __post_init__(self) -> None:
+        _check_days(self.rotation_days, "sas.rotation_days", minimum=1)
+        _check_days(self.min_lifetime_days, "sas.min_lifetime_days", minimum=7)
+        if self.expiry is not None:
+            self.expiry_time()
+
+    def expiry_time(self) -> datetime:
+        """The expiry tokens signed now carry (UTC, whole seconds)."""
+        now = _aware(self.clock(), "sas.clock")
+        if self.expiry is not None:
+            fixed = _parse_expiry(self.expiry)
+            if fixed <= now:
+                raise ConfigurationError(
+                    "sas.expiry",
+                    f"{format_expiry(fixed)} is in the past (now {format_expiry(now)})",
+                )
+            if fixed - now < MIN_FIXED_LIFETIME:
+                raise ConfigurationError(
+                    "sas.expiry",
+                    f"{format_expiry(fixed)} is less than {MIN_FIXED_LIFETIME.days} days away: "
+                    "instances created by a later scale-out could not download their artifacts",
+                )
+            return fixed
+        rotation = timedelta(days=self.rotation_days)
+        window = (now - EPOCH) // rotation
+        return EPOCH + (window + 1) * rotation + timedelta(days=self.min_lifetime_days)
+
+    def expiry_text(self) -> str:
+        """The expiry as the SAS API takes it: ``2027-06-29T00:00:00Z``."""
+        return format_expiry(self.expiry_time())
+
+
+def format_expiry(moment: datetime) -> str:
+    """UTC ISO 8601 with a ``Z``, whole seconds."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _check_days(value: object, path: str, *, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigurationError(path, f"expected a whole number of days, got {value!r}")
+    if not minimum <= value <= _MAX_DAYS:
+        raise ConfigurationError(path, f"{value} is outside {minimum}..{_MAX_DAYS} days")
+
+
+def _aware(moment: object, path: str) -> datetime:
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise ConfigurationError(path, f"must return a timezone-aware datetime, got {moment!r}")
+    return moment.astimezone(UTC)
+
+
+def _parse_expiry(value: datetime | date | str) -> datetime:
+    if isinstance(value, str):
+        try:
+            parsed: datetime | date = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError as error:
+            raise ConfigurationError(
+                "sas.expiry", f"{value!r} is not an ISO 8601 date or time"
+            ) from error
+        if isinstance(parsed, datetime) and parsed.tzinfo is None and "T" not in value:
+            parsed = parsed.date()
+        value = parsed
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ConfigurationError(
+                "sas.expiry", f"{value.isoformat()} has no time zone: give one, or a date (UTC)"
+            )
+        return value.astimezone(UTC).replace(microsecond=0)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=UTC)
+    raise ConfigurationError(
+        "sas.expiry", f"expected a datetime, date or ISO string, got {value!r}"
+    )

@@ -1,0 +1,665 @@
+"""Pulumi's mock engine with Azure-shaped answers, and a recorder of what a program registers.
+
+Used by this library's tests and offline plan, and by users' own unit tests of stacks built
+from these components. A :class:`MockDeployment` installs the mocks for the duration of a
+``with`` block, runs a program to completion (every resource registered, every ``apply``
+done), and keeps each registered resource with its type, name, parent, inputs (secrets
+marked as :class:`Secret`, unknowns as :data:`UNKNOWN`), outputs and options, and each
+invoke with its arguments.
+
+Values only Azure would know (resource ids, principal ids, IP addresses, SAS signatures) are
+invented deterministically from the request, so the same program gives the same record, and
+are remembered in :attr:`AzureMocks.invented` so a report can label them as placeholders.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import urllib.parse
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc, settings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+T = TypeVar("T")
+
+#: The subscription the mocks pretend to be in: all zeros, so nobody mistakes it for a real one.
+MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
+MOCK_TENANT_ID = "00000000-0000-0000-0000-00000000feed"
+MOCK_CLIENT_ID = "00000000-0000-0000-0000-0000000c11e7"
+MOCK_LOCATION = "westeurope"
+# Key of the mock's stand-in for a storage account key: a SAS is an HMAC of its parameters.
+_MOCK_ACCOUNT_KEY = b"mock-storage-account-key"
+_NAMESPACE = uuid.UUID("8a3b8d8e-0c8f-4b59-9d43-6f0d8f4c2b11")
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A value the program sent as a Pulumi secret."""
+
+    value: Any
+
+
+class _Unknown:
+    """A value not known during a preview (``pulumi preview`` shows it as ``output<string>``)."""
+
+    _instance: _Unknown | None = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+
+
+def reveal(value: Any) -> Any:
+    """``value`` with every :class:`Secret` replaced by what it holds."""
+    if isinstance(value, Secret):
+        return reveal(value.value)
+    if isinstance(value, dict):
+        return {k: reveal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [reveal(v) for v in value]
+    return value
+
+
+def secret_paths(value: Any, prefix: str = "") -> list[str]:
+    """Dotted paths of every :class:`Secret` inside ``value`` (``virtualMachineProfile``)."""
+    if isinstance(value, Secret):
+        return [prefix or "."]
+    found: list[str] = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found += secret_paths(v, f"{prefix}.{k}" if prefix else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found += secret_paths(v, f"{prefix}[{i}]")
+    return found
+
+
+@dataclass
+class RecordedResource:
+    """One resource registration as the engine received it."""
+
+    type: str
+    name: str
+    urn: str
+    parent: str | None
+    custom: bool
+    inputs: dict[str, Any]
+    outputs: dict[str, Any] = field(default_factory=dict)
+    id: str | None = None
+    dependencies: list[str] = field(default_factory=list)
+    ignore_changes: list[str] = field(default_factory=list)
+    retain_on_delete: bool = False
+    protect: bool = False
+    delete_before_replace: bool = False
+    replace_on_changes: list[str] = field(default_factory=list)
+    additional_secret_outputs: list[str] = field(default_factory=list)
+    custom_timeouts: dict[str, str] = field(default_factory=dict)
+
+    def get(self, dotted: str) -> Any:
+        """The input at a dotted path (``sku.name``, ``extensions[0].name``), secrets revealed."""
+        return _get_path(reveal(self.inputs), dotted)
+
+    def is_secret(self, key: str) -> bool:
+        """Whether the top-level input ``key`` was sent as a secret."""
+        return isinstance(self.inputs.get(key), Secret)
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    """One invoke (data-source call): its token and arguments."""
+
+    token: str
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What an Output held when the program finished."""
+
+    value: Any
+    secret: bool
+    known: bool
+
+
+class AzureMocks(pulumi_mocks.Mocks):
+    """Answers like Azure's: names, ARM ids, blob URLs, identities, SAS tokens.
+
+    In preview mode a new resource's outputs are its inputs only (everything Azure would
+    compute stays unknown), as ``pulumi preview`` shows a resource it has yet to create.
+    """
+
+    def __init__(self, *, preview: bool = False) -> None:
+        self.preview = preview
+        #: Every value the mocks made up, for reports that must label placeholders.
+        self.invented: set[str] = set()
+        self._handlers: dict[str, Callable[[pulumi_mocks.MockResourceArgs, str], dict[str, Any]]]
+        self._handlers = {
+            "azure-native:storage:StorageAccount": self._storage_account,
+            "azure-native:storage:Blob": self._blob,
+            "azure-native:compute:VirtualMachineScaleSet": self._scale_set,
+            "azure-native:managedidentity:UserAssignedIdentity": self._identity,
+            "azure-native:network:PublicIPAddress": self._public_ip,
+            "azure-native:network:LoadBalancer": self._load_balancer,
+            "random:index/randomString:RandomString": self._random_text,
+            "random:index/randomPassword:RandomPassword": self._random_text,
+            "random:index/randomBytes:RandomBytes": self._random_bytes,
+        }
+
+    # -- resources --------------------------------------------------------------------------
+
+    def new_resource(
+        self, args: pulumi_mocks.MockResourceArgs
+    ) -> tuple[str | None, dict[str, Any]]:
+        outputs = dict(args.inputs)
+        if self.preview or not args.custom:
+            return (None, outputs)
+        resource_id = self._resource_id(args)
+        outputs.setdefault("name", self._azure_name(args))
+        handler = self._handlers.get(args.typ)
+        if handler is not None:
+            outputs.update(handler(args, resource_id))
+        outputs["id"] = resource_id
+        return (resource_id, outputs)
+
+    def _invent(self, value: str) -> str:
+        self.invented.add(value)
+        return value
+
+    def _uuid(self, *parts: str) -> str:
+        return self._invent(str(uuid.uuid5(_NAMESPACE, "|".join(parts))))
+
+    def _azure_name(self, args: pulumi_mocks.MockResourceArgs) -> str:
+        spec = _ARM_TYPES.get(args.typ)
+        if (
+            spec is not None
+            and spec.name_input
+            and isinstance(args.inputs.get(spec.name_input), str)
+        ):
+            return str(args.inputs[spec.name_input])
+        return args.name
+
+    def _resource_id(self, args: pulumi_mocks.MockResourceArgs) -> str:
+        inputs = args.inputs
+        name = self._azure_name(args)
+        spec = _ARM_TYPES.get(args.typ)
+        group = inputs.get("resourceGroupName", "rg")
+        base = f"/subscriptions/{MOCK_SUBSCRIPTION_ID}/resourceGroups/{group}"
+        if spec is None:
+            module, _, kind = args.typ.partition(":")[2].partition(":")
+            return self._invent(f"{base}/providers/Mock.{module}/{kind}/{name}")
+        if spec.path == "resourceGroup":
+            return self._invent(f"/subscriptions/{MOCK_SUBSCRIPTION_ID}/resourceGroups/{name}")
+        if spec.path == "scoped":
+            scope = inputs.get("scope", f"/subscriptions/{MOCK_SUBSCRIPTION_ID}")
+            return self._invent(f"{scope}/providers/{spec.provider}/{name}")
+        path = spec.path.format(
+            name=name, **{k: v for k, v in inputs.items() if isinstance(v, str)}
+        )
+        return self._invent(f"{base}/providers/{spec.provider}/{path}")
+
+    def _storage_account(self, args: pulumi_mocks.MockResourceArgs, _: str) -> dict[str, Any]:
+        account = self._azure_name(args)
+        return {
+            "primaryEndpoints": {
+                "blob": f"https://{account}.blob.core.windows.net/",
+                "web": f"https://{account}.z6.web.core.windows.net/",
+            },
+            "provisioningState": "Succeeded",
+        }
+
+    def _blob(self, args: pulumi_mocks.MockResourceArgs, _: str) -> dict[str, Any]:
+        inputs = args.inputs
+        blob_name = inputs.get("blobName", args.name)
+        url = f"https://{inputs.get('accountName')}.blob.core.windows.net/{inputs.get('containerName')}/{blob_name}"
+        return {"name": blob_name, "url": url}
+
+    def _scale_set(self, args: pulumi_mocks.MockResourceArgs, resource_id: str) -> dict[str, Any]:
+        outputs: dict[str, Any] = {"uniqueId": self._uuid(resource_id, "uniqueId")}
+        identity = args.inputs.get("identity")
+        if isinstance(identity, dict):
+            converted = dict(identity)
+            # The input is a list of identity ids; Azure answers with a map keyed by id.
+            assigned = identity.get("userAssignedIdentities")
+            if isinstance(assigned, list):
+                converted["userAssignedIdentities"] = {
+                    item: {
+                        "principalId": self._uuid(item, "principal"),
+                        "clientId": self._uuid(item, "client"),
+                    }
+                    for item in assigned
+                }
+            if "SystemAssigned" in str(identity.get("type", "")):
+                converted["principalId"] = self._uuid(resource_id, "principal")
+                converted["tenantId"] = MOCK_TENANT_ID
+            outputs["identity"] = converted
+        return outputs
+
+    def _identity(self, args: pulumi_mocks.MockResourceArgs, resource_id: str) -> dict[str, Any]:
+        return {
+            "principalId": self._uuid(resource_id, "principal"),
+            "clientId": self._uuid(resource_id, "client"),
+            "tenantId": MOCK_TENANT_ID,
+        }
+
+    def _public_ip(self, args: pulumi_mocks.MockResourceArgs, resource_id: str) -> dict[str, Any]:
+        # 203.0.113.0/24 is TEST-NET-3 (RFC 5737): never a real address.
+        octet = int(hashlib.sha256(resource_id.encode()).hexdigest()[:2], 16) % 254 + 1
+        return {"ipAddress": self._invent(f"203.0.113.{octet}")}
+
+    def _load_balancer(
+        self, args: pulumi_mocks.MockResourceArgs, resource_id: str
+    ) -> dict[str, Any]:
+        outputs: dict[str, Any] = {}
+        for key, segment in (
+            ("frontendIPConfigurations", "frontendIPConfigurations"),
+            ("backendAddressPools", "backendAddressPools"),
+            ("probes", "probes"),
+            ("loadBalancingRules", "loadBalancingRules"),
+        ):
+            items = args.inputs.get(key)
+            if isinstance(items, list):
+                outputs[key] = [
+                    {**item, "id": self._invent(f"{resource_id}/{segment}/{item.get('name')}")}
+                    for item in items
+                    if isinstance(item, dict)
+                ]
+        return outputs
+
+    def _random_text(self, args: pulumi_mocks.MockResourceArgs, _: str) -> dict[str, Any]:
+        inputs = args.inputs
+        length = int(inputs.get("length", 16))
+        alphabet = ""
+        if inputs.get("lower", True):
+            alphabet += "abcdefghijklmnopqrstuvwxyz"
+        if inputs.get("upper", True):
+            alphabet += "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        if inputs.get("numeric", inputs.get("number", True)):
+            alphabet += "0123456789"
+        if inputs.get("special", True):
+            alphabet += str(inputs.get("overrideSpecial", "!@#%&*()-_=+[]{}<>:?"))
+        stream = hashlib.shake_256(f"{args.typ}|{args.name}".encode()).digest(length)
+        result = "".join(alphabet[b % len(alphabet)] for b in stream)
+        return {"result": self._invent(result)}
+
+    def _random_bytes(self, args: pulumi_mocks.MockResourceArgs, _: str) -> dict[str, Any]:
+        length = int(args.inputs.get("length", 32))
+        raw = hashlib.shake_256(f"{args.typ}|{args.name}".encode()).digest(length)
+        return {
+            "base64": self._invent(base64.b64encode(raw).decode()),
+            "hex": self._invent(raw.hex()),
+        }
+
+    # -- invokes ----------------------------------------------------------------------------
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        if args.token == "azure-native:authorization:getClientConfig":
+            return (
+                {
+                    "clientId": MOCK_CLIENT_ID,
+                    "objectId": MOCK_CLIENT_ID,
+                    "subscriptionId": MOCK_SUBSCRIPTION_ID,
+                    "tenantId": MOCK_TENANT_ID,
+                },
+                [],
+            )
+        if args.token == "azure-native:storage:listStorageAccountServiceSAS":
+            return ({"serviceSasToken": self._invent(service_sas_token(args.args))}, [])
+        if args.token == "azure-native:managedidentity:getUserAssignedIdentity":
+            resource_id = (
+                f"/subscriptions/{MOCK_SUBSCRIPTION_ID}/resourceGroups/"
+                f"{args.args.get('resourceGroupName')}/providers/Microsoft.ManagedIdentity/"
+                f"userAssignedIdentities/{args.args.get('resourceName')}"
+            )
+            return (
+                {
+                    "id": resource_id,
+                    "principalId": self._uuid(resource_id, "principal"),
+                    "clientId": self._uuid(resource_id, "client"),
+                    "tenantId": MOCK_TENANT_ID,
+                },
+                [],
+            )
+        raise NotImplementedError(f"the Azure mocks do not answer the invoke {args.token}")
+
+
+def service_sas_token(arguments: Mapping[str, Any]) -> str:
+    """A token shaped like Azure's service SAS, an HMAC of the request like the real one."""
+    signed = "\n".join(
+        str(arguments.get(key, ""))
+        for key in (
+            "accountName",
+            "canonicalizedResource",
+            "resource",
+            "permissions",
+            "protocols",
+            "sharedAccessStartTime",
+            "sharedAccessExpiryTime",
+        )
+    )
+    signature = base64.b64encode(
+        hmac.new(_MOCK_ACCOUNT_KEY, signed.encode(), hashlib.sha256).digest()
+    ).decode()
+    query = {
+        "sv": "2022-11-02",
+        "se": str(arguments.get("sharedAccessExpiryTime", "")),
+        "sr": str(arguments.get("resource", "")),
+        "sp": str(arguments.get("permissions", "")),
+        "spr": str(arguments.get("protocols", "")),
+        "sig": signature,
+    }
+    return urllib.parse.urlencode(query, safe="")
+
+
+@dataclass(frozen=True)
+class _ArmType:
+    provider: str
+    path: str
+    name_input: str | None
+
+
+_ARM_TYPES: dict[str, _ArmType] = {
+    "azure-native:resources:ResourceGroup": _ArmType("", "resourceGroup", "resourceGroupName"),
+    "azure-native:storage:StorageAccount": _ArmType(
+        "Microsoft.Storage", "storageAccounts/{name}", "accountName"
+    ),
+    "azure-native:storage:BlobContainer": _ArmType(
+        "Microsoft.Storage",
+        "storageAccounts/{accountName}/blobServices/default/containers/{name}",
+        "containerName",
+    ),
+    "azure-native:storage:Blob": _ArmType(
+        "Microsoft.Storage",
+        "storageAccounts/{accountName}/blobServices/default/containers/{containerName}/blobs/{name}",
+        "blobName",
+    ),
+    "azure-native:compute:VirtualMachineScaleSet": _ArmType(
+        "Microsoft.Compute", "virtualMachineScaleSets/{name}", "vmScaleSetName"
+    ),
+    "azure-native:managedidentity:UserAssignedIdentity": _ArmType(
+        "Microsoft.ManagedIdentity", "userAssignedIdentities/{name}", "resourceName"
+    ),
+    "azure-native:authorization:RoleAssignment": _ArmType(
+        "Microsoft.Authorization/roleAssignments", "scoped", "roleAssignmentName"
+    ),
+    "azure-native:monitor:AutoscaleSetting": _ArmType(
+        "Microsoft.Insights", "autoscalesettings/{name}", "autoscaleSettingName"
+    ),
+    "azure-native:network:VirtualNetwork": _ArmType(
+        "Microsoft.Network", "virtualNetworks/{name}", "virtualNetworkName"
+    ),
+    "azure-native:network:Subnet": _ArmType(
+        "Microsoft.Network", "virtualNetworks/{virtualNetworkName}/subnets/{name}", "subnetName"
+    ),
+    "azure-native:network:NetworkSecurityGroup": _ArmType(
+        "Microsoft.Network", "networkSecurityGroups/{name}", "networkSecurityGroupName"
+    ),
+    "azure-native:network:PublicIPAddress": _ArmType(
+        "Microsoft.Network", "publicIPAddresses/{name}", "publicIpAddressName"
+    ),
+    "azure-native:network:LoadBalancer": _ArmType(
+        "Microsoft.Network", "loadBalancers/{name}", "loadBalancerName"
+    ),
+    "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS": _ArmType(
+        "Microsoft.Compute",
+        "virtualMachineScaleSets/{vmssName}/providers/Microsoft.GuestConfiguration/"
+        "guestConfigurationAssignments/{name}",
+        "name",
+    ),
+}
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The mock monitor, keeping every registration and invoke for later inspection."""
+
+    def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
+        super().__init__(mocks)
+        self.recorded: dict[str, RecordedResource] = {}
+        self.calls: list[RecordedCall] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        inputs = _from_wire(rpc.deserialize_properties(request.object, keep_unknowns=True))
+        registration = self.resources.get(response.urn)
+        timeouts = request.customTimeouts
+        self.recorded[response.urn] = RecordedResource(
+            type=request.type,
+            name=request.name,
+            urn=response.urn,
+            parent=request.parent or None,
+            custom=bool(request.custom),
+            inputs=inputs,
+            outputs=_from_wire(registration.state) if registration else {},
+            id=response.id or None,
+            dependencies=list(request.dependencies),
+            ignore_changes=list(request.ignoreChanges),
+            retain_on_delete=bool(request.retainOnDelete),
+            protect=bool(request.protect),
+            delete_before_replace=bool(request.deleteBeforeReplace),
+            replace_on_changes=list(request.replaceOnChanges),
+            additional_secret_outputs=list(request.additionalSecretOutputs),
+            custom_timeouts={
+                k: v
+                for k, v in (
+                    ("create", timeouts.create),
+                    ("update", timeouts.update),
+                    ("delete", timeouts.delete),
+                )
+                if v
+            },
+        )
+        return response
+
+    def Invoke(self, request: Any) -> Any:
+        arguments = _from_wire(rpc.deserialize_properties(request.args, keep_unknowns=True))
+        self.calls.append(RecordedCall(token=request.tok, args=arguments))
+        return super().Invoke(request)  # type: ignore[no-untyped-call]
+
+
+def _from_wire(value: Any) -> Any:
+    if rpc.is_rpc_secret(value):
+        return Secret(_from_wire(rpc.unwrap_rpc_secret(value)))
+    if isinstance(value, pulumi.output.Unknown) or (
+        isinstance(value, str) and value == rpc.UNKNOWN
+    ):
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {k: _from_wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_wire(v) for v in value]
+    if isinstance(value, pulumi.FileAsset):
+        return {"asset": "file", "path": str(value.path)}
+    if isinstance(value, pulumi.StringAsset):
+        return {"asset": "string", "text": str(value.text)}
+    return value
+
+
+class _WarningLog(logging.Handler):
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.INFO)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING:
+            self.sink.append(record.getMessage())
+
+
+class MockDeployment:
+    """A ``with`` block in which Pulumi runs against :class:`AzureMocks` and is recorded.
+
+    >>> with MockDeployment(preview=False) as deployment:
+    ...     store = deployment.run(lambda: ArtifactStore("a", args))
+    ...     deployment.resources_of_type("azure-native:storage:StorageAccount")
+
+    Pulumi's global settings, root stack and config are restored when the block ends, so one
+    deployment never leaks into the next.
+    """
+
+    def __init__(
+        self,
+        *,
+        preview: bool = False,
+        project: str = "vmss",
+        stack: str = "test",
+        config: Mapping[str, str] | None = None,
+        secret_config_keys: tuple[str, ...] = (),
+        mocks: AzureMocks | None = None,
+    ) -> None:
+        self.preview = preview
+        self.project = project
+        self.stack = stack
+        self.mocks = mocks if mocks is not None else AzureMocks(preview=preview)
+        self.monitor = RecordingMonitor(self.mocks)
+        self.warnings: list[str] = []
+        self._config = dict(config or {})
+        self._secret_keys = list(secret_config_keys)
+        self._saved: tuple[Any, ...] | None = None
+
+    def __enter__(self) -> MockDeployment:
+        from pulumi.runtime import config as pulumi_config
+
+        self._saved = (
+            {k: getattr(settings.SETTINGS, k) for k in _CONTEXT_SETTINGS},
+            settings.ROOT.get(),
+            dict(pulumi_config.CONFIG.get()),
+            set(pulumi_config._SECRET_KEYS.get()),
+        )
+        logger = logging.getLogger(f"components.testing.{id(self)}")
+        logger.propagate = False
+        logger.handlers = [_WarningLog(self.warnings)]
+        settings.ROOT.set(None)
+        set_all_config(self._config, self._secret_keys)
+        pulumi.runtime.set_mocks(
+            self.mocks,
+            project=self.project,
+            stack=self.stack,
+            preview=self.preview,
+            logger=logger,
+            monitor=self.monitor,
+        )
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        from pulumi.runtime import config as pulumi_config
+
+        assert self._saved is not None
+        context_values, root, config_values, secret_keys = self._saved
+        for key, value in context_values.items():
+            setattr(settings.SETTINGS, key, value)
+        settings.ROOT.set(root)
+        pulumi_config.CONFIG.set(config_values)
+        pulumi_config._SECRET_KEYS.set(set(secret_keys))
+
+    # -- running ------------------------------------------------------------------------------
+
+    def run(self, program: Callable[[], T]) -> T:
+        """Run ``program`` and wait until every registration, invoke and apply has finished.
+
+        An exception raised by the program or by any ``apply`` is raised here.
+        """
+        settings.SETTINGS.rpc_manager.clear()
+        settings.SETTINGS.outputs.clear()
+        result: list[T] = []
+
+        def body() -> None:
+            result.append(program())
+
+        _sync_await(run_pulumi_func(body))
+        return result[0]
+
+    def resolve(self, output: Any) -> Resolved:
+        """The value, secretness and knownness of an Output (or plain value) after a run."""
+        value = pulumi.Output.from_input(output)
+
+        async def read() -> Resolved:
+            known = await value.is_known()
+            return Resolved(
+                value=await value.future(with_unknowns=True) if known else UNKNOWN,
+                secret=await value.is_secret(),
+                known=known,
+            )
+
+        return _sync_await(read())
+
+    # -- inspecting ---------------------------------------------------------------------------
+
+    @property
+    def resources(self) -> list[RecordedResource]:
+        """Every registered resource, components included, in registration order."""
+        return list(self.monitor.recorded.values())
+
+    @property
+    def calls(self) -> list[RecordedCall]:
+        """Every invoke, in order."""
+        return list(self.monitor.calls)
+
+    def resources_of_type(self, type_token: str) -> list[RecordedResource]:
+        """Registered resources of one type token (``azure-native:storage:Blob``)."""
+        return [r for r in self.resources if r.type == type_token]
+
+    def resource(self, type_token: str, name: str | None = None) -> RecordedResource:
+        """The one resource of a type (and logical name): an error if there are none or many."""
+        matches = [r for r in self.resources_of_type(type_token) if name is None or r.name == name]
+        if len(matches) != 1:
+            names = [r.name for r in self.resources_of_type(type_token)]
+            raise LookupError(f"expected one {type_token} named {name!r}, found {names}")
+        return matches[0]
+
+    def children_of(self, urn: str) -> list[RecordedResource]:
+        """Resources whose parent is ``urn``."""
+        return [r for r in self.resources if r.parent == urn]
+
+    def calls_to(self, token: str) -> list[RecordedCall]:
+        """Invokes of one token."""
+        return [c for c in self.calls if c.token == token]
+
+
+_CONTEXT_SETTINGS = (
+    "rpc_manager",
+    "outputs",
+    "monitor",
+    "engine",
+    "project",
+    "stack",
+    "dry_run",
+    "organization",
+    "monitor_features",
+    "callbacks",
+)
+
+
+def _get_path(value: Any, dotted: str) -> Any:
+    current = value
+    for part in _split_path(dotted):
+        current = current[part]
+    return current
+
+
+def _split_path(dotted: str) -> Iterator[str | int]:
+    for piece in dotted.split("."):
+        name, _, rest = piece.partition("[")
+        if name:
+            yield name
+        while rest:
+            index, _, rest = rest.partition("]")
+            yield int(index)
+            rest = rest.lstrip("[")

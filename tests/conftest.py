@@ -1,0 +1,41 @@
+"""Shared fixtures: an isolated package cache and the recording Azure mock engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from components.testing import MockDeployment
+
+
+@pytest.fixture(autouse=True)
+def package_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test builds packages into a cache of its own."""
+    cache = tmp_path_factory.mktemp("package-cache")
+    monkeypatch.setenv("VMSS_COMPONENTS_CACHE_DIR", str(cache))
+    return cache
+
+
+@pytest.fixture
+def mocked() -> Iterator[MockDeployment]:
+    """A deployment (``pulumi up``) against the Azure mocks, recorded."""
+    with MockDeployment(preview=False) as deployment:
+        yield deployment
+
+
+@pytest.fixture
+def previewed() -> Iterator[MockDeployment]:
+    """A preview (``pulumi preview`` of a new stack): Azure-computed values are unknown."""
+    with MockDeployment(preview=True) as deployment:
+        yield deployment
+
+
+@pytest.fixture(params=["update", "preview"])
+def deployment(request: pytest.FixtureRequest) -> Iterator[MockDeployment]:
+    """The same test in both modes."""
+    with MockDeployment(preview=request.param == "preview") as recorded:
+        yield recorded

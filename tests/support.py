@@ -1,0 +1,29 @@
+"""Helpers the tests share (plain functions; fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from components.sas import SasPolicy
+
+#: The instant every test stands at unless it moves the clock itself.
+NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
+
+
+def policy_at(moment: datetime = NOW, **overrides: object) -> SasPolicy:
+    """A SAS policy whose clock always says ``moment``."""
+    return SasPolicy(clock=lambda: moment, **overrides)  # type: ignore[arg-type]
+
+
+def write_tree(root: Path, files: dict[str, bytes | str], *, mtime: int | None = None) -> Path:
+    """Create ``files`` (relative path -> content) under ``root``; optionally set every mtime."""
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode() if isinstance(content, str) else content
+        path.write_bytes(data)
+        if mtime is not None:
+            os.utime(path, (mtime, mtime))
+    return root
