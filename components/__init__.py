@@ -4,15 +4,27 @@ The public API, re-exported; see the README for what each name does.
 """
 
 from .artifacts import ArtifactStore, ArtifactStoreArgs, PublishedArtifact
+from .dsc import DscScaleSet, DscScaleSetArgs
 from .errors import ConfigurationError
-from .packaging import Package
+from .extensions import Extension
+from .packaging import DscPackage, Package
 from .sas import SasPolicy
+from .scaleset import Autoscale, HealthProbe, ImageReference, ScaleSetArgs, UpgradePolicy
 
 __all__ = [
     "ArtifactStore",
     "ArtifactStoreArgs",
+    "Autoscale",
     "ConfigurationError",
+    "DscPackage",
+    "DscScaleSet",
+    "DscScaleSetArgs",
+    "Extension",
+    "HealthProbe",
+    "ImageReference",
     "Package",
     "PublishedArtifact",
     "SasPolicy",
+    "ScaleSetArgs",
+    "UpgradePolicy",
 ]

@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, BinaryIO, Self
+from typing import IO, Any, BinaryIO, Self
 
 from .errors import ConfigurationError
 
@@ -103,25 +103,23 @@ class Package:
         permissions. :data:`JUNK_PATTERNS` and the ``exclude`` globs are left out; a pattern
         without ``/`` matches a file or folder name at any depth.
         """
-        root = _existing_directory(source, "package.source")
-        package_name = check_blob_name(root.name if name is None else name, "package.name")
-        patterns = _patterns(exclude, "package.exclude")
-        files = collect_tree(root, patterns, "package.source")
-        if not files:
-            raise ConfigurationError(
-                "package.source", f"{root} holds no files to package (after exclusions)"
-            )
-        entries = [ZipEntry(arcname=rel, source=path) for rel, path in files]
-        built = build_zip(entries, label=package_name, origin=str(root.resolve()))
+        tree = read_tree(source, name=name, exclude=exclude)
+        return cls._zip_tree(tree)
+
+    @classmethod
+    def _zip_tree(cls, tree: Tree, **extra: Any) -> Self:
+        entries = [ZipEntry(arcname=rel, source=path) for rel, path in tree.files]
+        built = build_zip(entries, label=tree.name, origin=str(tree.root))
         return cls(
-            name=package_name,
-            filename=f"{package_name}.zip",
+            name=tree.name,
+            filename=f"{tree.name}.zip",
             path=built.path,
             sha256=built.sha256,
             md5_base64=built.md5_base64,
             size=built.size,
             uncompressed_size=built.uncompressed_size,
             content_type="application/zip",
+            **extra,
         )
 
     @classmethod
@@ -139,6 +137,33 @@ class Package:
             md5_base64=digests.md5_base64,
             size=digests.size,
             uncompressed_size=digests.size,
+            content_type=content_type,
+        )
+
+    @classmethod
+    def from_content(cls, filename: str, content: str | bytes) -> Self:
+        """Text or bytes given in code, published as a file named ``filename``.
+
+        The content is written once to the cache, under its digest, so it can be uploaded.
+        """
+        check_blob_name(filename, "package.filename")
+        if not isinstance(content, str | bytes):
+            raise ConfigurationError("package.content", f"expected text or bytes, got {content!r}")
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        digest = hashlib.sha256(data).hexdigest()
+        path = cache_dir() / "content" / digest / filename
+        if not path.is_file() or path.stat().st_size != len(data):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(path, data)
+        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        return cls(
+            name=filename,
+            filename=filename,
+            path=path,
+            sha256=digest,
+            md5_base64=base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode(),
+            size=len(data),
+            uncompressed_size=len(data),
             content_type=content_type,
         )
 
@@ -161,6 +186,101 @@ class Package:
             uncompressed_size=uncompressed,
             content_type="application/zip",
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tree:
+    """A folder's packageable files: ``(relative posix path, path)`` sorted by path."""
+
+    root: Path
+    name: str
+    files: tuple[tuple[str, Path], ...]
+
+
+def read_tree(source: str | os.PathLike[str], *, name: str | None, exclude: Sequence[str]) -> Tree:
+    """Check ``source`` and list its files as :meth:`Package.from_directory` would zip them."""
+    root = _existing_directory(source, "package.source")
+    package_name = check_blob_name(root.name if name is None else name, "package.name")
+    patterns = _patterns(exclude, "package.exclude")
+    files = collect_tree(root, patterns, "package.source")
+    if not files:
+        raise ConfigurationError(
+            "package.source", f"{root} holds no files to package (after exclusions)"
+        )
+    return Tree(root=root.resolve(), name=package_name, files=tuple(files))
+
+
+# --- DSC configuration packages -----------------------------------------------------------
+
+# PowerShell comments: <# block #> and # to the end of the line.
+_PS_BLOCK_COMMENT = re.compile(r"<#.*?#>", re.DOTALL)
+_PS_LINE_COMMENT = re.compile(r"#[^\n]*")
+_PS_CONFIGURATION = re.compile(
+    r"^[ \t]*configuration[ \t]+([A-Za-z_][A-Za-z0-9_-]*)[ \t]*(?:\{|\(|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_PS_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def powershell_configurations(script: str) -> list[str]:
+    """Names of the ``Configuration <Name>`` blocks a PowerShell script defines."""
+    code = _PS_LINE_COMMENT.sub("", _PS_BLOCK_COMMENT.sub("", script))
+    return _PS_CONFIGURATION.findall(code)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DscPackage(Package):
+    """A DSC configuration zip as the DSC extension expects it: ``script`` (a ``.ps1`` at the
+    root) defines ``Configuration <function>``; module folders sit at the root beside it."""
+
+    script: str
+    function: str
+
+    @classmethod
+    def from_directory(  # type: ignore[override]  # DSC packages also name script and function
+        cls,
+        source: str | os.PathLike[str],
+        *,
+        script: str,
+        function: str,
+        name: str | None = None,
+        exclude: Sequence[str] = (),
+    ) -> Self:
+        """Zip a configuration folder after checking its script defines the function."""
+        tree = read_tree(source, name=name, exclude=exclude)
+        if not isinstance(script, str) or not script.lower().endswith(".ps1") or "/" in script:
+            raise ConfigurationError(
+                "package.script", f"{script!r} is not a .ps1 file name at the package root"
+            )
+        root_scripts = sorted(
+            rel for rel, _ in tree.files if "/" not in rel and rel.lower().endswith(".ps1")
+        )
+        matches = [rel for rel, _ in tree.files if rel.lower() == script.lower()]
+        if not matches:
+            found = ", ".join(root_scripts) or "none"
+            raise ConfigurationError(
+                "package.script",
+                f"{script!r} is not at the root of {tree.root}; .ps1 files there: {found}",
+            )
+        if not isinstance(function, str) or not _PS_IDENTIFIER.fullmatch(function):
+            raise ConfigurationError(
+                "package.function", f"{function!r} is not a PowerShell configuration name"
+            )
+        script_path = dict(tree.files)[matches[0]]
+        try:
+            text = script_path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigurationError(
+                "package.script", f"cannot read {script_path}: {error}"
+            ) from error
+        defined = powershell_configurations(text)
+        if function.lower() not in {d.lower() for d in defined}:
+            found = ", ".join(defined) or "no Configuration block"
+            raise ConfigurationError(
+                "package.function",
+                f"{matches[0]} does not define Configuration {function}; it defines: {found}",
+            )
+        return cls._zip_tree(tree, script=matches[0], function=function)
 
 
 # --- Deterministic zips ---------------------------------------------------------------------

@@ -28,8 +28,9 @@ import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.config import set_all_config
+from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 T = TypeVar("T")
 
@@ -435,21 +436,42 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.calls: list[RecordedCall] = []
 
     def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type == "pulumi:pulumi:Stack":
-            return response
+            return super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        # As MockMonitor does, plus what the real engine does and the mock does not: outputs
+        # named in additionalSecretOutputs (a generated password) come back secret.
+        _ensure_event_loop()  # type: ignore[no-untyped-call]
+        urn = self.make_urn(request.parent, request.type, request.name)
+        mock_args = pulumi_mocks.MockResourceArgs(
+            typ=request.type,
+            name=request.name,
+            inputs=rpc.deserialize_properties(request.object),
+            provider=request.provider,
+            resource_id=request.importId,
+            custom=request.custom or False,
+        )
+        resource_id, state = self.mocks.new_resource(mock_args)
+        for key in request.additionalSecretOutputs:
+            if key in state and not rpc.is_rpc_secret(state[key]):
+                state[key] = rpc.wrap_rpc_secret(state[key])
+        state_proto = _sync_await(rpc.serialize_properties(state, {}))
+        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(
+            urn, resource_id or "", state
+        )
+        response = resource_pb2.RegisterResourceResponse(
+            urn=urn, id=resource_id or "", object=state_proto
+        )
         inputs = _from_wire(rpc.deserialize_properties(request.object, keep_unknowns=True))
-        registration = self.resources.get(response.urn)
         timeouts = request.customTimeouts
-        self.recorded[response.urn] = RecordedResource(
+        self.recorded[urn] = RecordedResource(
             type=request.type,
             name=request.name,
-            urn=response.urn,
+            urn=urn,
             parent=request.parent or None,
             custom=bool(request.custom),
             inputs=inputs,
-            outputs=_from_wire(registration.state) if registration else {},
-            id=response.id or None,
+            outputs=_from_wire(state),
+            id=resource_id or None,
             dependencies=list(request.dependencies),
             ignore_changes=list(request.ignoreChanges),
             retain_on_delete=bool(request.retainOnDelete),

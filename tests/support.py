@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from components.sas import SasPolicy
+from components.scaleset import ScaleSetArgs
 
 #: The instant every test stands at unless it moves the clock itself.
 NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
@@ -27,3 +28,27 @@ def write_tree(root: Path, files: dict[str, bytes | str], *, mtime: int | None =
         if mtime is not None:
             os.utime(path, (mtime, mtime))
     return root
+
+
+SUBNET_ID = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-app/providers/"
+    "Microsoft.Network/virtualNetworks/vnet/subnets/web"
+)
+SSH_KEY = (
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f ops@example"
+)
+REPO = Path(__file__).resolve().parent.parent
+DSC_SAMPLE = REPO / "stacks" / "artifacts" / "dsc" / "web"
+
+
+def scale_set_args(**overrides: object) -> ScaleSetArgs:
+    """Minimal valid scale-set arguments (Manual upgrades) with ``overrides`` applied."""
+    from components import UpgradePolicy
+
+    values: dict[str, object] = {
+        "resource_group_name": "rg-app",
+        "subnet_id": SUBNET_ID,
+        "upgrade": UpgradePolicy(mode="Automatic"),
+    }
+    values.update(overrides)
+    return ScaleSetArgs(**values)  # type: ignore[arg-type]

@@ -1,0 +1,219 @@
+"""DscScaleSet: a Windows scale set configured by the PowerShell DSC extension.
+
+The configuration folder becomes a deterministic zip on the artifact store; the extension
+gets the blob URL in public settings and the read-only SAS token in protected settings, and
+an update tag that changes exactly when the package, the arguments or ``rerun`` change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi_random as random
+
+from .artifacts import ArtifactStore, PublishedArtifact
+from .errors import ConfigurationError
+from .extensions import (
+    DSC_DATA_COLLECTION,
+    DSC_PUBLISHER,
+    DSC_TYPE,
+    DSC_WMF_VERSIONS,
+    dsc_extension,
+    update_tag,
+)
+from .guard import check_public_settings
+from .naming import artifact_key
+from .packaging import DscPackage, Package
+from .scaleset import ScaleSetArgs, ScaleSetComponent, ScaleSetPlan, build_scale_set, plan_scale_set
+from .validation import check_choice, check_int
+
+#: The date Microsoft retires the DSC extension; Machine Configuration replaces it.
+DSC_RETIREMENT = "2028-03-31"
+_HANDLER_VERSION = re.compile(r"2\.\d+")
+_EXTENSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class DscScaleSetArgs:
+    """A Windows scale set and the DSC configuration every instance applies.
+
+    ``configuration_arguments`` are public (stored in plain text in the model);
+    ``protected_configuration_arguments`` are encrypted by Azure, for example a PSCredential
+    as ``{"userName": ..., "password": ...}``. ``configuration_data`` is a ``.psd1``: a
+    ``Path`` is a file, a ``str`` its content. Increase ``rerun`` to re-apply the same
+    configuration.
+    """
+
+    scale_set: ScaleSetArgs
+    store: ArtifactStore
+    package: DscPackage
+    configuration_arguments: Mapping[str, Any] = field(default_factory=dict)
+    protected_configuration_arguments: Mapping[str, pulumi.Input[Any]] = field(default_factory=dict)
+    configuration_data: Path | str | None = None
+    wmf_version: str = "latest"
+    type_handler_version: str = "2.77"
+    extension_name: str = "Microsoft.Powershell.DSC"
+    data_collection: str = "Disable"
+    rerun: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.scale_set, ScaleSetArgs):
+            raise ConfigurationError("scale_set", f"expected ScaleSetArgs, got {self.scale_set!r}")
+        if not isinstance(self.store, ArtifactStore):
+            raise ConfigurationError("store", f"expected an ArtifactStore, got {self.store!r}")
+        if not isinstance(self.package, DscPackage):
+            raise ConfigurationError(
+                "package", "expected a DscPackage (DscPackage.from_directory(...))"
+            )
+        for attribute in ("configuration_arguments", "protected_configuration_arguments"):
+            if not isinstance(getattr(self, attribute), Mapping):
+                raise ConfigurationError(attribute, "expected a mapping of argument names")
+        public = {k.lower(): k for k in self.configuration_arguments}
+        for key in self.protected_configuration_arguments:
+            if key.lower() in public:
+                raise ConfigurationError(
+                    f"protected_configuration_arguments.{key}",
+                    f"{key!r} is also a public argument: the DSC extension takes each argument "
+                    "from one place only",
+                )
+        check_public_settings(dict(self.configuration_arguments), "configuration_arguments")
+        if self.configuration_data is not None and not isinstance(
+            self.configuration_data, Path | str
+        ):
+            raise ConfigurationError(
+                "configuration_data", "expected a Path to a .psd1 file or its text"
+            )
+        check_choice(self.wmf_version, "wmf_version", DSC_WMF_VERSIONS)
+        check_choice(self.data_collection, "data_collection", DSC_DATA_COLLECTION)
+        if not isinstance(self.type_handler_version, str) or not _HANDLER_VERSION.fullmatch(
+            self.type_handler_version
+        ):
+            raise ConfigurationError(
+                "type_handler_version",
+                f"{self.type_handler_version!r} is not a 2.x version of the DSC extension",
+            )
+        if not isinstance(self.extension_name, str) or not _EXTENSION_NAME.fullmatch(
+            self.extension_name
+        ):
+            raise ConfigurationError("extension_name", f"{self.extension_name!r} is not valid")
+        check_int(self.rerun, "rerun", minimum=0, maximum=1_000_000)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DscPlan:
+    """A validated DscScaleSet: the scale-set plan and the configuration data package."""
+
+    scale_set: ScaleSetPlan
+    configuration_data: Package | None
+
+
+def plan_dsc(name: str, args: DscScaleSetArgs) -> DscPlan:
+    """Every rule of a DscScaleSet, checked before any resource exists."""
+    if not isinstance(args, DscScaleSetArgs):
+        raise ConfigurationError("args", f"expected DscScaleSetArgs, got {args!r}")
+    scale_set = plan_scale_set(
+        args.scale_set,
+        os="windows",
+        name=name,
+        component_extension_names=[args.extension_name],
+    )
+    data: Package | None = None
+    if isinstance(args.configuration_data, Path):
+        if args.configuration_data.suffix.lower() != ".psd1":
+            raise ConfigurationError("configuration_data", "configuration data is a .psd1 file")
+        try:
+            data = Package.from_file(args.configuration_data)
+        except ConfigurationError as error:
+            raise ConfigurationError("configuration_data", error.reason) from error
+    elif isinstance(args.configuration_data, str):
+        if not args.configuration_data.strip().startswith("@{"):
+            raise ConfigurationError(
+                "configuration_data",
+                "a .psd1 text starts with '@{' (give a Path to read a file)",
+            )
+        data = Package.from_content(f"{args.package.name}-data.psd1", args.configuration_data)
+    return DscPlan(scale_set=scale_set, configuration_data=data)
+
+
+class DscScaleSet(ScaleSetComponent):
+    """A Windows scale set whose instances apply a DSC configuration from the artifact store.
+
+    Outputs: ``vmss``, ``vmss_name``, ``vmss_id``, ``os``, ``artifact``
+    (:class:`PublishedArtifact`), ``update_tag`` and, when generated, ``admin_password``.
+    """
+
+    artifact: PublishedArtifact
+    configuration_data_artifact: PublishedArtifact | None
+    update_tag: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: DscScaleSetArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        plan = plan_dsc(name, args)
+        super().__init__("vmss:index:DscScaleSet", name, None, opts)
+        self.args = args
+        package = args.package
+        self.artifact = args.store.publish(artifact_key(name, "dsc"), package)
+        self.configuration_data_artifact = (
+            args.store.publish(artifact_key(name, "dsc-data"), plan.configuration_data)
+            if plan.configuration_data is not None
+            else None
+        )
+        data = self.configuration_data_artifact
+
+        secret_key = None
+        if args.protected_configuration_arguments:
+            secret_key = random.RandomBytes(
+                f"{name}-tag-key", length=32, opts=pulumi.ResourceOptions(parent=self)
+            ).base64
+        self.update_tag = update_tag(
+            {
+                "publisher": DSC_PUBLISHER,
+                "type": DSC_TYPE,
+                "typeHandlerVersion": args.type_handler_version,
+                "package": package.sha256,
+                "configurationData": data.sha256 if data else None,
+                "script": package.script,
+                "function": package.function,
+                "wmfVersion": args.wmf_version,
+                "configurationArguments": dict(args.configuration_arguments),
+                "dataCollection": args.data_collection,
+                "rerun": args.rerun,
+            },
+            secret_material=dict(args.protected_configuration_arguments) or None,
+            key=secret_key,
+        )
+        extension = dsc_extension(
+            name=args.extension_name,
+            type_handler_version=args.type_handler_version,
+            wmf_version=args.wmf_version,
+            configuration_url=self.artifact.url,
+            configuration_sas_token=self.artifact.sas_token,
+            script=package.script,
+            function=package.function,
+            configuration_arguments=args.configuration_arguments,
+            protected_configuration_arguments=args.protected_configuration_arguments,
+            configuration_data_url=data.url if data else None,
+            configuration_data_sas_token=data.sas_token if data else None,
+            data_collection=args.data_collection,
+            force_update_tag=self.update_tag,
+        )
+        built = build_scale_set(name, plan.scale_set, parent=self, extensions=[extension])
+        pulumi.log.warn(
+            f"{name}: the PowerShell DSC extension retires on {DSC_RETIREMENT}; plan the move to "
+            "Azure Machine Configuration (GuestAssignment in this library)",
+            resource=self,
+        )
+        outputs = self._adopt(built, plan.scale_set)
+        outputs.update(
+            {
+                "artifact_url": self.artifact.url,
+                "update_tag": self.update_tag,
+            }
+        )
+        self.register_outputs(outputs)

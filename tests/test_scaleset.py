@@ -1,0 +1,562 @@
+"""The scale-set core: arguments, rules and the VirtualMachineScaleSet Azure receives."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pulumi
+import pytest
+from support import SSH_KEY, SUBNET_ID, scale_set_args
+
+from components import (
+    Autoscale,
+    ConfigurationError,
+    Extension,
+    HealthProbe,
+    ImageReference,
+    ScaleSetArgs,
+    UpgradePolicy,
+)
+from components.extensions import OsType
+from components.scaleset import ScaleSetComponent, build_scale_set, plan_scale_set
+from components.testing import MockDeployment, RecordedResource, Secret, reveal
+
+VMSS = "azure-native:compute:VirtualMachineScaleSet"
+
+
+class Probe(ScaleSetComponent):
+    """The smallest component around the core, for testing it alone."""
+
+    def __init__(
+        self, name: str, args: ScaleSetArgs, os: OsType, extensions: Sequence[Extension] = ()
+    ) -> None:
+        plan = plan_scale_set(
+            args, os=os, name=name, component_extension_names=[e.name for e in extensions]
+        )
+        super().__init__("test:index:Probe", name, None, None)
+        built = build_scale_set(name, plan, parent=self, extensions=extensions)
+        self.register_outputs(self._adopt(built, plan))
+
+
+def linux(**overrides: object) -> ScaleSetArgs:
+    return scale_set_args(ssh_public_keys=[SSH_KEY], **overrides)
+
+
+def build(
+    deployment: MockDeployment, args: ScaleSetArgs, os: OsType = "linux", **kw: object
+) -> Probe:
+    return deployment.run(lambda: Probe("web", args, os, **kw))  # type: ignore[arg-type]
+
+
+def vmss_of(deployment: MockDeployment) -> RecordedResource:
+    return deployment.resource(VMSS)
+
+
+def test_linux_scale_set_shape(mocked: MockDeployment) -> None:
+    probe = build(mocked, linux(zones=["1", "2"], tags={"tier": "web"}, capacity=3))
+    vmss = vmss_of(mocked)
+    assert vmss.name == "web-vmss"
+    assert vmss.parent == mocked.resource("test:index:Probe").urn
+    assert vmss.get("sku") == {"name": "Standard_D2s_v5", "tier": "Standard", "capacity": 3}
+    assert vmss.get("orchestrationMode") == "Uniform"
+    assert vmss.get("overprovision") is False
+    assert vmss.get("zones") == ["1", "2"]
+    assert vmss.get("tags") == {"tier": "web"}
+    assert vmss.get("upgradePolicy.mode") == "Automatic"
+    os_profile = vmss.get("virtualMachineProfile.osProfile")
+    assert os_profile["computerNamePrefix"] == "web"
+    assert os_profile["adminUsername"] == "azureuser"
+    assert "adminPassword" not in os_profile
+    assert os_profile["linuxConfiguration"] == {
+        "disablePasswordAuthentication": True,
+        "provisionVMAgent": True,
+        "ssh": {
+            "publicKeys": [{"path": "/home/azureuser/.ssh/authorized_keys", "keyData": SSH_KEY}]
+        },
+    }
+    storage = vmss.get("virtualMachineProfile.storageProfile")
+    assert storage["imageReference"] == {
+        "publisher": "Canonical",
+        "offer": "ubuntu-24_04-lts",
+        "sku": "server",
+        "version": "latest",
+    }
+    assert storage["osDisk"] == {
+        "createOption": "FromImage",
+        "caching": "ReadWrite",
+        "managedDisk": {"storageAccountType": "StandardSSD_LRS"},
+    }
+    nic = vmss.get("virtualMachineProfile.networkProfile.networkInterfaceConfigurations[0]")
+    assert nic["primary"] is True
+    assert nic["ipConfigurations"][0]["subnet"] == {"id": SUBNET_ID}
+    assert vmss.get("virtualMachineProfile.diagnosticsProfile") == {
+        "bootDiagnostics": {"enabled": True}
+    }
+    assert "identity" not in vmss.inputs
+    assert probe.os == "linux"
+    assert mocked.resolve(probe.vmss_id).value.endswith("/virtualMachineScaleSets/web-vmss")
+
+
+def test_long_operations_get_two_hour_timeouts(mocked: MockDeployment) -> None:
+    build(mocked, linux())
+    assert vmss_of(mocked).custom_timeouts == {"create": "2h", "update": "2h", "delete": "2h"}
+
+
+def test_ssh_key_from_a_file(mocked: MockDeployment, tmp_path: Path) -> None:
+    key_file = tmp_path / "id.pub"
+    key_file.write_text(SSH_KEY + "\n")
+    build(mocked, scale_set_args(ssh_public_keys=[key_file]))
+    keys = vmss_of(mocked).get("virtualMachineProfile.osProfile.linuxConfiguration.ssh.publicKeys")
+    assert keys[0]["keyData"] == SSH_KEY
+
+
+def test_a_string_is_never_taken_for_a_key_file(mocked: MockDeployment, tmp_path: Path) -> None:
+    key_file = tmp_path / "id.pub"
+    key_file.write_text(SSH_KEY)
+    with pytest.raises(ConfigurationError) as caught:
+        build(mocked, scale_set_args(ssh_public_keys=[str(key_file)]))
+    assert caught.value.path == "scale_set.ssh_public_keys[0]"
+
+
+def test_windows_gets_a_generated_secret_password(mocked: MockDeployment) -> None:
+    probe = build(mocked, scale_set_args(), "windows")
+    password = mocked.resource("random:index/randomPassword:RandomPassword")
+    assert password.name == "web-admin-password"
+    assert password.get("length") >= 16 and password.get("special") is True
+    vmss = vmss_of(mocked)
+    assert isinstance(vmss.inputs["virtualMachineProfile"], Secret)
+    os_profile = vmss.get("virtualMachineProfile.osProfile")
+    assert os_profile["adminPassword"] == reveal(password.outputs["result"])
+    assert isinstance(password.outputs["result"], Secret)
+    assert os_profile["windowsConfiguration"] == {
+        "provisionVMAgent": True,
+        "enableAutomaticUpdates": True,
+    }
+    assert vmss.get("virtualMachineProfile.storageProfile.imageReference") == {
+        "publisher": "MicrosoftWindowsServer",
+        "offer": "WindowsServer",
+        "sku": "2022-datacenter-azure-edition",
+        "version": "latest",
+    }
+    resolved = mocked.resolve(probe.admin_password)
+    assert resolved.secret and resolved.value == reveal(password.outputs["result"])
+
+
+def test_windows_with_a_given_password(mocked: MockDeployment) -> None:
+    build(mocked, scale_set_args(admin_password="Correct-Horse-42"), "windows")
+    assert mocked.resources_of_type("random:index/randomPassword:RandomPassword") == []
+    vmss = vmss_of(mocked)
+    assert isinstance(vmss.inputs["virtualMachineProfile"], Secret)
+    assert vmss.get("virtualMachineProfile.osProfile.adminPassword") == "Correct-Horse-42"
+
+
+def test_windows_computer_name_prefix_is_at_most_nine(mocked: MockDeployment) -> None:
+    mocked.run(lambda: Probe("frontend-web-tier", scale_set_args(), "windows"))
+    prefix = vmss_of(mocked).get("virtualMachineProfile.osProfile.computerNamePrefix")
+    assert prefix == "frontend-"[:9].rstrip("-") and len(prefix) <= 9
+
+
+def test_custom_image_by_id(mocked: MockDeployment) -> None:
+    image_id = (
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/"
+        "Microsoft.Compute/galleries/g/images/web/versions/1.2.0"
+    )
+    build(mocked, linux(image=ImageReference(id=image_id, os="linux")))
+    assert vmss_of(mocked).get("virtualMachineProfile.storageProfile.imageReference") == {
+        "id": image_id
+    }
+
+
+def test_rolling_maps_every_field_and_adds_the_health_extension(mocked: MockDeployment) -> None:
+    upgrade = UpgradePolicy(
+        mode="Rolling",
+        max_batch_instance_percent=25,
+        max_unhealthy_instance_percent=40,
+        max_unhealthy_upgraded_instance_percent=10,
+        pause_time_between_batches="PT2M",
+        max_surge=True,
+        rollback_failed_instances_on_policy_breach=False,
+    )
+    health = HealthProbe(protocol="http", port=8080, request_path="/health")
+    build(mocked, scale_set_args(upgrade=upgrade, health=health), "windows")
+    vmss = vmss_of(mocked)
+    assert vmss.get("upgradePolicy") == {
+        "mode": "Rolling",
+        "rollingUpgradePolicy": {
+            "maxBatchInstancePercent": 25,
+            "maxUnhealthyInstancePercent": 40,
+            "maxUnhealthyUpgradedInstancePercent": 10,
+            "pauseTimeBetweenBatches": "PT2M",
+            "maxSurge": True,
+            "rollbackFailedInstancesOnPolicyBreach": False,
+        },
+        "automaticOSUpgradePolicy": {"enableAutomaticOSUpgrade": False},
+    }
+    (health_extension,) = vmss.get("virtualMachineProfile.extensionProfile.extensions")
+    assert health_extension == {
+        "name": "ApplicationHealth",
+        "publisher": "Microsoft.ManagedServices",
+        "type": "ApplicationHealthWindows",
+        "typeHandlerVersion": "1.0",
+        "autoUpgradeMinorVersion": True,
+        "settings": {"protocol": "http", "port": 8080, "requestPath": "/health"},
+    }
+
+
+def test_linux_health_extension_over_tcp(mocked: MockDeployment) -> None:
+    health = HealthProbe(protocol="tcp", port=22, request_path=None, number_of_probes=2)
+    build(mocked, linux(upgrade=UpgradePolicy(mode="Rolling"), health=health))
+    (extension,) = vmss_of(mocked).get("virtualMachineProfile.extensionProfile.extensions")
+    assert extension["type"] == "ApplicationHealthLinux"
+    assert extension["settings"] == {"protocol": "tcp", "port": 22, "numberOfProbes": 2}
+
+
+def test_rolling_without_health_fails() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        scale_set_args(upgrade=UpgradePolicy(mode="Rolling"))
+    assert caught.value.path == "scale_set.health"
+    assert "Rolling" in str(caught.value)
+
+
+def test_manual_warns_that_changes_reach_only_new_instances(mocked: MockDeployment) -> None:
+    build(mocked, linux(upgrade=UpgradePolicy(mode="Manual")))
+    assert any("Manual" in w and "only new instances" in w for w in mocked.warnings)
+    assert vmss_of(mocked).get("upgradePolicy.mode") == "Manual"
+
+
+def test_automatic_mode_does_not_warn(mocked: MockDeployment) -> None:
+    build(mocked, linux())
+    assert not any("Manual" in w for w in mocked.warnings)
+
+
+def test_autoscale_setting_and_ignored_capacity(mocked: MockDeployment) -> None:
+    probe = build(
+        mocked,
+        linux(capacity=3, autoscale=Autoscale(minimum=2, maximum=10, scale_out_cpu_percent=70)),
+    )
+    vmss = vmss_of(mocked)
+    assert vmss.ignore_changes == ["sku.capacity"]
+    setting = mocked.resource("azure-native:monitor:AutoscaleSetting")
+    assert setting.parent == mocked.resource("test:index:Probe").urn
+    assert setting.get("enabled") is True
+    vmss_id = mocked.resolve(probe.vmss_id).value
+    assert setting.get("targetResourceUri") == vmss_id
+    (profile,) = setting.get("profiles")
+    assert profile["capacity"] == {"minimum": "2", "maximum": "10", "default": "3"}
+    out, scale_in = profile["rules"]
+    assert out["metricTrigger"]["metricName"] == "Percentage CPU"
+    assert out["metricTrigger"]["metricResourceUri"] == vmss_id
+    assert out["metricTrigger"]["operator"] == "GreaterThan"
+    assert out["metricTrigger"]["threshold"] == 70
+    assert out["scaleAction"] == {
+        "direction": "Increase",
+        "type": "ChangeCount",
+        "value": "1",
+        "cooldown": "PT5M",
+    }
+    assert scale_in["metricTrigger"]["operator"] == "LessThan"
+    assert scale_in["metricTrigger"]["threshold"] == 25
+    assert scale_in["scaleAction"]["direction"] == "Decrease"
+
+
+def test_without_autoscale_capacity_is_managed(mocked: MockDeployment) -> None:
+    build(mocked, linux())
+    assert vmss_of(mocked).ignore_changes == []
+    assert mocked.resources_of_type("azure-native:monitor:AutoscaleSetting") == []
+
+
+def test_extensions_are_inline_ordered_and_protected(mocked: MockDeployment) -> None:
+    first = Extension(
+        name="first",
+        publisher="Contoso",
+        type="Setup",
+        type_handler_version="1.0",
+        protected_settings={"token": "t0ps3cret"},
+    )
+    second = Extension(
+        name="second",
+        publisher="Contoso",
+        type="App",
+        type_handler_version="2.1",
+        settings={"mode": "fast"},
+        provision_after=["first"],
+        force_update_tag="abc",
+    )
+    build(mocked, linux(), extensions=[first, second])
+    vmss = vmss_of(mocked)
+    assert isinstance(vmss.inputs["virtualMachineProfile"], Secret)
+    extensions = vmss.get("virtualMachineProfile.extensionProfile.extensions")
+    assert [e["name"] for e in extensions] == ["first", "second"]
+    assert extensions[0]["settings"] == {}
+    assert extensions[0]["protectedSettings"] == {"token": "t0ps3cret"}
+    assert extensions[1]["provisionAfterExtensions"] == ["first"]
+    assert extensions[1]["forceUpdateTag"] == "abc"
+    assert mocked.resources_of_type("azure-native:compute:VirtualMachineScaleSetExtension") == []
+
+
+def test_user_extensions_follow_and_names_must_be_unique(mocked: MockDeployment) -> None:
+    extra = Extension(name="Monitor", publisher="Contoso", type="Agent", type_handler_version="1.0")
+    build(mocked, linux(extra_extensions=[extra]))
+    assert vmss_of(mocked).get("virtualMachineProfile.extensionProfile.extensions")[0]["name"] == (
+        "Monitor"
+    )
+    with MockDeployment() as again, pytest.raises(ConfigurationError) as caught:
+        build(again, linux(extra_extensions=[extra, extra]))
+    assert caught.value.path == "scale_set.extra_extensions"
+
+
+def test_machine_configuration_adds_agent_and_system_identity(mocked: MockDeployment) -> None:
+    user_identity = (
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
+        "Microsoft.ManagedIdentity/userAssignedIdentities/reader"
+    )
+    build(
+        mocked,
+        scale_set_args(machine_configuration=True, user_assigned_identity_ids=[user_identity]),
+        "windows",
+    )
+    vmss = vmss_of(mocked)
+    assert vmss.get("identity") == {
+        "type": "SystemAssigned, UserAssigned",
+        "userAssignedIdentities": [user_identity],
+    }
+    (agent,) = vmss.get("virtualMachineProfile.extensionProfile.extensions")
+    assert agent == {
+        "name": "AzurePolicyforWindows",
+        "publisher": "Microsoft.GuestConfiguration",
+        "type": "ConfigurationforWindows",
+        "typeHandlerVersion": "1.0",
+        "autoUpgradeMinorVersion": True,
+        "enableAutomaticUpgrade": True,
+        "settings": {},
+    }
+
+
+def test_linux_machine_configuration_agent(mocked: MockDeployment) -> None:
+    build(mocked, linux(machine_configuration=True))
+    vmss = vmss_of(mocked)
+    assert vmss.get("identity") == {"type": "SystemAssigned"}
+    (agent,) = vmss.get("virtualMachineProfile.extensionProfile.extensions")
+    assert (agent["name"], agent["type"]) == ("AzurePolicyforLinux", "ConfigurationForLinux")
+
+
+def test_flexible_orchestration(mocked: MockDeployment) -> None:
+    build(mocked, linux(orchestration_mode="Flexible"))
+    vmss = vmss_of(mocked)
+    assert vmss.get("orchestrationMode") == "Flexible"
+    assert vmss.get("platformFaultDomainCount") == 1
+    assert "overprovision" not in vmss.inputs
+    assert vmss.get("virtualMachineProfile.networkProfile.networkApiVersion") == "2020-11-01"
+
+
+def test_load_balancer_pools_and_encryption_at_host(mocked: MockDeployment) -> None:
+    pool = (
+        "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/loadBalancers/lb/"
+        "backendAddressPools/web"
+    )
+    build(mocked, linux(load_balancer_backend_pool_ids=[pool], encryption_at_host=True))
+    vmss = vmss_of(mocked)
+    ip = vmss.get(
+        "virtualMachineProfile.networkProfile.networkInterfaceConfigurations[0].ipConfigurations[0]"
+    )
+    assert ip["loadBalancerBackendAddressPools"] == [{"id": pool}]
+    assert vmss.get("virtualMachineProfile.securityProfile") == {"encryptionAtHost": True}
+
+
+def test_automatic_os_upgrade_turns_windows_update_off(mocked: MockDeployment) -> None:
+    upgrade = UpgradePolicy(mode="Automatic", automatic_os_upgrade=True)
+    build(mocked, scale_set_args(upgrade=upgrade, health=HealthProbe()), "windows")
+    vmss = vmss_of(mocked)
+    assert vmss.get("upgradePolicy.automaticOSUpgradePolicy") == {"enableAutomaticOSUpgrade": True}
+    config = vmss.get("virtualMachineProfile.osProfile.windowsConfiguration")
+    assert config["enableAutomaticUpdates"] is False
+
+
+def test_preview_builds_with_unknowns(previewed: MockDeployment) -> None:
+    probe = build(previewed, scale_set_args(), "windows")
+    assert previewed.resolve(probe.vmss_id).known is False
+    assert previewed.resource(VMSS).name == "web-vmss"
+
+
+# --- bad input ---------------------------------------------------------------------------
+
+BAD_ARGS: list[tuple[dict[str, object], str]] = [
+    ({"resource_group_name": ""}, "scale_set.resource_group_name"),
+    ({"subnet_id": None}, "scale_set.subnet_id"),
+    ({"upgrade": "Rolling"}, "scale_set.upgrade"),
+    ({"vm_size": "D2s_v5"}, "scale_set.vm_size"),
+    ({"capacity": -1}, "scale_set.capacity"),
+    ({"capacity": 1001}, "scale_set.capacity"),
+    ({"capacity": "2"}, "scale_set.capacity"),
+    ({"admin_username": "admin"}, "scale_set.admin_username"),
+    ({"admin_username": "9lives"}, "scale_set.admin_username"),
+    ({"zones": ["4"]}, "scale_set.zones[0]"),
+    ({"zones": "1"}, "scale_set.zones"),
+    ({"zones": ["1", "1"]}, "scale_set.zones"),
+    ({"orchestration_mode": "uniform"}, "scale_set.orchestration_mode"),
+    ({"image": "Canonical:ubuntu"}, "scale_set.image"),
+    ({"health": {"port": 80}}, "scale_set.health"),
+    ({"machine_configuration": "yes"}, "scale_set.machine_configuration"),
+    (
+        {"machine_configuration": True, "orchestration_mode": "Flexible"},
+        "scale_set.machine_configuration",
+    ),
+    ({"ssh_public_keys": SSH_KEY}, "scale_set.ssh_public_keys"),
+    ({"autoscale": Autoscale(minimum=3, maximum=5)}, "scale_set.capacity"),
+    ({"os_disk_type": "SSD"}, "scale_set.os_disk_type"),
+    ({"os_disk_size_gb": 10}, "scale_set.os_disk_size_gb"),
+    ({"tags": {"x": 1}}, "scale_set.tags.x"),
+    ({"load_balancer_backend_pool_ids": [""]}, "scale_set.load_balancer_backend_pool_ids[0]"),
+    ({"user_assigned_identity_ids": "id"}, "scale_set.user_assigned_identity_ids"),
+    ({"automatic_repairs": True}, "scale_set.health"),
+    ({"extra_extensions": [{"name": "x"}]}, "scale_set.extra_extensions[0]"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "path"), BAD_ARGS)
+def test_bad_scale_set_args(overrides: dict[str, object], path: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        scale_set_args(**overrides)
+    assert caught.value.path == path, str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("build_policy", "path"),
+    [
+        (lambda: UpgradePolicy(mode="Sometimes"), "scale_set.upgrade.mode"),  # type: ignore[arg-type]
+        (
+            lambda: UpgradePolicy(mode="Rolling", max_batch_instance_percent=4),
+            "scale_set.upgrade.max_batch_instance_percent",
+        ),
+        (
+            lambda: UpgradePolicy(mode="Rolling", max_batch_instance_percent=50),
+            "scale_set.upgrade.max_batch_instance_percent",
+        ),
+        (
+            lambda: UpgradePolicy(mode="Rolling", max_unhealthy_upgraded_instance_percent=101),
+            "scale_set.upgrade.max_unhealthy_upgraded_instance_percent",
+        ),
+        (
+            lambda: UpgradePolicy(mode="Rolling", pause_time_between_batches="5m"),
+            "scale_set.upgrade.pause_time_between_batches",
+        ),
+        (lambda: UpgradePolicy(mode="Rolling", max_surge="yes"), "scale_set.upgrade.max_surge"),  # type: ignore[arg-type]
+        (lambda: HealthProbe(protocol="udp"), "scale_set.health.protocol"),  # type: ignore[arg-type]
+        (lambda: HealthProbe(port=0), "scale_set.health.port"),
+        (lambda: HealthProbe(request_path="health"), "scale_set.health.request_path"),
+        (lambda: HealthProbe(interval_in_seconds=1), "scale_set.health.interval_in_seconds"),
+        (lambda: ImageReference(publisher="Canonical"), "scale_set.image.offer"),
+        (
+            lambda: ImageReference(publisher="Canonical", offer="o", sku="s", id="/x"),
+            "scale_set.image",
+        ),
+        (lambda: ImageReference(id="/x", os="macos"), "scale_set.image.os"),  # type: ignore[arg-type]
+        (lambda: Autoscale(minimum=5, maximum=2), "scale_set.autoscale.maximum"),
+        (lambda: Autoscale(minimum=1, maximum=5, default=9), "scale_set.autoscale.default"),
+        (
+            lambda: Autoscale(minimum=1, maximum=5, scale_in_cpu_percent=80),
+            "scale_set.autoscale.scale_in_cpu_percent",
+        ),
+        (
+            lambda: Extension(
+                name="has space", publisher="p", type="t", type_handler_version="1.0"
+            ),
+            "extension.name",
+        ),
+        (
+            lambda: Extension(name="e", publisher="p", type="t", type_handler_version="1"),
+            "extension.type_handler_version",
+        ),
+        (
+            lambda: Extension(
+                name="e",
+                publisher="p",
+                type="t",
+                type_handler_version="1.0",
+                settings={"adminPassword": "x"},
+            ),
+            "extension.settings.adminPassword",
+        ),
+        (
+            lambda: Extension(
+                name="e",
+                publisher="p",
+                type="t",
+                type_handler_version="1.0",
+                provision_after="other",
+            ),
+            "extension.provision_after",
+        ),
+    ],
+)
+def test_bad_parts(build_policy: object, path: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        build_policy()  # type: ignore[operator]
+    assert caught.value.path == path, str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("args", "os", "path"),
+    [
+        (scale_set_args(), "linux", "scale_set.ssh_public_keys"),
+        (
+            scale_set_args(ssh_public_keys=["ssh-rsa nope nope"]),
+            "linux",
+            "scale_set.ssh_public_keys[0]",
+        ),
+        (
+            scale_set_args(ssh_public_keys=[Path("/nonexistent/key.pub")]),
+            "linux",
+            "scale_set.ssh_public_keys[0]",
+        ),
+        (linux(admin_password="Correct-Horse-42"), "linux", "scale_set.admin_password"),
+        (linux(), "windows", "scale_set.ssh_public_keys"),
+        (scale_set_args(admin_password="short"), "windows", "scale_set.admin_password"),
+        (
+            scale_set_args(admin_password="alllowercaseletters"),
+            "windows",
+            "scale_set.admin_password",
+        ),
+        (
+            scale_set_args(computer_name_prefix="toolongname"),
+            "windows",
+            "scale_set.computer_name_prefix",
+        ),
+        (scale_set_args(computer_name_prefix="12345"), "windows", "scale_set.computer_name_prefix"),
+        (linux(computer_name_prefix="bad_name"), "linux", "scale_set.computer_name_prefix"),
+        (
+            scale_set_args(image=ImageReference(publisher="Canonical", offer="o", sku="s")),
+            "windows",
+            "scale_set.image",
+        ),
+        (
+            linux(image=ImageReference(publisher="MicrosoftWindowsServer", offer="o", sku="s")),
+            "linux",
+            "scale_set.image",
+        ),
+        (linux(image=ImageReference(id="/images/win", os="windows")), "linux", "scale_set.image"),
+    ],
+)
+def test_rules_that_need_the_os(
+    mocked: MockDeployment, args: ScaleSetArgs, os: OsType, path: str
+) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        build(mocked, args, os)
+    assert caught.value.path == path, str(caught.value)
+    assert mocked.resources == []
+
+
+def test_extension_ordering_must_name_known_extensions(mocked: MockDeployment) -> None:
+    lonely = Extension(
+        name="late", publisher="p", type="t", type_handler_version="1.0", provision_after=["ghost"]
+    )
+    with pytest.raises(ConfigurationError, match="ghost"):
+        build(mocked, linux(), extensions=[lonely])
+
+
+def test_outputs_are_registered(mocked: MockDeployment) -> None:
+    probe = build(mocked, scale_set_args(), "windows")
+    assert isinstance(probe, pulumi.ComponentResource)
+    assert probe.plan.computer_name_prefix == "web"
+    assert mocked.resolve(probe.vmss_name).value == "web-vmss"
