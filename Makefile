@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 export PIP_NO_INPUT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv test lint typecheck unit clean
+.PHONY: venv plan test lint typecheck unit clean
 
 venv: $(STAMP)
 
@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+## plan: the offline plan of the dev stack (mock engine: no Azure account, no Pulumi CLI)
+plan: venv
+	$(BIN)/vmss-plan dev
 
 ## test: lint, type-check and run the test suite (what CI runs)
 test: lint typecheck unit

@@ -180,6 +180,7 @@ class ArtifactStore(pulumi.ComponentResource):
                 "container_name": self.container_name,
                 "container_id": self.container_id,
                 "blob_endpoint": self.blob_endpoint,
+                "sas_expiry": self._sas_expiry,
             }
         )
 

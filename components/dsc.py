@@ -212,8 +212,8 @@ class DscScaleSet(ScaleSetComponent):
         outputs = self._adopt(built, plan.scale_set)
         outputs.update(
             {
-                "artifact_url": self.artifact.url,
-                "update_tag": self.update_tag,
+                "artifact_urls": [a.url for a in (self.artifact, data) if a is not None],
+                "update_tags": {args.extension_name: self.update_tag},
             }
         )
         self.register_outputs(outputs)

@@ -16,6 +16,7 @@ import json
 import mimetypes
 import os
 import re
+import shutil
 import stat
 import tempfile
 import zipfile
@@ -329,27 +330,33 @@ def add_build_observer(observer: BuildObserver) -> Callable[[], None]:
 def build_zip(entries: Sequence[ZipEntry], *, label: str, origin: str) -> BuiltZip:
     """Write ``entries`` as a deterministic zip in the cache, or reuse the cached one.
 
-    ``label`` names the package in progress messages; ``origin`` (the source folder) decides
-    the cache slot, within which only the newest few builds are kept.
+    ``label`` names the package (the zip is ``<label>.zip``) and progress messages;
+    ``origin`` (the source folder) decides the cache slot, within which only the newest few
+    builds are kept.
 
     The cache key is a fingerprint of the entry names and each source file's size, mode,
     mtime, ctime and inode (never its bytes), so an unchanged tree costs a ``stat`` per file.
-    A hit returns the very file a cold build wrote, so bytes and digests are identical.
+    A hit returns the very file a cold build wrote, so bytes and digests are identical. Zips
+    are stored under their digest (``<slot>/<sha256>/<label>.zip``): the path an upload
+    names depends on the content only.
     """
     ordered = sorted(entries, key=lambda e: e.arcname)
     _check_unique(ordered)
     key = _fingerprint(ordered)
     directory = cache_dir() / "zips" / _slot(label, origin)
-    zip_path = directory / f"{key}.zip"
     meta_path = directory / f"{key}.json"
-    cached = _read_cached(zip_path, meta_path)
+    cached = _read_cached(directory, meta_path)
     if cached is not None:
         return cached
     for observer in list(_observers):
         observer(label)
     directory.mkdir(parents=True, exist_ok=True)
-    uncompressed = _write_zip(ordered, zip_path)
-    digests = file_digests(zip_path, "package")
+    building = directory / f"{key}.zip"
+    uncompressed = _write_zip(ordered, building)
+    digests = file_digests(building, "package")
+    zip_path = directory / digests.sha256 / f"{_safe_label(label)}.zip"
+    zip_path.parent.mkdir(exist_ok=True)
+    os.replace(building, zip_path)
     built = BuiltZip(
         path=zip_path,
         sha256=digests.sha256,
@@ -357,8 +364,8 @@ def build_zip(entries: Sequence[ZipEntry], *, label: str, origin: str) -> BuiltZ
         size=digests.size,
         uncompressed_size=uncompressed,
     )
-    _atomic_write(meta_path, json.dumps(_meta(built)).encode())
-    _prune_slot(directory, keep={zip_path.name, meta_path.name})
+    _atomic_write(meta_path, json.dumps(_meta(built, directory)).encode())
+    _prune_slot(directory, keep=meta_path.name)
     return built
 
 
@@ -440,8 +447,13 @@ def _slot(label: str, origin: str) -> str:
     return f"{readable}-{hashlib.sha256(origin.encode()).hexdigest()[:16]}"
 
 
-def _meta(built: BuiltZip) -> dict[str, object]:
+def _safe_label(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", label)[:100] or "package"
+
+
+def _meta(built: BuiltZip, directory: Path) -> dict[str, object]:
     return {
+        "file": built.path.relative_to(directory).as_posix(),
         "sha256": built.sha256,
         "md5_base64": built.md5_base64,
         "size": built.size,
@@ -449,9 +461,10 @@ def _meta(built: BuiltZip) -> dict[str, object]:
     }
 
 
-def _read_cached(zip_path: Path, meta_path: Path) -> BuiltZip | None:
+def _read_cached(directory: Path, meta_path: Path) -> BuiltZip | None:
     try:
         meta = json.loads(meta_path.read_bytes())
+        zip_path = directory / str(meta["file"])
         if zip_path.stat().st_size != meta["size"]:
             return None
         return BuiltZip(
@@ -465,20 +478,28 @@ def _read_cached(zip_path: Path, meta_path: Path) -> BuiltZip | None:
         return None
 
 
-# Per package label, older builds are dropped beyond this many: enough for a plan to compare
+# Per package slot, older builds are dropped beyond this many: enough for a plan to compare
 # the previous tree with the current one, without the cache growing on every edit.
 _KEEP_PER_SLOT = 4
 
 
-def _prune_slot(directory: Path, keep: set[str]) -> None:
-    zips = sorted(
-        (p for p in directory.glob("*.zip") if p.name not in keep),
+def _prune_slot(directory: Path, keep: str) -> None:
+    metas = sorted(
+        (p for p in directory.glob("*.json") if p.name != keep),
         key=lambda p: p.stat().st_mtime_ns,
         reverse=True,
     )
-    for stale in zips[_KEEP_PER_SLOT - 1 :]:
+    for stale in metas[_KEEP_PER_SLOT - 1 :]:
         stale.unlink(missing_ok=True)
-        stale.with_suffix(".json").unlink(missing_ok=True)
+    referenced: set[str] = set()
+    for meta in directory.glob("*.json"):
+        try:
+            referenced.add(str(json.loads(meta.read_bytes())["file"]).split("/", 1)[0])
+        except (OSError, ValueError, KeyError, TypeError):
+            meta.unlink(missing_ok=True)
+    for folder in directory.iterdir():
+        if folder.is_dir() and folder.name not in referenced:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -151,6 +151,8 @@ class AzureMocks(pulumi_mocks.Mocks):
         self.preview = preview
         #: Every value the mocks made up, for reports that must label placeholders.
         self.invented: set[str] = set()
+        #: The invented values that are secrets (SAS tokens, generated passwords and keys).
+        self.invented_secrets: set[str] = set()
         self._handlers: dict[str, Callable[[pulumi_mocks.MockResourceArgs, str], dict[str, Any]]]
         self._handlers = {
             "azure-native:storage:StorageAccount": self._storage_account,
@@ -298,11 +300,14 @@ class AzureMocks(pulumi_mocks.Mocks):
             alphabet += str(inputs.get("overrideSpecial", "!@#%&*()-_=+[]{}<>:?"))
         stream = hashlib.shake_256(f"{args.typ}|{args.name}".encode()).digest(length)
         result = "".join(alphabet[b % len(alphabet)] for b in stream)
+        if args.typ == "random:index/randomPassword:RandomPassword":
+            self.invented_secrets.add(result)
         return {"result": self._invent(result)}
 
     def _random_bytes(self, args: pulumi_mocks.MockResourceArgs, _: str) -> dict[str, Any]:
         length = int(args.inputs.get("length", 32))
         raw = hashlib.shake_256(f"{args.typ}|{args.name}".encode()).digest(length)
+        self.invented_secrets.update({base64.b64encode(raw).decode(), raw.hex()})
         return {
             "base64": self._invent(base64.b64encode(raw).decode()),
             "hex": self._invent(raw.hex()),
@@ -322,7 +327,9 @@ class AzureMocks(pulumi_mocks.Mocks):
                 [],
             )
         if args.token == "azure-native:storage:listStorageAccountServiceSAS":
-            return ({"serviceSasToken": self._invent(service_sas_token(args.args))}, [])
+            token = self._invent(service_sas_token(args.args))
+            self.invented_secrets.add(token)
+            return ({"serviceSasToken": token}, [])
         if args.token == "azure-native:managedidentity:getUserAssignedIdentity":
             resource_id = (
                 f"/subscriptions/{MOCK_SUBSCRIPTION_ID}/resourceGroups/"
@@ -490,6 +497,12 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             },
         )
         return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        outputs = _from_wire(rpc.deserialize_properties(request.outputs, keep_unknowns=True))
+        if request.urn in self.recorded:
+            self.recorded[request.urn].outputs = outputs
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
     def Invoke(self, request: Any) -> Any:
         arguments = _from_wire(rpc.deserialize_properties(request.args, keep_unknowns=True))

@@ -1,0 +1,298 @@
+"""The plan as a terminal would show ``pulumi preview``: a resource tree with key settings."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .document import SECRET, PlanDocument
+
+_WIDTH = 120
+
+
+@dataclass(frozen=True)
+class Style:
+    """ANSI colours when a terminal is attached, nothing otherwise."""
+
+    color: bool
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
+
+    def create(self, text: str) -> str:
+        return self._wrap("32", text)
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def warn(self, text: str) -> str:
+        return self._wrap("33", text)
+
+    def secret(self, text: str) -> str:
+        return self._wrap("35", text)
+
+
+def render(document: PlanDocument, *, color: bool = False) -> str:
+    """The whole report: header, tree with key settings, outputs, warnings, summary."""
+    style = Style(color)
+    data = document.data
+    lines = [
+        style.bold(f"Offline plan of stack '{data['stack']}' (project {data['project']})"),
+        "Run under the Pulumi mock engine: no Azure, no Pulumi CLI, no network. Values marked",
+        "(placeholder) are invented here; Azure assigns the real ones on `pulumi up`.",
+        "[secret] marks secrets, [unknown] values known only after apply.",
+    ]
+    if data["config"]["encryptedKeys"]:
+        keys = ", ".join(data["config"]["encryptedKeys"])
+        lines.append(style.warn(f"Encrypted config ({keys}) replaced by secret placeholders."))
+    lines.append("")
+    lines.extend(_tree(document, style))
+    lines.append("")
+    if data["outputs"]:
+        lines.append(style.bold("Outputs:"))
+        for name, value in data["outputs"].items():
+            lines.append(f"    {name}: {_short(value, style, 100)}")
+        lines.append("")
+    if data["warnings"]:
+        lines.append(style.bold("Warnings:"))
+        for warning in data["warnings"]:
+            lines.append(style.warn(f"    ! {warning}"))
+        lines.append("")
+    count = len(document.resources)
+    lines.append(style.bold(f"Resources: {style.create(f'+ {count} to create')}"))
+    return "\n".join(lines) + "\n"
+
+
+def _tree(document: PlanDocument, style: Style) -> Iterator[str]:
+    resources = document.resources
+    children: dict[str | None, list[dict[str, Any]]] = {}
+    for resource in resources:
+        children.setdefault(resource["parent"], []).append(resource)
+    stack_name = f"{document.data['project']}-{document.data['stack']}"
+    header = f"     {'Type':<62} {'Name':<34} Plan"
+    yield style.bold(header)
+    plus, create = style.create("+"), style.create("create")
+    yield f" {plus}   {'pulumi:pulumi:Stack':<62} {stack_name:<34} {create}"
+
+    def walk(parent: str | None, prefix: str) -> Iterator[str]:
+        items = children.get(parent, [])
+        for index, resource in enumerate(items):
+            last = index == len(items) - 1
+            branch = "└─ " if last else "├─ "
+            label = f"{prefix}{branch}{resource['type']}"
+            yield (
+                f" {style.create('+')}   {label:<62} {resource['name']:<34} "
+                f"{style.create('create')}"
+            )
+            detail_prefix = prefix + ("   " if last else "│  ")
+            for line in key_settings(resource):
+                yield style.dim(f"     {detail_prefix}   {line}")
+            yield from walk(resource["address"], detail_prefix)
+
+    yield from walk(None, "")
+
+
+def key_settings(resource: Mapping[str, Any]) -> list[str]:
+    """The few settings worth reading for one resource, as ``label: value`` lines."""
+    summarize = _SUMMARIES.get(resource["type"])
+    inputs = resource["inputs"]
+    if summarize is not None:
+        return summarize(inputs)
+    if not resource["custom"]:
+        return []
+    return [
+        f"{key}: {_short(value, None, 90)}"
+        for key, value in inputs.items()
+        if not isinstance(value, Mapping | list) and key not in ("resourceGroupName", "location")
+    ][:6]
+
+
+def _get(value: Any, *path: str | int) -> Any:
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(value, list) or len(value) <= part:
+                return None
+        elif not isinstance(value, Mapping):
+            return None
+        value = value[part] if isinstance(part, int) else value.get(part)
+    return value
+
+
+def _short(value: Any, style: Style | None = None, limit: int = 90) -> str:
+    if isinstance(value, Mapping) and set(value) == {"placeholder"}:
+        return f"{value['placeholder']} (placeholder)"
+    if value == SECRET and style is not None:
+        return style.secret(SECRET)
+    if isinstance(value, str):
+        text = value
+    else:
+        text = json.dumps(_plain(value), separators=(", ", ": "), sort_keys=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        if set(value) == {"placeholder"}:
+            return f"{value['placeholder']} (placeholder)"
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _lines(*pairs: tuple[str, Any]) -> list[str]:
+    return [f"{label}: {_short(value)}" for label, value in pairs if value not in (None, [], {})]
+
+
+def _scale_set(inputs: Mapping[str, Any]) -> list[str]:
+    profile = inputs.get("virtualMachineProfile")
+    sku = inputs.get("sku") or {}
+    upgrade = inputs.get("upgradePolicy") or {}
+    rolling = upgrade.get("rollingUpgradePolicy")
+    image = _get(profile, "storageProfile", "imageReference") or {}
+    image_text = image.get("id") or ":".join(
+        str(image.get(k)) for k in ("publisher", "offer", "sku", "version")
+    )
+    os_profile = _get(profile, "osProfile") or {}
+    lines = _lines(
+        ("sku", f"{sku.get('name')} x {sku.get('capacity')}"),
+        ("zones", inputs.get("zones")),
+        ("orchestration", inputs.get("orchestrationMode")),
+        ("upgrade", upgrade.get("mode")),
+        ("rolling", rolling),
+        ("image", image_text),
+        ("computerNamePrefix", os_profile.get("computerNamePrefix")),
+        ("adminPassword", os_profile.get("adminPassword")),
+        ("customData", os_profile.get("customData")),
+        ("identity", _get(inputs.get("identity"), "type")),
+    )
+    for extension in _get(profile, "extensionProfile", "extensions") or []:
+        head = (
+            f"extension {extension.get('name')}: {extension.get('publisher')}/"
+            f"{extension.get('type')} {extension.get('typeHandlerVersion')}"
+        )
+        if extension.get("forceUpdateTag"):
+            head += f" tag={_short(extension['forceUpdateTag'])}"
+        lines.append(head)
+        lines.append(f"  settings: {_short(extension.get('settings'), None, 100)}")
+        if "protectedSettings" in extension:
+            lines.append(f"  protectedSettings: {SECRET}")
+    return lines
+
+
+def _storage_account(inputs: Mapping[str, Any]) -> list[str]:
+    return _lines(
+        ("accountName", inputs.get("accountName")),
+        ("kind", inputs.get("kind")),
+        ("sku", _get(inputs, "sku", "name")),
+        ("httpsOnly", inputs.get("enableHttpsTrafficOnly")),
+        ("minimumTls", inputs.get("minimumTlsVersion")),
+        ("publicBlobAccess", inputs.get("allowBlobPublicAccess")),
+    )
+
+
+def _blob(inputs: Mapping[str, Any]) -> list[str]:
+    return _lines(
+        ("blobName", inputs.get("blobName")),
+        ("source", inputs.get("source")),
+        ("contentMd5", inputs.get("contentMd5")),
+    )
+
+
+def _guest_assignment(inputs: Mapping[str, Any]) -> list[str]:
+    configuration = _get(inputs, "properties", "guestConfiguration") or {}
+    return _lines(
+        ("name", inputs.get("name")),
+        ("vmssName", inputs.get("vmssName")),
+        ("assignmentType", configuration.get("assignmentType")),
+        ("contentUri", configuration.get("contentUri")),
+        ("contentHash", configuration.get("contentHash")),
+        ("parameters", configuration.get("configurationParameter")),
+    )
+
+
+def _role_assignment(inputs: Mapping[str, Any]) -> list[str]:
+    role = inputs.get("roleDefinitionId")
+    if isinstance(role, str):
+        role = role.rsplit("/", 1)[-1]
+    return _lines(
+        ("role", role), ("principalId", inputs.get("principalId")), ("scope", inputs.get("scope"))
+    )
+
+
+def _autoscale(inputs: Mapping[str, Any]) -> list[str]:
+    profile = _get(inputs, "profiles", 0) or {}
+    capacity = profile.get("capacity") or {}
+    rules = [
+        f"{_get(r, 'scaleAction', 'direction')} when CPU "
+        f"{_get(r, 'metricTrigger', 'operator')} {_get(r, 'metricTrigger', 'threshold')}%"
+        for r in profile.get("rules") or []
+    ]
+    return _lines(
+        (
+            "capacity",
+            f"{capacity.get('minimum')}..{capacity.get('maximum')} "
+            f"(default {capacity.get('default')})",
+        ),
+        ("rules", ", ".join(rules)),
+        ("target", inputs.get("targetResourceUri")),
+    )
+
+
+def _load_balancer(inputs: Mapping[str, Any]) -> list[str]:
+    probes = [
+        f"{p.get('name')} {p.get('protocol')}:{p.get('port')}{p.get('requestPath') or ''}"
+        for p in inputs.get("probes") or []
+    ]
+    rules = [
+        f"{r.get('name')} {r.get('protocol')} {r.get('frontendPort')}->{r.get('backendPort')}"
+        for r in inputs.get("loadBalancingRules") or []
+    ]
+    return _lines(
+        ("name", inputs.get("loadBalancerName")),
+        ("sku", _get(inputs, "sku", "name")),
+        ("probes", ", ".join(probes)),
+        ("rules", ", ".join(rules)),
+    )
+
+
+_SUMMARIES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
+    "azure-native:compute:VirtualMachineScaleSet": _scale_set,
+    "azure-native:storage:StorageAccount": _storage_account,
+    "azure-native:storage:Blob": _blob,
+    "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS": _guest_assignment,
+    "azure-native:authorization:RoleAssignment": _role_assignment,
+    "azure-native:monitor:AutoscaleSetting": _autoscale,
+    "azure-native:network:LoadBalancer": _load_balancer,
+    "azure-native:storage:BlobContainer": lambda i: _lines(
+        ("containerName", i.get("containerName")), ("publicAccess", i.get("publicAccess"))
+    ),
+    "azure-native:resources:ResourceGroup": lambda i: _lines(
+        ("name", i.get("resourceGroupName")), ("location", i.get("location"))
+    ),
+    "azure-native:network:VirtualNetwork": lambda i: _lines(
+        ("addressSpace", _get(i, "addressSpace", "addressPrefixes"))
+    ),
+    "azure-native:network:Subnet": lambda i: _lines(
+        ("name", i.get("subnetName")), ("addressPrefix", i.get("addressPrefix"))
+    ),
+    "azure-native:network:NetworkSecurityGroup": lambda i: _lines(
+        ("rules", [r.get("name") for r in i.get("securityRules") or []])
+    ),
+    "azure-native:network:PublicIPAddress": lambda i: _lines(
+        ("sku", _get(i, "sku", "name")),
+        ("allocation", i.get("publicIPAllocationMethod")),
+        ("zones", i.get("zones")),
+    ),
+    "azure-native:managedidentity:UserAssignedIdentity": lambda i: _lines(
+        ("name", i.get("resourceName"))
+    ),
+    "random:index/randomString:RandomString": lambda i: _lines(("length", i.get("length"))),
+    "random:index/randomPassword:RandomPassword": lambda i: _lines(("length", i.get("length"))),
+    "random:index/randomBytes:RandomBytes": lambda i: _lines(("length", i.get("length"))),
+}

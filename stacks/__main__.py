@@ -1,0 +1,28 @@
+"""The Pulumi program: read the stack's configuration, build its environment, export.
+
+``pulumi up --stack dev`` runs this file; ``vmss-plan dev`` runs it too, under the mock engine.
+"""
+
+import pulumi
+from config import load_settings
+from environment import build_environment
+
+settings = load_settings()
+env = build_environment(settings)
+
+pulumi.export("resource_group", env.group.name)
+pulumi.export("load_balancer_address", env.network.public_ip.ip_address)
+pulumi.export("artifact_account", env.store.account_name)
+pulumi.export(
+    "tiers",
+    {
+        "web": {
+            "vmss_id": env.web.vmss_id,
+            "update_tags": {"dsc": env.web.update_tag},
+        },
+    },
+)
+pulumi.export(
+    "artifact_urls",
+    {artifact.key: artifact.url for artifact in env.store.published.values()},
+)

@@ -1,0 +1,234 @@
+"""The stack's configuration, read once into typed settings with errors that name the key.
+
+Only this module reads ``pulumi.Config``. Every key lives in the project's namespace
+(``vmss-components:<key>`` in ``stacks/Pulumi.<stack>.yaml``); a missing or wrong key raises a
+``ConfigurationError`` whose path is the full key (``vmss-components:web.capacity``) and whose
+message names the stack file to fix.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from components import ConfigurationError
+
+NAMESPACE = "vmss-components"
+_TIER_KEYS = {"vmSize", "capacity", "zones", "upgradeMode", "autoscale", "maxSurge"}
+_AUTOSCALE_KEYS = {"minimum", "maximum", "scaleOutCpuPercent", "scaleInCpuPercent"}
+_GUEST_KEYS = {"tier", "assignmentType"}
+TIERS = ("web", "app", "worker")
+ASSIGNMENT_TYPES = ("Audit", "ApplyAndMonitor", "ApplyAndAutoCorrect", "DeployAndAutoCorrect")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AutoscaleSettings:
+    """CPU autoscale bounds of one tier."""
+
+    minimum: int
+    maximum: int
+    scale_out_cpu_percent: int
+    scale_in_cpu_percent: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class TierSettings:
+    """Size and rollout of one tier's scale set."""
+
+    vm_size: str
+    capacity: int
+    zones: tuple[str, ...]
+    upgrade_mode: str
+    max_surge: bool
+    autoscale: AutoscaleSettings | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GuestAssignmentSettings:
+    """Which tier carries the Machine Configuration assignment, and how it acts."""
+
+    tier: str
+    assignment_type: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackSettings:
+    """Everything one environment needs, typed. Secrets stay Outputs (or None: generated)."""
+
+    stack: str
+    stack_file: str
+    environment: str
+    location: str
+    address_space: ipaddress.IPv4Network
+    ssh_public_key: str
+    admin_password: pulumi.Output[str] | None
+    app_pool_password: pulumi.Output[str] | None
+    sas_rotation_days: int
+    sas_min_lifetime_days: int
+    tiers: Mapping[str, TierSettings]
+    guest_assignment: GuestAssignmentSettings
+    tags: Mapping[str, str]
+
+
+class _Reader:
+    """Reads keys with errors that name the key and the stack file."""
+
+    def __init__(self) -> None:
+        self.config = pulumi.Config(NAMESPACE)
+        self.stack = pulumi.get_stack()
+        self.stack_file = f"stacks/Pulumi.{self.stack}.yaml"
+
+    def error(self, key: str, reason: str) -> ConfigurationError:
+        return ConfigurationError(f"{NAMESPACE}:{key}", f"{reason} (in {self.stack_file})")
+
+    def text(self, key: str, *, default: str | None = None) -> str:
+        value = self.config.get(key)
+        if value is None:
+            if default is None:
+                raise self.error(key, f"is required: pulumi config set {key} <value>")
+            return default
+        if not value.strip():
+            raise self.error(key, "is empty")
+        return value
+
+    def integer(self, key: str, *, default: int) -> int:
+        value = self.config.get(key)
+        if value is None:
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            raise self.error(key, f"expected a whole number, got {value!r}") from None
+
+    def secret(self, key: str) -> pulumi.Output[str] | None:
+        if self.config.get(key) is None:
+            return None
+        return self.config.require_secret(key)
+
+    def mapping(self, key: str, *, required: bool) -> dict[str, Any]:
+        try:
+            value = self.config.get_object(key)
+        except Exception as error:
+            raise self.error(key, f"is not valid YAML/JSON: {error}") from error
+        if value is None:
+            if required:
+                raise self.error(key, "is required (an object)")
+            return {}
+        if not isinstance(value, dict):
+            raise self.error(key, f"expected an object, got {value!r}")
+        return value
+
+
+def load_settings() -> StackSettings:
+    """Read and check the stack configuration; the first fault raises ConfigurationError."""
+    reader = _Reader()
+    environment = reader.text("environment", default=reader.stack)
+    if not environment.isalnum() or not environment.islower() or len(environment) > 8:
+        raise reader.error("environment", f"{environment!r}: use 1-8 lower-case letters/digits")
+    address = reader.text("addressSpace", default="10.20.0.0/16")
+    try:
+        network = ipaddress.IPv4Network(address)
+    except ValueError as error:
+        raise reader.error("addressSpace", f"{address!r} is not an IPv4 network: {error}") from None
+    if network.prefixlen > 22:
+        raise reader.error("addressSpace", f"{address} is too small: use a /22 or larger")
+    tiers = {tier: _tier(reader, tier) for tier in TIERS}
+    guest = _guest_assignment(reader)
+    tags = reader.mapping("tags", required=False)
+    for name, value in tags.items():
+        if not isinstance(value, str):
+            raise reader.error(f"tags.{name}", f"tag values are strings, got {value!r}")
+    return StackSettings(
+        stack=reader.stack,
+        stack_file=reader.stack_file,
+        environment=environment,
+        location=reader.text("location", default="westeurope"),
+        address_space=network,
+        ssh_public_key=reader.text("sshPublicKey"),
+        admin_password=reader.secret("adminPassword"),
+        app_pool_password=reader.secret("appPoolPassword"),
+        sas_rotation_days=reader.integer("sasRotationDays", default=90),
+        sas_min_lifetime_days=reader.integer("sasMinLifetimeDays", default=180),
+        tiers=tiers,
+        guest_assignment=guest,
+        tags={"environment": environment, **tags},
+    )
+
+
+def _tier(reader: _Reader, tier: str) -> TierSettings:
+    values = reader.mapping(tier, required=True)
+    _no_unknown_keys(reader, tier, values, _TIER_KEYS)
+    zones = values.get("zones", [])
+    if not isinstance(zones, list) or not all(isinstance(z, str | int) for z in zones):
+        raise reader.error(f"{tier}.zones", f"expected a list such as ['1', '2'], got {zones!r}")
+    autoscale = None
+    if values.get("autoscale") is not None:
+        raw = values["autoscale"]
+        if not isinstance(raw, dict):
+            raise reader.error(f"{tier}.autoscale", f"expected an object, got {raw!r}")
+        _no_unknown_keys(reader, f"{tier}.autoscale", raw, _AUTOSCALE_KEYS)
+        autoscale = AutoscaleSettings(
+            minimum=_int(reader, f"{tier}.autoscale.minimum", raw.get("minimum")),
+            maximum=_int(reader, f"{tier}.autoscale.maximum", raw.get("maximum")),
+            scale_out_cpu_percent=_int(
+                reader, f"{tier}.autoscale.scaleOutCpuPercent", raw.get("scaleOutCpuPercent", 75)
+            ),
+            scale_in_cpu_percent=_int(
+                reader, f"{tier}.autoscale.scaleInCpuPercent", raw.get("scaleInCpuPercent", 25)
+            ),
+        )
+    mode = values.get("upgradeMode")
+    if mode not in ("Manual", "Automatic", "Rolling"):
+        raise reader.error(
+            f"{tier}.upgradeMode", f"expected Manual, Automatic or Rolling, got {mode!r}"
+        )
+    vm_size = values.get("vmSize")
+    if not isinstance(vm_size, str) or not vm_size:
+        raise reader.error(
+            f"{tier}.vmSize", f"expected a VM size such as Standard_D2s_v5, got {vm_size!r}"
+        )
+    max_surge = values.get("maxSurge", False)
+    if not isinstance(max_surge, bool):
+        raise reader.error(f"{tier}.maxSurge", f"expected true or false, got {max_surge!r}")
+    return TierSettings(
+        vm_size=vm_size,
+        capacity=_int(reader, f"{tier}.capacity", values.get("capacity")),
+        zones=tuple(str(z) for z in zones),
+        upgrade_mode=mode,
+        max_surge=max_surge,
+        autoscale=autoscale,
+    )
+
+
+def _guest_assignment(reader: _Reader) -> GuestAssignmentSettings:
+    values = reader.mapping("guestAssignment", required=True)
+    _no_unknown_keys(reader, "guestAssignment", values, _GUEST_KEYS)
+    tier = values.get("tier")
+    if tier not in TIERS:
+        raise reader.error("guestAssignment.tier", f"expected one of {TIERS}, got {tier!r}")
+    kind = values.get("assignmentType", "Audit")
+    if kind not in ASSIGNMENT_TYPES:
+        raise reader.error(
+            "guestAssignment.assignmentType", f"expected one of {ASSIGNMENT_TYPES}, got {kind!r}"
+        )
+    return GuestAssignmentSettings(tier=tier, assignment_type=kind)
+
+
+def _int(reader: _Reader, key: str, value: object) -> int:
+    if value is None:
+        raise reader.error(key, "is required (a whole number)")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise reader.error(key, f"expected a whole number, got {value!r}")
+    return value
+
+
+def _no_unknown_keys(reader: _Reader, key: str, values: Mapping[str, Any], known: set[str]) -> None:
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise reader.error(
+            f"{key}.{unknown[0]}", f"is not a known setting (known: {', '.join(sorted(known))})"
+        )

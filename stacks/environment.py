@@ -1,0 +1,294 @@
+"""One environment: network, load balancer, artifact store and the scale-set tiers.
+
+``build_environment(settings)`` is everything the Pulumi program does besides reading the
+configuration and exporting outputs; another project can call it, or copy it as the model of
+its own composition of ``components``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pulumi
+import pulumi_random as random
+from config import StackSettings, TierSettings
+from pulumi_azure_native import authorization, network, resources
+
+from components import (
+    ArtifactStore,
+    ArtifactStoreArgs,
+    Autoscale,
+    DscPackage,
+    DscScaleSet,
+    DscScaleSetArgs,
+    HealthProbe,
+    SasPolicy,
+    ScaleSetArgs,
+    UpgradePolicy,
+)
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+WEB_HEALTH_PATH = "/health.html"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Network:
+    """The environment's virtual network, one subnet per tier, and the web load balancer."""
+
+    vnet: network.VirtualNetwork
+    subnets: dict[str, network.Subnet]
+    load_balancer: network.LoadBalancer
+    public_ip: network.PublicIPAddress
+    web_pool_id: pulumi.Output[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Environment:
+    """What the program exports from."""
+
+    group: resources.ResourceGroup
+    network: Network
+    store: ArtifactStore
+    web: DscScaleSet
+
+
+def build_environment(settings: StackSettings) -> Environment:
+    """Compose one environment from the components."""
+    env = settings.environment
+    group = resources.ResourceGroup(
+        f"{env}-rg",
+        resource_group_name=f"rg-vmss-{env}",
+        location=settings.location,
+        tags=dict(settings.tags),
+    )
+    net = _network(settings, group)
+    store = ArtifactStore(
+        f"{env}-artifacts",
+        ArtifactStoreArgs(
+            resource_group_name=group.name,
+            location=settings.location,
+            account_name_prefix=f"vmss{env}",
+            sas=SasPolicy(
+                rotation_days=settings.sas_rotation_days,
+                min_lifetime_days=settings.sas_min_lifetime_days,
+            ),
+            tags=dict(settings.tags),
+        ),
+    )
+    web = _web_tier(settings, group, net, store)
+    return Environment(group=group, network=net, store=store, web=web)
+
+
+def _scale_set_args(
+    settings: StackSettings,
+    tier: TierSettings,
+    group: resources.ResourceGroup,
+    subnet: network.Subnet,
+    *,
+    health: HealthProbe | None = None,
+    **extra: object,
+) -> ScaleSetArgs:
+    autoscale = (
+        Autoscale(
+            minimum=tier.autoscale.minimum,
+            maximum=tier.autoscale.maximum,
+            scale_out_cpu_percent=tier.autoscale.scale_out_cpu_percent,
+            scale_in_cpu_percent=tier.autoscale.scale_in_cpu_percent,
+        )
+        if tier.autoscale
+        else None
+    )
+    return ScaleSetArgs(
+        resource_group_name=group.name,
+        location=settings.location,
+        subnet_id=subnet.id,
+        vm_size=tier.vm_size,
+        capacity=tier.capacity,
+        zones=tier.zones,
+        upgrade=UpgradePolicy(mode=tier.upgrade_mode, max_surge=tier.max_surge),  # type: ignore[arg-type]
+        health=health,
+        autoscale=autoscale,
+        tags=dict(settings.tags),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _web_tier(
+    settings: StackSettings, group: resources.ResourceGroup, net: Network, store: ArtifactStore
+) -> DscScaleSet:
+    env = settings.environment
+    app_pool_password = settings.app_pool_password
+    if app_pool_password is None:
+        app_pool_password = random.RandomPassword(
+            f"{env}-web-apppool-password",
+            length=24,
+            special=True,
+            min_lower=2,
+            min_upper=2,
+            min_numeric=2,
+            min_special=2,
+            override_special="!#%*()-_=+[]{}:?",
+        ).result
+    return DscScaleSet(
+        f"{env}-web",
+        DscScaleSetArgs(
+            scale_set=_scale_set_args(
+                settings,
+                settings.tiers["web"],
+                group,
+                net.subnets["web"],
+                health=HealthProbe(protocol="http", port=80, request_path=WEB_HEALTH_PATH),
+                admin_password=settings.admin_password,
+                load_balancer_backend_pool_ids=[net.web_pool_id],
+                computer_name_prefix=f"web{env}"[:9],
+            ),
+            store=store,
+            package=DscPackage.from_directory(
+                ARTIFACTS / "dsc" / "web", script="WebServer.ps1", function="WebServer"
+            ),
+            configuration_arguments={"SiteTitle": f"Contoso web ({env})"},
+            protected_configuration_arguments={
+                "AppPoolCredential": {
+                    "userName": "apppool",
+                    "password": pulumi.Output.secret(app_pool_password),
+                }
+            },
+            configuration_data=ARTIFACTS / "dsc" / "ConfigurationData.psd1",
+        ),
+    )
+
+
+def _network(settings: StackSettings, group: resources.ResourceGroup) -> Network:
+    env = settings.environment
+    prefixes = list(settings.address_space.subnets(new_prefix=24))
+    subnet_prefixes = {"web": prefixes[1], "app": prefixes[2], "worker": prefixes[3]}
+    tags = dict(settings.tags)
+
+    vnet = network.VirtualNetwork(
+        f"{env}-vnet",
+        resource_group_name=group.name,
+        location=settings.location,
+        address_space=network.AddressSpaceArgs(address_prefixes=[str(settings.address_space)]),
+        tags=tags,
+    )
+    nsg = network.NetworkSecurityGroup(
+        f"{env}-nsg",
+        resource_group_name=group.name,
+        location=settings.location,
+        security_rules=[
+            network.SecurityRuleArgs(
+                name="allow-http-to-web",
+                priority=100,
+                direction=network.SecurityRuleDirection.INBOUND,
+                access=network.SecurityRuleAccess.ALLOW,
+                protocol=network.SecurityRuleProtocol.TCP,
+                source_address_prefix="Internet",
+                source_port_range="*",
+                destination_address_prefix=str(subnet_prefixes["web"]),
+                destination_port_range="80",
+            ),
+        ],
+        tags=tags,
+    )
+    # New virtual networks have no default outbound access: instances reach the artifact
+    # store, package mirrors and Windows Update through a NAT gateway.
+    nat_ip = network.PublicIPAddress(
+        f"{env}-nat-ip",
+        resource_group_name=group.name,
+        location=settings.location,
+        sku=network.PublicIPAddressSkuArgs(name=network.PublicIPAddressSkuName.STANDARD),
+        public_ip_allocation_method=network.IPAllocationMethod.STATIC,
+        tags=tags,
+    )
+    nat = network.NatGateway(
+        f"{env}-nat",
+        resource_group_name=group.name,
+        location=settings.location,
+        sku=network.NatGatewaySkuArgs(name=network.NatGatewaySkuName.STANDARD),
+        public_ip_addresses=[network.SubResourceArgs(id=nat_ip.id)],
+        tags=tags,
+    )
+    subnets: dict[str, network.Subnet] = {}
+    for tier, prefix in subnet_prefixes.items():
+        subnets[tier] = network.Subnet(
+            f"{env}-{tier}-subnet",
+            resource_group_name=group.name,
+            virtual_network_name=vnet.name,
+            subnet_name=tier,
+            address_prefix=str(prefix),
+            network_security_group=network.NetworkSecurityGroupArgs(id=nsg.id),
+            nat_gateway=network.SubResourceArgs(id=nat.id),
+            # Subnets of one network are updated one at a time by Azure.
+            opts=pulumi.ResourceOptions(depends_on=list(subnets.values())),
+        )
+
+    public_ip = network.PublicIPAddress(
+        f"{env}-web-ip",
+        resource_group_name=group.name,
+        location=settings.location,
+        sku=network.PublicIPAddressSkuArgs(name=network.PublicIPAddressSkuName.STANDARD),
+        public_ip_allocation_method=network.IPAllocationMethod.STATIC,
+        zones=list(settings.tiers["web"].zones) or None,
+        tags=tags,
+    )
+    load_balancer_name = f"lb-web-{env}"
+    # Sub-resources of a load balancer refer to each other by id before the balancer exists:
+    # the ids are built from its explicit name.
+    lb_id = pulumi.Output.concat(
+        "/subscriptions/",
+        authorization.get_client_config_output().subscription_id,
+        "/resourceGroups/",
+        group.name,
+        "/providers/Microsoft.Network/loadBalancers/",
+        load_balancer_name,
+    )
+    frontend_id = pulumi.Output.concat(lb_id, "/frontendIPConfigurations/web")
+    pool_id = pulumi.Output.concat(lb_id, "/backendAddressPools/web")
+    probe_id = pulumi.Output.concat(lb_id, "/probes/web-http")
+    load_balancer = network.LoadBalancer(
+        f"{env}-web-lb",
+        resource_group_name=group.name,
+        location=settings.location,
+        load_balancer_name=load_balancer_name,
+        sku=network.LoadBalancerSkuArgs(name=network.LoadBalancerSkuName.STANDARD),
+        frontend_ip_configurations=[
+            network.FrontendIPConfigurationArgs(
+                name="web", public_ip_address=network.PublicIPAddressArgs(id=public_ip.id)
+            )
+        ],
+        backend_address_pools=[network.BackendAddressPoolArgs(name="web")],
+        probes=[
+            network.ProbeArgs(
+                name="web-http",
+                protocol=network.ProbeProtocol.HTTP,
+                port=80,
+                request_path=WEB_HEALTH_PATH,
+                interval_in_seconds=5,
+                number_of_probes=2,
+            )
+        ],
+        load_balancing_rules=[
+            network.LoadBalancingRuleArgs(
+                name="http",
+                protocol=network.TransportProtocol.TCP,
+                frontend_port=80,
+                backend_port=80,
+                frontend_ip_configuration=network.SubResourceArgs(id=frontend_id),
+                backend_address_pool=network.SubResourceArgs(id=pool_id),
+                probe=network.SubResourceArgs(id=probe_id),
+                # Outbound traffic leaves through the NAT gateway, not the balancer.
+                disable_outbound_snat=True,
+                idle_timeout_in_minutes=4,
+            )
+        ],
+        tags=tags,
+    )
+    return Network(
+        vnet=vnet,
+        subnets=subnets,
+        load_balancer=load_balancer,
+        public_ip=public_ip,
+        # Taken from the created balancer, so scale sets wait for the pool to exist.
+        web_pool_id=pulumi.Output.concat(load_balancer.id, "/backendAddressPools/web"),
+    )
