@@ -17,7 +17,7 @@ import re
 import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 import pulumi
@@ -171,23 +171,28 @@ class CustomScriptScaleSetArgs:
 
 def _check_list(value: object, path: str) -> None:
     if isinstance(value, str | bytes | Path) or not isinstance(value, Sequence):
-        raise ConfigurationError(path, f"expected a list, got {value!r}")
+        raise ConfigurationError(path, f"expected a list, got one {type(value).__name__}")
 
 
 def _check_https(uri: object, path: str) -> None:
     if not isinstance(uri, str):
-        raise ConfigurationError(path, f"expected an https:// URL (str), got {uri!r}")
+        raise ConfigurationError(path, f"expected an https:// URL (str), got {type(uri).__name__}")
     parts = urllib.parse.urlsplit(uri)
     if parts.scheme.lower() != "https" or not parts.netloc:
         raise ConfigurationError(
-            path, f"{uri!r} is not an https:// URL: instances download over HTTPS only"
+            path, f"{_shown(uri)!r} is not an https:// URL: instances download over HTTPS only"
         )
-    if not PurePosixPath(parts.path).name:
+    if not _file_name(uri):
         raise ConfigurationError(
             path,
-            f"{uri!r} has no file name: the handler saves each download under the last "
+            f"{_shown(uri)!r} has no file name: the handler saves each download under the last "
             "segment of its path",
         )
+
+
+def _shown(uri: str) -> str:
+    """A URL as an error message may show it: a token never reaches a log."""
+    return _without_query(uri) + "?<token>" if has_sas_token(uri) else uri
 
 
 def has_sas_token(uri: str) -> bool:
@@ -227,7 +232,8 @@ def _handler_version(os: OsType, version: object, download: str) -> str:
 
 
 def _file_name(uri: str) -> str:
-    return PurePosixPath(urllib.parse.unquote(urllib.parse.urlsplit(uri).path)).name
+    # As the handlers do: the last segment of the path, empty when the path ends with "/".
+    return urllib.parse.unquote(urllib.parse.urlsplit(uri).path).rsplit("/", 1)[-1]
 
 
 def _without_query(uri: str) -> str:

@@ -611,6 +611,8 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
     ("linux", {"file_uris": ["http://example.com/setup.sh"]}, "file_uris[0]"),
     ("linux", {"file_uris": [EXTERNAL, "ftp://example.com/a.sh"]}, "file_uris[1]"),
     ("linux", {"file_uris": ["https://example.com/"]}, "file_uris[0]"),
+    ("linux", {"file_uris": ["https://example.com/tools/"]}, "file_uris[0]"),
+    ("windows", {"file_uris": [TOKEN_URI.replace("https", "http")]}, "file_uris[0]"),
     ("linux", {"file_uris": EXTERNAL}, "file_uris"),
     ("linux", {"file_uris": [Path("a.sh")]}, "file_uris[0]"),
     ("linux", {"store": None}, "store"),
@@ -694,6 +696,13 @@ def test_bad_input_registers_nothing(
     for kind in (COMPONENT, VMSS, IDENTITY, ROLE, "azure-native:storage:Blob"):
         assert mocked.resources_of_type(kind) == [], kind
     assert mocked.resources_of_type("random:index/randomBytes:RandomBytes") == []
+
+
+def test_a_bad_uri_with_a_token_is_reported_without_the_token(mocked: MockDeployment) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        mocked.run(cse_program("windows", file_uris=[TOKEN_URI.replace("https:", "http:")]))
+    assert "c2lnbmF0dXJl" not in str(caught.value)
+    assert "http://partner.blob.core.windows.net/drop/agent.deb?<token>" in str(caught.value)
 
 
 def test_two_file_names_with_one_store_key_are_refused(
