@@ -4,6 +4,7 @@ The public API, re-exported; see the README for what each name does.
 """
 
 from .artifacts import ArtifactStore, ArtifactStoreArgs, PublishedArtifact
+from .custom_script import CustomScriptScaleSet, CustomScriptScaleSetArgs
 from .dsc import DscScaleSet, DscScaleSetArgs
 from .errors import ConfigurationError
 from .extensions import Extension
@@ -16,6 +17,8 @@ __all__ = [
     "ArtifactStoreArgs",
     "Autoscale",
     "ConfigurationError",
+    "CustomScriptScaleSet",
+    "CustomScriptScaleSetArgs",
     "DscPackage",
     "DscScaleSet",
     "DscScaleSetArgs",

@@ -172,6 +172,8 @@ class AzureMocks(pulumi_mocks.Mocks):
         self, args: pulumi_mocks.MockResourceArgs
     ) -> tuple[str | None, dict[str, Any]]:
         outputs = dict(args.inputs)
+        if self.preview and args.typ == "azure-native:compute:VirtualMachineScaleSet":
+            outputs = _preview_scale_set(outputs)
         if self.preview or not args.custom:
             return (None, outputs)
         resource_id = self._resource_id(args)
@@ -346,6 +348,23 @@ class AzureMocks(pulumi_mocks.Mocks):
                 [],
             )
         raise NotImplementedError(f"the Azure mocks do not answer the invoke {args.token}")
+
+
+def _preview_scale_set(outputs: dict[str, Any]) -> dict[str, Any]:
+    """A scale set's preview outputs: the identity list as the map Azure answers with.
+
+    Echoing the input list would make the SDK fail ("Expected 'list' got Mapping"); ids not
+    known yet are left out, and each identity's principal and client ids stay unknown.
+    """
+    identity = outputs.get("identity")
+    if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
+        assigned = identity["userAssignedIdentities"]
+        identity = {
+            **identity,
+            "userAssignedIdentities": {item: {} for item in assigned if isinstance(item, str)},
+        }
+        return {**outputs, "identity": identity}
+    return outputs
 
 
 def service_sas_token(arguments: Mapping[str, Any]) -> str:
