@@ -20,6 +20,10 @@ pulumi.export(
             "vmss_id": env.web.vmss_id,
             "update_tags": {"dsc": env.web.update_tag},
         },
+        "worker": {
+            "vmss_id": env.worker.vmss_id,
+            "update_tags": {"custom_script": env.worker.update_tag},
+        },
     },
 )
 pulumi.export(

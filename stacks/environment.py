@@ -19,6 +19,8 @@ from components import (
     ArtifactStore,
     ArtifactStoreArgs,
     Autoscale,
+    CustomScriptScaleSet,
+    CustomScriptScaleSetArgs,
     DscPackage,
     DscScaleSet,
     DscScaleSetArgs,
@@ -30,6 +32,9 @@ from components import (
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 WEB_HEALTH_PATH = "/health.html"
+# The worker's own health endpoint (stacks/artifacts/custom-script/worker.py), probed by the
+# Application Health extension on the instance itself.
+WORKER_HEALTH = HealthProbe(protocol="http", port=8080, request_path="/healthz")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +56,7 @@ class Environment:
     network: Network
     store: ArtifactStore
     web: DscScaleSet
+    worker: CustomScriptScaleSet
 
 
 def build_environment(settings: StackSettings) -> Environment:
@@ -77,7 +83,8 @@ def build_environment(settings: StackSettings) -> Environment:
         ),
     )
     web = _web_tier(settings, group, net, store)
-    return Environment(group=group, network=net, store=store, web=web)
+    worker = _worker_tier(settings, group, net, store)
+    return Environment(group=group, network=net, store=store, web=web, worker=worker)
 
 
 def _scale_set_args(
@@ -155,6 +162,33 @@ def _web_tier(
                 }
             },
             configuration_data=ARTIFACTS / "dsc" / "ConfigurationData.psd1",
+        ),
+    )
+
+
+def _worker_tier(
+    settings: StackSettings, group: resources.ResourceGroup, net: Network, store: ArtifactStore
+) -> CustomScriptScaleSet:
+    tier = settings.tiers["worker"]
+    scripts = ARTIFACTS / "custom-script"
+    return CustomScriptScaleSet(
+        f"{settings.environment}-worker",
+        CustomScriptScaleSetArgs(
+            os="linux",
+            scale_set=_scale_set_args(
+                settings,
+                tier,
+                group,
+                net.subnets["worker"],
+                health=WORKER_HEALTH if tier.upgrade_mode == "Rolling" else None,
+                ssh_public_keys=[settings.ssh_public_key],
+                machine_configuration=settings.guest_assignment.tier == "worker",
+            ),
+            store=store,
+            files=[scripts / "install-worker.sh", scripts / "worker.py"],
+            command="bash install-worker.sh",
+            # The instances read their files with a managed identity: no token in the model.
+            download="managed_identity",
         ),
     )
 

@@ -875,3 +875,33 @@ def test_the_bash_sample_installs_once_and_then_succeeds_without_redoing_work(
     assert new_marker.name != marker.name
     assert installed.read_bytes() == worker.read_bytes()
     assert "restart contoso-worker.service" in calls.read_text()
+
+
+def test_the_worker_sample_answers_its_health_probe(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "STATE_DIRECTORY": str(tmp_path), "HEALTH_PORT": str(port)}
+    worker = subprocess.Popen([sys.executable, str(WORKER)], env=env)
+    try:
+        deadline = time.monotonic() + 10
+        status = None
+        while time.monotonic() < deadline and status != 200:
+            try:
+                status = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz").status
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        assert status == 200, "the worker's health endpoint never answered healthy"
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/other")
+        assert missing.value.code == 503
+    finally:
+        worker.terminate()
+        assert worker.wait(timeout=15) == 0

@@ -131,7 +131,7 @@ def _short(value: Any, style: Style | None = None, limit: int = 90) -> str:
     if isinstance(value, str):
         text = value
     else:
-        text = json.dumps(_plain(value), separators=(", ", ": "), sort_keys=False)
+        text = json.dumps(_plain(value), separators=(", ", ": "), sort_keys=True)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -216,10 +216,14 @@ def _guest_assignment(inputs: Mapping[str, Any]) -> list[str]:
     )
 
 
+_ROLE_NAMES = {"2a2b9908-6ea1-4ae2-8e65-a410df84e7d1": "Storage Blob Data Reader"}
+
+
 def _role_assignment(inputs: Mapping[str, Any]) -> list[str]:
     role = inputs.get("roleDefinitionId")
     if isinstance(role, str):
-        role = role.rsplit("/", 1)[-1]
+        guid = role.rsplit("/", 1)[-1]
+        role = f"{_ROLE_NAMES[guid]} ({guid})" if guid in _ROLE_NAMES else guid
     return _lines(
         ("role", role), ("principalId", inputs.get("principalId")), ("scope", inputs.get("scope"))
     )

@@ -5,6 +5,10 @@ Jobs are JSON files in ``$STATE_DIRECTORY/inbox`` (``/var/lib/contoso-worker/inb
 Each is read, its payload digested, and a result written to ``outbox`` before the job is
 removed, so a crash never loses a job. A heartbeat file records the last poll; SIGTERM
 (``systemctl stop``) finishes the current job and exits cleanly.
+
+``GET http://127.0.0.1:8080/healthz`` answers 200 while the poll loop is alive (a poll in
+the last three intervals) and 503 otherwise: the scale set's Application Health extension
+probes it from the instance itself, so rolling upgrades wait for a working worker.
 """
 
 from __future__ import annotations
@@ -14,21 +18,40 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 POLL_SECONDS = 5
+HEALTH_ADDRESS = ("127.0.0.1", int(os.environ.get("HEALTH_PORT", "8080")))
 STATE = Path(os.environ.get("STATE_DIRECTORY", "/var/lib/contoso-worker"))
 INBOX = STATE / "inbox"
 OUTBOX = STATE / "outbox"
 HEARTBEAT = STATE / "heartbeat"
 
-running = True
+stopping = threading.Event()
+last_poll = 0.0
+
+
+class Health(BaseHTTPRequestHandler):
+    """The health endpoint: alive while the poll loop is."""
+
+    def do_GET(self) -> None:
+        healthy = self.path == "/healthz" and time.time() - last_poll < 3 * POLL_SECONDS
+        body = b"ok\n" if healthy else b"unhealthy\n"
+        self.send_response(200 if healthy else 503)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
 
 
 def stop(signum: int, _frame: object) -> None:
-    global running
-    running = False
+    stopping.set()
     print(f"signal {signum}: stopping after the current job", flush=True)
 
 
@@ -50,18 +73,23 @@ def process(job: Path) -> None:
 
 
 def main() -> int:
+    global last_poll
+    server = ThreadingHTTPServer(HEALTH_ADDRESS, Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     INBOX.mkdir(parents=True, exist_ok=True)
     OUTBOX.mkdir(parents=True, exist_ok=True)
     print(f"contoso-worker polling {INBOX}", flush=True)
-    while running:
+    while not stopping.is_set():
         for job in sorted(INBOX.glob("*.json")):
-            if not running:
+            if stopping.is_set():
                 break
             process(job)
-        HEARTBEAT.write_text(str(int(time.time())), encoding="utf-8")
-        time.sleep(POLL_SECONDS)
+        last_poll = time.time()
+        HEARTBEAT.write_text(str(int(last_poll)), encoding="utf-8")
+        stopping.wait(POLL_SECONDS)
+    server.shutdown()
     return 0
 
 
