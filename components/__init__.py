@@ -4,6 +4,7 @@ The public API, re-exported; see the README for what each name does.
 """
 
 from .artifacts import ArtifactStore, ArtifactStoreArgs, PublishedArtifact
+from .cloud_init import CloudInitScaleSet, CloudInitScaleSetArgs
 from .dsc import DscScaleSet, DscScaleSetArgs
 from .errors import ConfigurationError
 from .extensions import Extension
@@ -15,6 +16,8 @@ __all__ = [
     "ArtifactStore",
     "ArtifactStoreArgs",
     "Autoscale",
+    "CloudInitScaleSet",
+    "CloudInitScaleSetArgs",
     "ConfigurationError",
     "DscPackage",
     "DscScaleSet",

@@ -103,8 +103,17 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+# Unicode line breaks PyYAML would write raw in a plain or block scalar and then read back as
+# line breaks: such strings are double-quoted, where they are escaped.
+_UNICODE_BREAKS = frozenset("\x85\u2028\u2029")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    style = None
+    if _UNICODE_BREAKS.intersection(value):
+        style = '"'
+    elif "\n" in value:
+        style = "|"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -759,7 +768,7 @@ def encode_custom_data(
         raise ConfigurationError(
             path,
             f"customData is limited to {CUSTOM_DATA_LIMIT:,} bytes once decoded; {detail}, "
-            f"{over:,} bytes over the limit",
+            f"{over:,} byte{'' if over == 1 else 's'} over the limit",
         )
     return CustomData(
         user_data=text,
