@@ -588,7 +588,7 @@ def test_incompressible_data_over_the_limit_says_by_how_much() -> None:
     text = f"#cloud-config\nwrite_files:\n  - path: /opt/blob\n    content: {noise}\n"
     for mode in ("auto", "always"):
         with pytest.raises(ConfigurationError) as caught:
-            encode_custom_data(text, mode)  # type: ignore[arg-type]
+            encode_custom_data(text, mode)
         message = str(caught.value)
         size = len(gzip_bytes(text))
         assert f"gzipped it is {size:,} bytes" in message
