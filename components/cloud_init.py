@@ -108,8 +108,8 @@ class CloudInitPlan:
 def plan_cloud_init(name: str, args: CloudInitScaleSetArgs) -> CloudInitPlan:
     """Every rule of a CloudInitScaleSet, checked before any resource exists.
 
-    The user data is validated with each artifact placeholder replaced by a stand-in as long
-    as the real SAS URL (the store and token exist only later) and the real digest.
+    The user data is validated with each artifact placeholder replaced by a stand-in at least
+    as long as the real SAS URL (the store and token exist only later) and the real digest.
     """
     if not isinstance(args, CloudInitScaleSetArgs):
         raise ConfigurationError("args", f"expected CloudInitScaleSetArgs, got {args!r}")

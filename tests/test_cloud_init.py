@@ -306,6 +306,22 @@ def test_without_cloud_init_one_warning_says_the_schema_check_was_skipped(
         run(mocked, cloud_config="#cloud-config\npackages: nginx\n")
 
 
+def test_cloud_init_deprecations_are_warnings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mocked: MockDeployment
+) -> None:
+    tool = tmp_path / "cloud-init"
+    tool.write_text(
+        "#!/bin/sh\n"
+        'echo "Cloud config schema deprecations: apt_update: DEPRECATED. Use package_update."\n'
+    )
+    tool.chmod(0o755)
+    monkeypatch.setattr(cloudinit, "cloud_init_command", lambda: str(tool))
+    run(mocked, cloud_config="#cloud-config\napt_update: true\n", store=None, artifacts={})
+    assert "web: cloud-init deprecation: apt_update: DEPRECATED. Use package_update." in (
+        mocked.warnings
+    )
+
+
 def test_an_unknown_placeholder_names_the_key(deployment: MockDeployment) -> None:
     with pytest.raises(ConfigurationError) as caught:
         run(deployment, cloud_config="#!/bin/sh\ncurl -O '${artifact:app}'\n")
