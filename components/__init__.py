@@ -4,6 +4,7 @@ The public API, re-exported; see the README for what each name does.
 """
 
 from .artifacts import ArtifactStore, ArtifactStoreArgs, PublishedArtifact
+from .cloud_init import CloudInitScaleSet, CloudInitScaleSetArgs
 from .custom_script import CustomScriptScaleSet, CustomScriptScaleSetArgs
 from .dsc import DscScaleSet, DscScaleSetArgs
 from .errors import ConfigurationError
@@ -16,6 +17,8 @@ __all__ = [
     "ArtifactStore",
     "ArtifactStoreArgs",
     "Autoscale",
+    "CloudInitScaleSet",
+    "CloudInitScaleSetArgs",
     "ConfigurationError",
     "CustomScriptScaleSet",
     "CustomScriptScaleSetArgs",

@@ -52,3 +52,21 @@ def scale_set_args(**overrides: object) -> ScaleSetArgs:
     }
     values.update(overrides)
     return ScaleSetArgs(**values)  # type: ignore[arg-type]
+
+
+CLOUD_INIT_SAMPLE = REPO / "stacks" / "artifacts" / "cloud-init"
+
+
+def require_cloud_init() -> str:
+    """The real ``cloud-init`` command; outside CI its absence skips the test, in CI it fails."""
+    import pytest
+
+    from components.cloudinit import cloud_init_command
+
+    command = cloud_init_command()
+    if command is None:
+        reason = "the cloud-init command is not installed (apt-get install cloud-init)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI validates with the real cloud-init, but {reason}: see .ci/run")
+        pytest.skip(f"{reason}; CI installs it and runs this test")
+    return command

@@ -1,0 +1,225 @@
+"""CloudInitScaleSet: a Linux scale set configured by cloud-init through customData.
+
+The user data (a cloud-config mapping, text or file, or any other format cloud-init reads)
+is checked before any resource exists, by the real ``cloud-init schema`` when it is installed,
+with each ``${artifact:KEY}`` placeholder replaced by a realistic SAS URL so the size check is
+honest too. Artifacts are published to the store; the final customData, holding their SAS
+URLs, is a Pulumi secret.
+
+customData is read by cloud-init on an instance's first boot only: a changed customData
+reaches existing instances only after they are upgraded to the latest model *and* reimaged.
+New instances (scale-out, repair) get it at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+
+from .artifacts import ArtifactStore, PublishedArtifact, blob_name_for
+from .cloudinit import (
+    COMPRESS_MODES,
+    ArtifactValues,
+    CheckedUserData,
+    Compress,
+    CustomData,
+    check_user_data,
+    encode_custom_data,
+    resolve_placeholders,
+    stand_in_url,
+)
+from .errors import ConfigurationError
+from .naming import artifact_key
+from .packaging import Package
+from .scaleset import ScaleSetArgs, ScaleSetComponent, ScaleSetPlan, build_scale_set, plan_scale_set
+from .validation import check_choice
+
+# Artifact keys appear in placeholders and in blob folder names: lower-case letters, digits
+# and single dashes, no dots (".sha256" follows a key).
+_ARTIFACT_KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloudInitScaleSetArgs:
+    """A Linux scale set and the user data cloud-init runs on each instance's first boot.
+
+    ``cloud_config`` is a mapping (rendered as ``#cloud-config`` YAML), a ``str`` (the user
+    data itself, any format cloud-init reads by its first line) or a ``Path`` (a file holding
+    it). ``artifacts`` maps keys to packages published through ``store``; in the user data,
+    ``${artifact:KEY}`` becomes the artifact's URL with its read-only SAS token and
+    ``${artifact:KEY.sha256}`` its SHA256 digest. ``compress`` is ``"auto"`` (gzip only when
+    needed to fit Azure's 65,535 bytes), ``"always"`` or ``"never"``.
+    """
+
+    scale_set: ScaleSetArgs
+    cloud_config: Mapping[str, Any] | str | Path
+    store: ArtifactStore | None = None
+    artifacts: Mapping[str, Package] = field(default_factory=dict)
+    compress: Compress = "auto"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.scale_set, ScaleSetArgs):
+            raise ConfigurationError("scale_set", f"expected ScaleSetArgs, got {self.scale_set!r}")
+        if not isinstance(self.cloud_config, Mapping | str | Path):
+            raise ConfigurationError(
+                "cloud_config",
+                "expected a mapping (rendered as #cloud-config), a str (the content) or a "
+                f"Path (a file), got {type(self.cloud_config).__name__}",
+            )
+        if self.store is not None and not isinstance(self.store, ArtifactStore):
+            raise ConfigurationError("store", f"expected an ArtifactStore, got {self.store!r}")
+        if not isinstance(self.artifacts, Mapping):
+            raise ConfigurationError("artifacts", "expected a mapping of keys to packages")
+        for key, package in self.artifacts.items():
+            if not isinstance(key, str) or not _ARTIFACT_KEY.fullmatch(key):
+                raise ConfigurationError(
+                    "artifacts",
+                    f"{key!r} is not a valid key: 1-32 lower-case letters, digits and dashes "
+                    "(it appears in ${artifact:KEY} and in the blob name)",
+                )
+            if not isinstance(package, Package):
+                raise ConfigurationError(
+                    f"artifacts.{key}",
+                    "expected a Package (Package.from_directory, from_file or from_zip)",
+                )
+        if self.artifacts and self.store is None:
+            raise ConfigurationError(
+                "store", "artifacts are published through a store: pass store=ArtifactStore(...)"
+            )
+        check_choice(self.compress, "compress", COMPRESS_MODES)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloudInitPlan:
+    """A validated CloudInitScaleSet: the scale-set plan, the checked user data, the store
+    keys of its artifacts, and the notes to log once the component exists."""
+
+    scale_set: ScaleSetPlan
+    user_data: CheckedUserData
+    store_keys: Mapping[str, str]
+    notes: tuple[str, ...]
+
+
+def plan_cloud_init(name: str, args: CloudInitScaleSetArgs) -> CloudInitPlan:
+    """Every rule of a CloudInitScaleSet, checked before any resource exists.
+
+    The user data is validated with each artifact placeholder replaced by a stand-in at least
+    as long as the real SAS URL (the store and token exist only later) and the real digest.
+    """
+    if not isinstance(args, CloudInitScaleSetArgs):
+        raise ConfigurationError("args", f"expected CloudInitScaleSetArgs, got {args!r}")
+    scale_set = plan_scale_set(args.scale_set, os="linux", name=name)
+    store_keys = {key: artifact_key(name, f"cloud-init-{key}") for key in args.artifacts}
+    stand_ins: dict[str, ArtifactValues] = {}
+    if args.store is not None:
+        for key, package in args.artifacts.items():
+            blob_name = blob_name_for(store_keys[key], package)
+            stand_ins[key] = ArtifactValues(
+                url=stand_in_url(blob_name, sas_expiry=args.store.sas_expiry),
+                sha256=package.sha256,
+            )
+    notes: list[str] = []
+    user_data = check_user_data(
+        args.cloud_config,
+        stand_ins=stand_ins,
+        compress=args.compress,
+        log=lambda line: notes.append(f"{name}: {line}"),
+    )
+    notes += [
+        f"{name}: cloud-init deprecation: {note}" for note in user_data.validation.deprecations
+    ]
+    unused = sorted(set(args.artifacts) - user_data.keys)
+    if unused:
+        notes.append(
+            f"{name}: artifacts {', '.join(unused)} are published but no ${{artifact:KEY}} "
+            "placeholder refers to them: instances will not know their URLs"
+        )
+    return CloudInitPlan(
+        scale_set=scale_set, user_data=user_data, store_keys=store_keys, notes=tuple(notes)
+    )
+
+
+class CloudInitScaleSet(ScaleSetComponent):
+    """A Linux scale set whose instances run cloud-init user data from customData.
+
+    Outputs: ``vmss``, ``vmss_name``, ``vmss_id``, ``os`` (``"linux"``), ``custom_data``
+    (secret: the base64 customData), ``custom_data_hash`` (SHA256 hex of the decoded
+    customData; not secret, it reveals nothing), ``artifacts`` (key ->
+    :class:`PublishedArtifact`) and ``user_data_format``.
+    """
+
+    custom_data: pulumi.Output[str]
+    custom_data_hash: pulumi.Output[str]
+    artifacts: dict[str, PublishedArtifact]
+    user_data_format: str
+
+    def __init__(
+        self, name: str, args: CloudInitScaleSetArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        plan = plan_cloud_init(name, args)
+        super().__init__("vmss:index:CloudInitScaleSet", name, None, opts)
+        self.args = args
+        for note in plan.notes:
+            pulumi.log.warn(note, resource=self)
+        self.user_data_format = plan.user_data.format
+        self.artifacts = {}
+        if args.store is not None:
+            self.artifacts = {
+                key: args.store.publish(plan.store_keys[key], package)
+                for key, package in args.artifacts.items()
+            }
+        encoded = self._encode(plan.user_data, args.compress)
+        # customData holds SAS URLs and is stored unencrypted in the scale-set model.
+        self.custom_data = pulumi.Output.secret(encoded.apply(lambda e: e.custom_data))
+        # A SHA256 of a document holding 256-bit SAS signatures reveals none of it: the hash
+        # is shown in plain text, so a rollout can be followed.
+        self.custom_data_hash = pulumi.Output.unsecret(encoded.apply(lambda e: e.sha256))
+        if args.scale_set.upgrade.mode == "Manual":
+            pulumi.log.warn(
+                f"{name}: upgrade policy Manual: a changed customData (see custom_data_hash) "
+                "reaches existing instances only after each is upgraded to the latest model "
+                "and reimaged (az vmss update-instances, then az vmss reimage); new instances "
+                "get it at once",
+                resource=self,
+            )
+        built = build_scale_set(
+            name,
+            plan.scale_set,
+            parent=self,
+            custom_data=self.custom_data,
+            depends_on=[artifact.blob for artifact in self.artifacts.values()],
+        )
+        outputs = self._adopt(built, plan.scale_set)
+        outputs.update(
+            {
+                "custom_data": self.custom_data,
+                "custom_data_hash": self.custom_data_hash,
+                "artifacts": {key: artifact.url for key, artifact in self.artifacts.items()},
+                "user_data_format": self.user_data_format,
+            }
+        )
+        self.register_outputs(outputs)
+
+    def _encode(self, checked: CheckedUserData, compress: Compress) -> pulumi.Output[CustomData]:
+        """The final customData: placeholders resolved with the real URLs and digests, encoded
+        and size-checked again (the real SAS URLs are known only now)."""
+        if not checked.placeholders:
+            return pulumi.Output.from_input(checked.template).apply(
+                lambda text: encode_custom_data(text, compress)
+            )
+        artifacts = self.artifacts
+        urls = {key: artifacts[key].url_with_sas for key in sorted(checked.keys)}
+
+        def finish(resolved_urls: dict[str, str]) -> CustomData:
+            values = {
+                key: ArtifactValues(url=url, sha256=artifacts[key].sha256)
+                for key, url in resolved_urls.items()
+            }
+            return encode_custom_data(resolve_placeholders(checked.template, values), compress)
+
+        return pulumi.Output.all(**urls).apply(finish)
