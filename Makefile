@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 export PIP_NO_INPUT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv plan test lint typecheck unit clean
+.PHONY: venv plan diagram test lint typecheck unit clean
 
 venv: $(STAMP)
 
@@ -19,6 +19,10 @@ $(STAMP): pyproject.toml
 ## plan: the offline plan of the dev stack (mock engine: no Azure account, no Pulumi CLI)
 plan: venv
 	$(BIN)/vmss-plan dev
+
+## diagram: regenerate the README's diagram of the dev environment from the offline plan
+diagram: venv
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/update_readme_diagram.py
 
 ## test: lint, type-check and run the test suite (what CI runs)
 test: lint typecheck unit

@@ -194,12 +194,11 @@ class CloudInitScaleSet(ScaleSetComponent):
             custom_data=self.custom_data,
             depends_on=[artifact.blob for artifact in self.artifacts.values()],
         )
-        outputs = self._adopt(built, plan.scale_set)
+        outputs = self._adopt(built, plan.scale_set, list(self.artifacts.values()))
         outputs.update(
             {
                 "custom_data": self.custom_data,
                 "custom_data_hash": self.custom_data_hash,
-                "artifacts": {key: artifact.url for key, artifact in self.artifacts.items()},
                 "user_data_format": self.user_data_format,
             }
         )

@@ -505,13 +505,8 @@ class CustomScriptScaleSet(ScaleSetComponent):
             identity_ids=identity_ids,
             depends_on=[self.role_assignment] if self.role_assignment is not None else [],
         )
-        outputs = self._adopt(built, plan.scale_set)
-        outputs.update(
-            {
-                "artifact_urls": [a.url for a in self.artifacts],
-                "update_tag": self.update_tag,
-            }
-        )
+        outputs = self._adopt(built, plan.scale_set, self.artifacts)
+        outputs["update_tag"] = self.update_tag
         if self.identity_id is not None:
             outputs["identity_id"] = self.identity_id
             outputs["identity_client_id"] = self.identity_client_id

@@ -209,11 +209,7 @@ class DscScaleSet(ScaleSetComponent):
             "Azure Machine Configuration (GuestAssignment in this library)",
             resource=self,
         )
-        outputs = self._adopt(built, plan.scale_set)
-        outputs.update(
-            {
-                "artifact_urls": [a.url for a in (self.artifact, data) if a is not None],
-                "update_tags": {args.extension_name: self.update_tag},
-            }
-        )
+        published = [a for a in (self.artifact, data) if a is not None]
+        outputs = self._adopt(built, plan.scale_set, published)
+        outputs["update_tag"] = self.update_tag
         self.register_outputs(outputs)

@@ -20,6 +20,7 @@ import pulumi
 import pulumi_random as random
 from pulumi_azure_native import compute, monitor
 
+from .artifacts import PublishedArtifact
 from .errors import ConfigurationError
 from .extensions import (
     Extension,
@@ -931,8 +932,17 @@ class ScaleSetComponent(pulumi.ComponentResource):
     autoscale: monitor.AutoscaleSetting | None
     extensions: tuple[Extension, ...]
 
-    def _adopt(self, built: BuiltScaleSet, plan: ScaleSetPlan) -> dict[str, Any]:
-        """Take the built scale set's attributes; returns the outputs every component registers."""
+    def _adopt(
+        self,
+        built: BuiltScaleSet,
+        plan: ScaleSetPlan,
+        artifacts: Sequence[PublishedArtifact] = (),
+    ) -> dict[str, Any]:
+        """Take the built scale set's attributes; returns the outputs every component registers.
+
+        ``artifact_urls`` (token-free) says which published artifacts the instances consume,
+        which the offline plan's diagram and rollout report read.
+        """
         self.vmss = built.vmss
         self.vmss_name = built.vmss.name
         self.vmss_id = built.vmss.id
@@ -945,6 +955,7 @@ class ScaleSetComponent(pulumi.ComponentResource):
             "vmss_name": self.vmss_name,
             "vmss_id": self.vmss_id,
             "os": self.os,
+            "artifact_urls": [artifact.url for artifact in artifacts],
         }
         if built.generated_password and built.admin_password is not None:
             outputs["admin_password"] = built.admin_password

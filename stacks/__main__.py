@@ -20,6 +20,10 @@ pulumi.export(
             "vmss_id": env.web.vmss_id,
             "update_tags": {"dsc": env.web.update_tag},
         },
+        "app": {
+            "vmss_id": env.app.vmss_id,
+            "custom_data_hash": env.app.custom_data_hash,
+        },
         "worker": {
             "vmss_id": env.worker.vmss_id,
             "update_tags": {"custom_script": env.worker.update_tag},

@@ -19,12 +19,15 @@ from components import (
     ArtifactStore,
     ArtifactStoreArgs,
     Autoscale,
+    CloudInitScaleSet,
+    CloudInitScaleSetArgs,
     CustomScriptScaleSet,
     CustomScriptScaleSetArgs,
     DscPackage,
     DscScaleSet,
     DscScaleSetArgs,
     HealthProbe,
+    Package,
     SasPolicy,
     ScaleSetArgs,
     UpgradePolicy,
@@ -56,6 +59,7 @@ class Environment:
     network: Network
     store: ArtifactStore
     web: DscScaleSet
+    app: CloudInitScaleSet
     worker: CustomScriptScaleSet
 
 
@@ -83,8 +87,9 @@ def build_environment(settings: StackSettings) -> Environment:
         ),
     )
     web = _web_tier(settings, group, net, store)
+    app = _app_tier(settings, group, net, store)
     worker = _worker_tier(settings, group, net, store)
-    return Environment(group=group, network=net, store=store, web=web, worker=worker)
+    return Environment(group=group, network=net, store=store, web=web, app=app, worker=worker)
 
 
 def _scale_set_args(
@@ -149,6 +154,7 @@ def _web_tier(
                 admin_password=settings.admin_password,
                 load_balancer_backend_pool_ids=[net.web_pool_id],
                 computer_name_prefix=f"web{env}"[:9],
+                machine_configuration=settings.guest_assignment.tier == "web",
             ),
             store=store,
             package=DscPackage.from_directory(
@@ -162,6 +168,30 @@ def _web_tier(
                 }
             },
             configuration_data=ARTIFACTS / "dsc" / "ConfigurationData.psd1",
+        ),
+    )
+
+
+def _app_tier(
+    settings: StackSettings, group: resources.ResourceGroup, net: Network, store: ArtifactStore
+) -> CloudInitScaleSet:
+    tier = settings.tiers["app"]
+    samples = ARTIFACTS / "cloud-init"
+    return CloudInitScaleSet(
+        f"{settings.environment}-app",
+        CloudInitScaleSetArgs(
+            scale_set=_scale_set_args(
+                settings,
+                tier,
+                group,
+                net.subnets["app"],
+                health=HealthProbe(protocol="http", port=80, request_path="/health.html"),
+                ssh_public_keys=[settings.ssh_public_key],
+                machine_configuration=settings.guest_assignment.tier == "app",
+            ),
+            cloud_config=samples / "web.yaml",
+            store=store,
+            artifacts={"site": Package.from_directory(samples / "site")},
         ),
     )
 
