@@ -275,8 +275,10 @@ class _Tokenizer:
         self.pos += 1
         if self.pos >= len(text) or text[self.pos] in "'\n":
             raise self.error("a char16 literal holds exactly one character")
-        value = self._escape() if text[self.pos] == "\\" else text[self.pos]
-        if text[self.pos] != "\\":
+        if text[self.pos] == "\\":
+            value = self._escape()
+        else:
+            value = text[self.pos]
             self.pos += 1
         if self.pos >= len(text) or text[self.pos] != "'":
             raise self.error("a char16 literal holds exactly one character")
