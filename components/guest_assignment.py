@@ -197,10 +197,9 @@ def plan_guest_assignment(name: str, args: GuestAssignmentArgs) -> GuestAssignme
         names = ", ".join(key for key, _ in protected)
         warnings.append(
             f"protected parameters ({names}) are sent to Azure as secrets, but Machine "
-            "Configuration does not manage secrets: the agent hands the values to the "
-            "configuration as they are, with no secret store or rotation on the machine; "
-            "prefer reading secrets on the machine (for example from Key Vault with a "
-            "managed identity)"
+            "Configuration does not manage secrets (no secret store, no rotation); prefer "
+            "reading secrets on the machine, for example from Key Vault with a managed "
+            "identity"
         )
 
     target = args.target
