@@ -9,7 +9,8 @@ from .custom_script import CustomScriptScaleSet, CustomScriptScaleSetArgs
 from .dsc import DscScaleSet, DscScaleSetArgs
 from .errors import ConfigurationError
 from .extensions import Extension
-from .packaging import DscPackage, Package
+from .guest_assignment import ExternalScaleSet, GuestAssignment, GuestAssignmentArgs
+from .packaging import DscPackage, MachineConfigurationPackage, Package
 from .sas import SasPolicy
 from .scaleset import Autoscale, HealthProbe, ImageReference, ScaleSetArgs, UpgradePolicy
 
@@ -26,8 +27,12 @@ __all__ = [
     "DscScaleSet",
     "DscScaleSetArgs",
     "Extension",
+    "ExternalScaleSet",
+    "GuestAssignment",
+    "GuestAssignmentArgs",
     "HealthProbe",
     "ImageReference",
+    "MachineConfigurationPackage",
     "Package",
     "PublishedArtifact",
     "SasPolicy",

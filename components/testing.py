@@ -215,9 +215,9 @@ class AzureMocks(pulumi_mocks.Mocks):
         if spec.path == "scoped":
             scope = inputs.get("scope", f"/subscriptions/{MOCK_SUBSCRIPTION_ID}")
             return self._invent(f"{scope}/providers/{spec.provider}/{name}")
-        path = spec.path.format(
-            name=name, **{k: v for k, v in inputs.items() if isinstance(v, str)}
-        )
+        # The Azure name wins over an input that is itself called `name` (guest assignments).
+        fields = {k: v for k, v in inputs.items() if isinstance(v, str)}
+        path = spec.path.format(**{**fields, "name": name})
         return self._invent(f"{base}/providers/{spec.provider}/{path}")
 
     def _storage_account(self, args: pulumi_mocks.MockResourceArgs, _: str) -> dict[str, Any]:

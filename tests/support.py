@@ -39,6 +39,7 @@ SSH_KEY = (
 )
 REPO = Path(__file__).resolve().parent.parent
 DSC_SAMPLE = REPO / "stacks" / "artifacts" / "dsc" / "web"
+MC_SAMPLE = REPO / "stacks" / "artifacts" / "machine-configuration"
 
 
 def scale_set_args(**overrides: object) -> ScaleSetArgs:
