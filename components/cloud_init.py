@@ -192,9 +192,9 @@ class CloudInitScaleSet(ScaleSetComponent):
             plan.scale_set,
             parent=self,
             custom_data=self.custom_data,
-            depends_on=[artifact.blob for artifact in self.artifacts.values()],
+            artifacts=list(self.artifacts.values()),
         )
-        outputs = self._adopt(built, plan.scale_set, list(self.artifacts.values()))
+        outputs = self._adopt(built, plan.scale_set)
         outputs.update(
             {
                 "custom_data": self.custom_data,

@@ -504,8 +504,9 @@ class CustomScriptScaleSet(ScaleSetComponent):
             extensions=[extension],
             identity_ids=identity_ids,
             depends_on=[self.role_assignment] if self.role_assignment is not None else [],
+            artifacts=self.artifacts,
         )
-        outputs = self._adopt(built, plan.scale_set, self.artifacts)
+        outputs = self._adopt(built, plan.scale_set)
         outputs["update_tag"] = self.update_tag
         if self.identity_id is not None:
             outputs["identity_id"] = self.identity_id

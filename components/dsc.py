@@ -203,13 +203,15 @@ class DscScaleSet(ScaleSetComponent):
             data_collection=args.data_collection,
             force_update_tag=self.update_tag,
         )
-        built = build_scale_set(name, plan.scale_set, parent=self, extensions=[extension])
+        published = [a for a in (self.artifact, data) if a is not None]
+        built = build_scale_set(
+            name, plan.scale_set, parent=self, extensions=[extension], artifacts=published
+        )
         pulumi.log.warn(
             f"{name}: the PowerShell DSC extension retires on {DSC_RETIREMENT}; plan the move to "
             "Azure Machine Configuration (GuestAssignment in this library)",
             resource=self,
         )
-        published = [a for a in (self.artifact, data) if a is not None]
-        outputs = self._adopt(built, plan.scale_set, published)
+        outputs = self._adopt(built, plan.scale_set)
         outputs["update_tag"] = self.update_tag
         self.register_outputs(outputs)

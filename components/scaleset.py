@@ -599,6 +599,7 @@ class BuiltScaleSet:
     generated_password: bool
     autoscale: monitor.AutoscaleSetting | None
     extensions: tuple[Extension, ...]
+    artifacts: tuple[PublishedArtifact, ...]
 
 
 def build_scale_set(
@@ -610,13 +611,16 @@ def build_scale_set(
     custom_data: pulumi.Input[str] | None = None,
     identity_ids: Sequence[pulumi.Input[str]] = (),
     depends_on: Sequence[pulumi.Resource] = (),
+    artifacts: Sequence[PublishedArtifact] = (),
 ) -> BuiltScaleSet:
     """Register the scale set (``<name>-vmss``) and its autoscale setting under ``parent``.
 
     ``extensions`` are the component's own; the health and guest configuration extensions
     from the plan and the user's ``extra_extensions`` follow them. ``identity_ids`` adds
     user-assigned identities the component owns; ``depends_on`` holds what must exist before
-    the first instance boots (a role assignment its extensions rely on).
+    the first instance boots (a role assignment its extensions rely on). ``artifacts`` are the
+    published artifacts the instances download: the scale set waits for their uploads, whose
+    URLs are known before the blobs exist.
     """
     args = plan.args
     all_extensions = (*extensions, *plan.added_extensions, *args.extra_extensions)
@@ -686,7 +690,7 @@ def build_scale_set(
         tags=dict(args.tags),
         opts=pulumi.ResourceOptions(
             parent=parent,
-            depends_on=list(depends_on),
+            depends_on=[*depends_on, *(artifact.blob for artifact in artifacts)],
             custom_timeouts=pulumi.CustomTimeouts(
                 create=LONG_OPERATION, update=LONG_OPERATION, delete=LONG_OPERATION
             ),
@@ -701,6 +705,7 @@ def build_scale_set(
         generated_password=generated,
         autoscale=autoscale,
         extensions=tuple(all_extensions),
+        artifacts=tuple(artifacts),
     )
 
 
@@ -932,12 +937,7 @@ class ScaleSetComponent(pulumi.ComponentResource):
     autoscale: monitor.AutoscaleSetting | None
     extensions: tuple[Extension, ...]
 
-    def _adopt(
-        self,
-        built: BuiltScaleSet,
-        plan: ScaleSetPlan,
-        artifacts: Sequence[PublishedArtifact] = (),
-    ) -> dict[str, Any]:
+    def _adopt(self, built: BuiltScaleSet, plan: ScaleSetPlan) -> dict[str, Any]:
         """Take the built scale set's attributes; returns the outputs every component registers.
 
         ``artifact_urls`` (token-free) says which published artifacts the instances consume,
@@ -955,7 +955,7 @@ class ScaleSetComponent(pulumi.ComponentResource):
             "vmss_name": self.vmss_name,
             "vmss_id": self.vmss_id,
             "os": self.os,
-            "artifact_urls": [artifact.url for artifact in artifacts],
+            "artifact_urls": [artifact.url for artifact in built.artifacts],
         }
         if built.generated_password and built.admin_password is not None:
             outputs["admin_password"] = built.admin_password

@@ -31,6 +31,10 @@ pulumi.export(
     },
 )
 pulumi.export(
+    "guest_assignment",
+    {"name": env.guest_assignment.assignment_name, "content_hash": env.guest_assignment.content_hash},
+)
+pulumi.export(
     "artifact_urls",
     {artifact.key: artifact.url for artifact in env.store.published.values()},
 )

@@ -22,6 +22,8 @@ _TIER_KEYS = {"vmSize", "capacity", "zones", "upgradeMode", "autoscale", "maxSur
 _AUTOSCALE_KEYS = {"minimum", "maximum", "scaleOutCpuPercent", "scaleInCpuPercent"}
 _GUEST_KEYS = {"tier", "assignmentType"}
 TIERS = ("web", "app", "worker")
+# The sample machine configuration is a Linux baseline: it goes on a Linux tier.
+GUEST_TIERS = ("app", "worker")
 ASSIGNMENT_TYPES = ("Audit", "ApplyAndMonitor", "ApplyAndAutoCorrect", "DeployAndAutoCorrect")
 
 
@@ -208,8 +210,10 @@ def _guest_assignment(reader: _Reader) -> GuestAssignmentSettings:
     values = reader.mapping("guestAssignment", required=True)
     _no_unknown_keys(reader, "guestAssignment", values, _GUEST_KEYS)
     tier = values.get("tier")
-    if tier not in TIERS:
-        raise reader.error("guestAssignment.tier", f"expected one of {TIERS}, got {tier!r}")
+    if tier not in GUEST_TIERS:
+        raise reader.error(
+            "guestAssignment.tier", f"expected a Linux tier, one of {GUEST_TIERS}, got {tier!r}"
+        )
     kind = values.get("assignmentType", "Audit")
     if kind not in ASSIGNMENT_TYPES:
         raise reader.error(

@@ -26,7 +26,10 @@ from components import (
     DscPackage,
     DscScaleSet,
     DscScaleSetArgs,
+    GuestAssignment,
+    GuestAssignmentArgs,
     HealthProbe,
+    MachineConfigurationPackage,
     Package,
     SasPolicy,
     ScaleSetArgs,
@@ -61,6 +64,7 @@ class Environment:
     web: DscScaleSet
     app: CloudInitScaleSet
     worker: CustomScriptScaleSet
+    guest_assignment: GuestAssignment
 
 
 def build_environment(settings: StackSettings) -> Environment:
@@ -89,7 +93,49 @@ def build_environment(settings: StackSettings) -> Environment:
     web = _web_tier(settings, group, net, store)
     app = _app_tier(settings, group, net, store)
     worker = _worker_tier(settings, group, net, store)
-    return Environment(group=group, network=net, store=store, web=web, app=app, worker=worker)
+    tiers = {"app": app, "worker": worker}
+    guest = _guest_assignment(settings, store, tiers[settings.guest_assignment.tier])
+    return Environment(
+        group=group,
+        network=net,
+        store=store,
+        web=web,
+        app=app,
+        worker=worker,
+        guest_assignment=guest,
+    )
+
+
+def _guest_assignment(
+    settings: StackSettings, store: ArtifactStore, target: CloudInitScaleSet | CustomScriptScaleSet
+) -> GuestAssignment:
+    """The Linux baseline (login banner, sshd settings) as Machine Configuration.
+
+    Audit assignments only report; every other type sets state, so the package is built
+    AuditAndSet for them (an Audit package cannot back them).
+    """
+    kind = settings.guest_assignment.assignment_type
+    samples = ARTIFACTS / "machine-configuration"
+    package = MachineConfigurationPackage.build(
+        "LinuxMotd",
+        mof=samples / "LinuxMotd" / "localhost.mof",
+        modules=samples / "Modules",
+        mode="Audit" if kind == "Audit" else "AuditAndSet",
+    )
+    return GuestAssignment(
+        f"{settings.environment}-baseline",
+        GuestAssignmentArgs(
+            package=package,
+            store=store,
+            target=target,
+            assignment_type=kind,  # type: ignore[arg-type]
+            parameters={
+                "[MotdFile]Motd;Contents": (
+                    f"Contoso {settings.environment}: authorised use only.\n"
+                ),
+            },
+        ),
+    )
 
 
 def _scale_set_args(
@@ -154,7 +200,6 @@ def _web_tier(
                 admin_password=settings.admin_password,
                 load_balancer_backend_pool_ids=[net.web_pool_id],
                 computer_name_prefix=f"web{env}"[:9],
-                machine_configuration=settings.guest_assignment.tier == "web",
             ),
             store=store,
             package=DscPackage.from_directory(

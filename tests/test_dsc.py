@@ -140,6 +140,13 @@ def test_configuration_data_is_published_with_its_own_token(mocked: MockDeployme
     assert data_token != mocked.resolve(dsc.artifact.sas_token).value
 
 
+def test_the_scale_set_waits_for_its_uploads(mocked: MockDeployment) -> None:
+    run_dsc(mocked, sample(), configuration_data=DSC_SAMPLE.parent / "ConfigurationData.psd1")
+    blobs = {b.urn for b in mocked.resources_of_type("azure-native:storage:Blob")}
+    assert len(blobs) == 2
+    assert blobs <= set(mocked.resource(VMSS).dependencies)
+
+
 def test_configuration_data_as_text(mocked: MockDeployment) -> None:
     text = "@{ AllNodes = @(@{ NodeName = 'localhost' }) }"
     dsc = run_dsc(mocked, sample(), configuration_data=text)

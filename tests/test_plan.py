@@ -89,11 +89,17 @@ def test_each_stack_plans_the_environment(plans: dict[str, PlanDocument], stack:
         "azure-native:resources:ResourceGroup",
         "azure-native:network:VirtualNetwork",
         "azure-native:network:NetworkSecurityGroup",
+        "azure-native:network:NatGateway",
         "azure-native:network:LoadBalancer",
         "vmss:index:ArtifactStore",
         "vmss:index:DscScaleSet",
+        "vmss:index:CloudInitScaleSet",
+        "vmss:index:CustomScriptScaleSet",
+        "vmss:index:GuestAssignment",
+        "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS",
     ):
-        assert expected in types, expected
+        assert types.count(expected) == 1, expected
+    assert types.count("azure-native:compute:VirtualMachineScaleSet") == 3
     assert types.count("azure-native:network:Subnet") == 3
     (balancer,) = document.of_type("azure-native:network:LoadBalancer")
     (probe,) = balancer["inputs"]["probes"]
@@ -109,6 +115,11 @@ def test_each_stack_plans_the_environment(plans: dict[str, PlanDocument], stack:
     ]
     assert names[:2] == ["Microsoft.Powershell.DSC", "ApplicationHealth"]
     assert set(document.data["outputs"]) >= {"load_balancer_address", "tiers", "artifact_urls"}
+    assert set(document.data["outputs"]["tiers"]) == {"web", "app", "worker"}
+    (assignment,) = document.of_type(
+        "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS"
+    )
+    assert assignment["inputs"]["vmssName"] == f"{stack}-worker-vmss"
 
 
 def test_tiers_differ_per_stack_as_configured(plans: dict[str, PlanDocument]) -> None:
@@ -134,6 +145,26 @@ def test_tiers_differ_per_stack_as_configured(plans: dict[str, PlanDocument]) ->
     assert autoscale and not plans["dev"].of_type("azure-native:monitor:AutoscaleSetting")
     expiries = {stack: {s["expiry"] for s in plans[stack].data["sas"]} for stack in STACKS}
     assert len({frozenset(v) for v in expiries.values()}) == 3, "SAS policy differs per stack"
+    kinds = {
+        stack: plans[stack].of_type(
+            "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS"
+        )[0]["inputs"]["properties"]["guestConfiguration"]["assignmentType"]
+        for stack in STACKS
+    }
+    assert kinds == {"dev": "Audit", "staging": "ApplyAndMonitor", "prod": "ApplyAndAutoCorrect"}
+    modes = {
+        stack: {
+            r["name"]: r["inputs"]["upgradePolicy"]["mode"]
+            for r in plans[stack].of_type("azure-native:compute:VirtualMachineScaleSet")
+        }
+        for stack in STACKS
+    }
+    assert modes["dev"] == {
+        "dev-web-vmss": "Rolling",
+        "dev-app-vmss": "Automatic",
+        "dev-worker-vmss": "Manual",
+    }
+    assert set(modes["prod"].values()) == {"Rolling"}
 
 
 def test_plan_json_holds_no_secret_value(plans: dict[str, PlanDocument]) -> None:

@@ -73,28 +73,29 @@ def _tree(document: PlanDocument, style: Style) -> Iterator[str]:
     children: dict[str | None, list[dict[str, Any]]] = {}
     for resource in resources:
         children.setdefault(resource["parent"], []).append(resource)
-    stack_name = f"{document.data['project']}-{document.data['stack']}"
-    header = f"     {'Type':<62} {'Name':<34} Plan"
-    yield style.bold(header)
-    plus, create = style.create("+"), style.create("create")
-    yield f" {plus}   {'pulumi:pulumi:Stack':<62} {stack_name:<34} {create}"
+    rows: list[tuple[str, dict[str, Any] | None, str]] = []
 
-    def walk(parent: str | None, prefix: str) -> Iterator[str]:
+    def walk(parent: str | None, prefix: str) -> None:
         items = children.get(parent, [])
         for index, resource in enumerate(items):
             last = index == len(items) - 1
-            branch = "└─ " if last else "├─ "
-            label = f"{prefix}{branch}{resource['type']}"
-            yield (
-                f" {style.create('+')}   {label:<62} {resource['name']:<34} "
-                f"{style.create('create')}"
-            )
-            detail_prefix = prefix + ("   " if last else "│  ")
-            for line in key_settings(resource):
-                yield style.dim(f"     {detail_prefix}   {line}")
-            yield from walk(resource["address"], detail_prefix)
+            rows.append((f"{prefix}{'└─ ' if last else '├─ '}{resource['type']}", resource, prefix))
+            walk(resource["address"], prefix + ("   " if last else "│  "))
 
-    yield from walk(None, "")
+    walk(None, "")
+    stack_name = f"{document.data['project']}-{document.data['stack']}"
+    type_width = max([len("pulumi:pulumi:Stack"), *(len(label) for label, _, _ in rows)]) + 2
+    name_width = max([len(stack_name), *(len(r["name"]) for r in resources)]) + 2
+    plus, create = style.create("+"), style.create("create")
+    yield style.bold(f"     {'Type':<{type_width}}{'Name':<{name_width}}Plan")
+    yield f" {plus}   {'pulumi:pulumi:Stack':<{type_width}}{stack_name:<{name_width}}{create}"
+    for label, resource, prefix in rows:
+        assert resource is not None
+        yield f" {plus}   {label:<{type_width}}{resource['name']:<{name_width}}{create}"
+        last = label[len(prefix) :].startswith("└")
+        detail_prefix = prefix + ("   " if last else "│  ")
+        for line in key_settings(resource):
+            yield style.dim(f"     {detail_prefix}   {line}")
 
 
 def key_settings(resource: Mapping[str, Any]) -> list[str]:
