@@ -32,7 +32,10 @@ pulumi.export(
 )
 pulumi.export(
     "guest_assignment",
-    {"name": env.guest_assignment.assignment_name, "content_hash": env.guest_assignment.content_hash},
+    {
+        "name": env.guest_assignment.assignment_name,
+        "content_hash": env.guest_assignment.content_hash,
+    },
 )
 pulumi.export(
     "artifact_urls",
