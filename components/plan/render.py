@@ -73,7 +73,7 @@ def _tree(document: PlanDocument, style: Style) -> Iterator[str]:
     children: dict[str | None, list[dict[str, Any]]] = {}
     for resource in resources:
         children.setdefault(resource["parent"], []).append(resource)
-    rows: list[tuple[str, dict[str, Any] | None, str]] = []
+    rows: list[tuple[str, dict[str, Any], str]] = []
 
     def walk(parent: str | None, prefix: str) -> None:
         items = children.get(parent, [])
@@ -89,12 +89,11 @@ def _tree(document: PlanDocument, style: Style) -> Iterator[str]:
     plus, create = style.create("+"), style.create("create")
     yield style.bold(f"     {'Type':<{type_width}}{'Name':<{name_width}}Plan")
     yield f" {plus}   {'pulumi:pulumi:Stack':<{type_width}}{stack_name:<{name_width}}{create}"
-    for label, resource, prefix in rows:
-        assert resource is not None
-        yield f" {plus}   {label:<{type_width}}{resource['name']:<{name_width}}{create}"
+    for label, row, prefix in rows:
+        yield f" {plus}   {label:<{type_width}}{row['name']:<{name_width}}{create}"
         last = label[len(prefix) :].startswith("└")
         detail_prefix = prefix + ("   " if last else "│  ")
-        for line in key_settings(resource):
+        for line in key_settings(row):
             yield style.dim(f"     {detail_prefix}   {line}")
 
 
