@@ -420,3 +420,26 @@ def test_cli_colours_only_when_asked(tmp_path: Path, capsys: pytest.CaptureFixtu
     root = copy_project(tmp_path)
     assert main(["dev", "--project-dir", str(root), "--color"]) == EXIT_OK
     assert "\x1b[32m" in capsys.readouterr().out
+
+
+def test_the_committed_files_alone_plan_the_dev_stack(tmp_path: Path) -> None:
+    """What a fresh clone has (tracked files only, no cache, no build output) is enough."""
+    import subprocess
+
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "Pulumi.yaml", "stacks"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
+    clone = tmp_path / "clone"
+    for relative in filter(None, listed):
+        target = clone / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / relative, target)
+    assert (clone / "stacks" / "__main__.py").is_file()
+    assert main(["dev", "--project-dir", str(clone), "--quiet"]) == EXIT_OK
