@@ -631,18 +631,7 @@ def build_scale_set(
     generated = False
     if plan.os == "windows":
         if args.admin_password is None:
-            generated_password = random.RandomPassword(
-                f"{name}-admin-password",
-                length=24,
-                special=True,
-                min_lower=2,
-                min_upper=2,
-                min_numeric=2,
-                min_special=2,
-                # Characters Windows accepts that survive shells and JSON unescaped.
-                override_special="!#%*()-_=+[]{}:?",
-                opts=child,
-            )
+            generated_password = windows_password(f"{name}-admin-password", opts=child)
             password = pulumi.Output.secret(generated_password.result)
             generated = True
         else:
@@ -706,6 +695,24 @@ def build_scale_set(
         autoscale=autoscale,
         extensions=tuple(all_extensions),
         artifacts=tuple(artifacts),
+    )
+
+
+def windows_password(
+    name: str, opts: pulumi.ResourceOptions | None = None
+) -> random.RandomPassword:
+    """A generated password Windows accepts: 24 characters, two of each class, secret."""
+    return random.RandomPassword(
+        name,
+        length=24,
+        special=True,
+        min_lower=2,
+        min_upper=2,
+        min_numeric=2,
+        min_special=2,
+        # Characters Windows accepts that survive shells and JSON unescaped.
+        override_special="!#%*()-_=+[]{}:?",
+        opts=opts,
     )
 
 

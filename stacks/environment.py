@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pulumi
-import pulumi_random as random
 from config import StackSettings, TierSettings
 from pulumi_azure_native import authorization, network, resources
 
@@ -35,6 +34,7 @@ from components import (
     ScaleSetArgs,
     UpgradePolicy,
 )
+from components.scaleset import windows_password
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 WEB_HEALTH_PATH = "/health.html"
@@ -93,7 +93,7 @@ def build_environment(settings: StackSettings) -> Environment:
     web = _web_tier(settings, group, net, store)
     app = _app_tier(settings, group, net, store)
     worker = _worker_tier(settings, group, net, store)
-    tiers = {"app": app, "worker": worker}
+    tiers: dict[str, CloudInitScaleSet | CustomScriptScaleSet] = {"app": app, "worker": worker}
     guest = _guest_assignment(settings, store, tiers[settings.guest_assignment.tier])
     return Environment(
         group=group,
@@ -178,16 +178,7 @@ def _web_tier(
     env = settings.environment
     app_pool_password = settings.app_pool_password
     if app_pool_password is None:
-        app_pool_password = random.RandomPassword(
-            f"{env}-web-apppool-password",
-            length=24,
-            special=True,
-            min_lower=2,
-            min_upper=2,
-            min_numeric=2,
-            min_special=2,
-            override_special="!#%*()-_=+[]{}:?",
-        ).result
+        app_pool_password = windows_password(f"{env}-web-apppool-password").result
     return DscScaleSet(
         f"{env}-web",
         DscScaleSetArgs(
