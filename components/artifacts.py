@@ -20,7 +20,7 @@ from pulumi_azure_native import authorization, storage
 from .errors import ConfigurationError
 from .packaging import Package, check_blob_name
 from .sas import SasPolicy
-from .validation import check_input_text, check_pattern, check_tags
+from .validation import check_component_name, check_input_text, check_pattern, check_tags
 
 #: Storage Blob Data Reader: read and list blobs, nothing else.
 STORAGE_BLOB_DATA_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
@@ -129,12 +129,15 @@ class ArtifactStore(pulumi.ComponentResource):
         args: ArtifactStoreArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        check_component_name(name)
         if not isinstance(args, ArtifactStoreArgs):
             raise ConfigurationError("args", f"expected ArtifactStoreArgs, got {args!r}")
+        # The expiry is checked (a clock may say anything) before any resource exists.
+        sas_expiry = args.sas.expiry_text()
         super().__init__("vmss:index:ArtifactStore", name, None, opts)
         self._name = name
         self._args = args
-        self._sas_expiry = args.sas.expiry_text()
+        self._sas_expiry = sas_expiry
         self._published: dict[str, PublishedArtifact] = {}
         child = pulumi.ResourceOptions(parent=self)
 
@@ -193,6 +196,19 @@ class ArtifactStore(pulumi.ComponentResource):
     def published(self) -> Mapping[str, PublishedArtifact]:
         """Everything published so far, by key."""
         return dict(self._published)
+
+    def check_unpublished(self, key: str, path: str = "name") -> None:
+        """Raise ConfigurationError (at ``path``) unless ``key`` is still free in this store.
+
+        Components call it while they plan, so that two components whose names map to one
+        store key fail before either registers anything.
+        """
+        if key in self._published:
+            raise ConfigurationError(
+                path,
+                f"the store key {key!r} derived from it is already published in this store "
+                "(two components whose names differ only in case or punctuation): rename one",
+            )
 
     def publish(self, key: str, package: Package) -> PublishedArtifact:
         """Upload ``package`` under ``key`` and sign a read-only SAS for that one blob.

@@ -115,6 +115,9 @@ def plan_cloud_init(name: str, args: CloudInitScaleSetArgs) -> CloudInitPlan:
         raise ConfigurationError("args", f"expected CloudInitScaleSetArgs, got {args!r}")
     scale_set = plan_scale_set(args.scale_set, os="linux", name=name)
     store_keys = {key: artifact_key(name, f"cloud-init-{key}") for key in args.artifacts}
+    if args.store is not None:
+        for store_key in store_keys.values():
+            args.store.check_unpublished(store_key)
     stand_ins: dict[str, ArtifactValues] = {}
     if args.store is not None:
         for key, package in args.artifacts.items():

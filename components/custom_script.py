@@ -109,11 +109,12 @@ class CustomScriptScaleSetArgs:
         for index, uri in enumerate(self.file_uris):
             _check_https(uri, f"file_uris[{index}]")
         if self.command is not None:
-            check_input_text(self.command, "command")
+            check_input_text(self.command, "command", secret=True)
         if self.script is not None and not isinstance(self.script, str | Path):
             raise ConfigurationError(
                 "script",
-                f"expected the script's text (str) or a script file (Path), got {self.script!r}",
+                "expected the script's text (str) or a script file (Path), got a "
+                f"{type(self.script).__name__}",
             )
         if self.os == "windows" and self.script is not None:
             raise ConfigurationError(
@@ -315,6 +316,9 @@ def plan_custom_script(name: str, args: CustomScriptScaleSetArgs) -> CustomScrip
             )
         seen[folded] = where
     files = _keyed(name, packages)
+    if args.store is not None:
+        for planned in files:
+            args.store.check_unpublished(planned.key)
 
     tokens = [i for i, uri in enumerate(args.file_uris) if has_sas_token(uri)]
     if args.download == "managed_identity" and tokens:

@@ -73,6 +73,13 @@ class DscScaleSetArgs:
         for attribute in ("configuration_arguments", "protected_configuration_arguments"):
             if not isinstance(getattr(self, attribute), Mapping):
                 raise ConfigurationError(attribute, "expected a mapping of argument names")
+            for key in getattr(self, attribute):
+                if not isinstance(key, str) or not key:
+                    raise ConfigurationError(
+                        attribute,
+                        "argument names are non-empty text, got a value of type "
+                        f"{type(key).__name__}",
+                    )
         public = {k.lower(): k for k in self.configuration_arguments}
         for key in self.protected_configuration_arguments:
             if key.lower() in public:
@@ -122,6 +129,9 @@ def plan_dsc(name: str, args: DscScaleSetArgs) -> DscPlan:
         name=name,
         component_extension_names=[args.extension_name],
     )
+    args.store.check_unpublished(artifact_key(name, "dsc"))
+    if args.configuration_data is not None:
+        args.store.check_unpublished(artifact_key(name, "dsc-data"))
     data: Package | None = None
     if isinstance(args.configuration_data, Path):
         if args.configuration_data.suffix.lower() != ".psd1":

@@ -21,7 +21,7 @@ from typing import Any, Literal
 import pulumi
 
 from .errors import ConfigurationError
-from .guard import check_public_settings
+from .guard import check_public_settings, check_public_value
 
 OsType = Literal["windows", "linux"]
 
@@ -87,6 +87,7 @@ def check_extension(extension: Extension, path: str) -> None:
     if extension.name in extension.provision_after:
         raise ConfigurationError(f"{path}.provision_after", "an extension cannot wait for itself")
     check_public_settings(extension.settings, f"{path}.settings")
+    check_public_value(extension.force_update_tag, f"{path}.force_update_tag")
 
 
 def check_extension_list(extensions: Sequence[Extension], path: str) -> None:

@@ -32,14 +32,19 @@ _SECRET_NAMES = {"pwd", "token"}
 _SAS_SIGNATURE = re.compile(r"(?:^|[?&])sig=[A-Za-z0-9%+/=]{8,}", re.IGNORECASE)
 _ACCOUNT_KEY = re.compile(r"AccountKey\s*=\s*[A-Za-z0-9+/=]{8,}", re.IGNORECASE)
 _SHARED_ACCESS = re.compile(r"SharedAccessSignature\s*=", re.IGNORECASE)
+# A query parameter of a URL (``https://host/file?password=...``, ``/health?token=...``).
+_QUERY_FIELD = re.compile(r"[?&]([A-Za-z0-9_.-]+)=[^&#\s]")
+
+
+def _secret_name(name: str) -> bool:
+    folded = re.sub(r"[^a-z0-9]", "", name.lower())
+    return folded in _SECRET_NAMES or folded.endswith(_SECRET_NAME_ENDINGS)
 
 
 def secret_reason(key: str | None, value: Any) -> str | None:
     """Why a key and value look secret, or None when they do not."""
-    if key is not None:
-        folded = re.sub(r"[^a-z0-9]", "", key.lower())
-        if folded in _SECRET_NAMES or folded.endswith(_SECRET_NAME_ENDINGS):
-            return f"a field named {key!r} holds a credential"
+    if key is not None and _secret_name(key):
+        return f"a field named {key!r} holds a credential"
     if isinstance(value, str):
         if _SAS_SIGNATURE.search(value):
             return "it carries a SAS signature (sig=)"
@@ -47,7 +52,22 @@ def secret_reason(key: str | None, value: Any) -> str | None:
             return "it carries a storage account key"
         if _SHARED_ACCESS.search(value):
             return "it carries a shared access signature"
+        if "?" in value:
+            for name in _QUERY_FIELD.findall(value):
+                if _secret_name(name):
+                    return f"its query parameter {name!r} holds a credential"
     return None
+
+
+def check_public_value(value: Any, path: str) -> None:
+    """Raise ConfigurationError if one public value (not a mapping) looks secret."""
+    reason = None if isinstance(value, pulumi.Output) else secret_reason(None, value)
+    if reason is not None:
+        raise ConfigurationError(
+            path,
+            f"looks like a secret ({reason}) but would be public: pass it as a protected "
+            "setting or argument instead",
+        )
 
 
 def check_public_settings(value: Any, path: str) -> None:

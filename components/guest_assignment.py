@@ -32,7 +32,7 @@ from .mof import MofInstance, MofResource
 from .naming import artifact_key
 from .packaging import MachineConfigurationPackage
 from .scaleset import ScaleSetComponent
-from .validation import check_choice, check_input_text
+from .validation import check_choice, check_component_name, check_input_text
 
 AssignmentType = Literal["Audit", "ApplyAndMonitor", "ApplyAndAutoCorrect", "DeployAndAutoCorrect"]
 ASSIGNMENT_TYPES: tuple[AssignmentType, ...] = (
@@ -109,7 +109,9 @@ class GuestAssignmentArgs:
                     attribute, "expected a mapping of '[Type]Name;Property' to string values"
                 )
             for key, value in values.items():
-                _check_parameter_value(key, value, f"{attribute}.{key}")
+                _check_parameter_value(
+                    key, value, f"{attribute}.{key}", secret=attribute == "protected_parameters"
+                )
         for key in self.protected_parameters:
             if key in self.parameters:
                 raise ConfigurationError(
@@ -129,25 +131,27 @@ class GuestAssignmentArgs:
             )
 
 
-def _check_parameter_value(key: object, value: object, path: str) -> None:
+def _check_parameter_value(key: object, value: object, path: str, *, secret: bool) -> None:
     if not isinstance(key, str) or not key:
         raise ConfigurationError(path, f"parameter names are text, got {key!r}")
     if isinstance(value, pulumi.Output | str):
         return
+    # A protected value is never repeated in a message (messages reach logs and CI output).
+    shown = f"a value of type {type(value).__name__}" if secret else repr(value)
     # Azure takes every parameter value as a string; say exactly what to write instead.
     if isinstance(value, bool | int | float):
+        hint = "str(value)" if secret else repr(str(value))
         raise ConfigurationError(
             path,
-            f"{value!r} is not a string: Machine Configuration parameters are strings, "
-            f"write {str(value)!r}",
+            f"{shown} is not a string: Machine Configuration parameters are strings, write {hint}",
         )
     if isinstance(value, list | tuple | set | Mapping):
         raise ConfigurationError(
             path,
-            f"{value!r} is not a string: Machine Configuration cannot pass arrays or objects "
+            f"{shown} is not a string: Machine Configuration cannot pass arrays or objects "
             "through parameters, only strings",
         )
-    raise ConfigurationError(path, f"{value!r} is not a string")
+    raise ConfigurationError(path, f"{shown} is not a string")
 
 
 # --- Plan -----------------------------------------------------------------------------------
@@ -174,8 +178,10 @@ class GuestAssignmentPlan:
 
 def plan_guest_assignment(name: str, args: GuestAssignmentArgs) -> GuestAssignmentPlan:
     """Every rule of a GuestAssignment, checked before any resource exists."""
+    check_component_name(name)
     if not isinstance(args, GuestAssignmentArgs):
         raise ConfigurationError("args", f"expected GuestAssignmentArgs, got {args!r}")
+    args.store.check_unpublished(artifact_key(name, "guest-config"))
     package = args.package
     if package.mode == "Audit" and args.assignment_type != "Audit":
         raise ConfigurationError(
@@ -189,7 +195,7 @@ def plan_guest_assignment(name: str, args: GuestAssignmentArgs) -> GuestAssignme
         for key, value in args.parameters.items()
     )
     protected = tuple(
-        (key, _check_parameter(key, value, package, f"protected_parameters.{key}"))
+        (key, _check_parameter(key, value, package, f"protected_parameters.{key}", secret=True))
         for key, value in args.protected_parameters.items()
     )
     warnings: list[str] = []
@@ -259,7 +265,12 @@ def plan_guest_assignment(name: str, args: GuestAssignmentArgs) -> GuestAssignme
 
 
 def _check_parameter(
-    key: str, value: pulumi.Input[str], package: MachineConfigurationPackage, path: str
+    key: str,
+    value: pulumi.Input[str],
+    package: MachineConfigurationPackage,
+    path: str,
+    *,
+    secret: bool = False,
 ) -> pulumi.Input[str]:
     """The parameter names a resource and property of the MOF, and its value fits."""
     resource_id, separator, prop = key.rpartition(";")
@@ -293,12 +304,15 @@ def _check_parameter(
             "carry strings only",
         )
     if isinstance(value, str):
-        _check_fits(value, current, prop, resource_id, path)
+        _check_fits(value, current, prop, resource_id, path, secret=secret)
     return value
 
 
-def _check_fits(value: str, current: object, prop: str, resource_id: str, path: str) -> None:
+def _check_fits(
+    value: str, current: object, prop: str, resource_id: str, path: str, *, secret: bool
+) -> None:
     """A string the agent can put where the MOF has a boolean or a number."""
+    shown = "the value given" if secret else repr(value)
     if isinstance(current, bool):
         if value.strip().lower() not in ("true", "false"):
             raise ConfigurationError(
@@ -309,14 +323,14 @@ def _check_fits(value: str, current: object, prop: str, resource_id: str, path: 
             int(value.strip())
         except ValueError:
             raise ConfigurationError(
-                path, f"{prop} of {resource_id} is a whole number, and {value!r} is not"
+                path, f"{prop} of {resource_id} is a whole number, and {shown} is not"
             ) from None
     elif isinstance(current, float):
         try:
             float(value.strip())
         except ValueError:
             raise ConfigurationError(
-                path, f"{prop} of {resource_id} is a number, and {value!r} is not"
+                path, f"{prop} of {resource_id} is a number, and {shown} is not"
             ) from None
 
 

@@ -30,8 +30,16 @@ from .extensions import (
     guest_configuration_extension,
     health_extension,
 )
+from .guard import check_public_value
 from .naming import computer_name_prefix
-from .validation import check_choice, check_input_text, check_int, check_pattern, check_tags
+from .validation import (
+    check_choice,
+    check_component_name,
+    check_input_text,
+    check_int,
+    check_pattern,
+    check_tags,
+)
 
 UpgradeMode = Literal["Manual", "Automatic", "Rolling"]
 OrchestrationMode = Literal["Uniform", "Flexible"]
@@ -117,6 +125,9 @@ class HealthProbe:
         path = "scale_set.health"
         check_choice(self.protocol, f"{path}.protocol", ("http", "https", "tcp"))
         check_int(self.port, f"{path}.port", minimum=1, maximum=65535)
+        if isinstance(self.request_path, str):
+            # The probe path is a public setting of the Application Health extension.
+            check_public_value(self.request_path, f"{path}.request_path")
         if self.protocol != "tcp" and (
             not isinstance(self.request_path, str) or not self.request_path.startswith("/")
         ):
@@ -356,7 +367,7 @@ class ScaleSetArgs:
             raise ConfigurationError(
                 f"{path}.admin_username", f"{self.admin_username!r} is reserved by Azure"
             )
-        check_input_text(self.admin_password, f"{path}.admin_password", optional=True)
+        check_input_text(self.admin_password, f"{path}.admin_password", optional=True, secret=True)
         if isinstance(self.ssh_public_keys, str | Path):
             raise ConfigurationError(
                 f"{path}.ssh_public_keys", "expected a list of keys, got a single value"
@@ -468,6 +479,7 @@ def plan_scale_set(
 
     Raises ConfigurationError before any resource exists.
     """
+    check_component_name(name)
     _check_type(args, ScaleSetArgs, path)
     image = args.image or (WINDOWS_DEFAULT_IMAGE if os == "windows" else LINUX_DEFAULT_IMAGE)
     image_os = image.operating_system()

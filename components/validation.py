@@ -9,10 +9,14 @@ from typing import Any
 import pulumi
 
 from .errors import ConfigurationError
+from .guard import secret_reason
 
 # Azure tag names cannot contain these characters; a resource takes at most 50 tags.
 _TAG_FORBIDDEN = set("<>%&\\?/")
 _MAX_TAGS = 50
+# Component names become Pulumi logical names, URN segments and the start of Azure names
+# (the scale set is autonamed from "<name>-vmss" plus a random suffix, 64 characters at most).
+_COMPONENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,49}")
 
 
 def check_tags(tags: object, path: str) -> dict[str, str]:
@@ -28,17 +32,47 @@ def check_tags(tags: object, path: str) -> dict[str, str]:
             )
         if not isinstance(value, str) or len(value) > 256:
             raise ConfigurationError(f"{path}.{key}", "tag value must be a string of at most 256")
+        # Tags are shown to anyone who can read the resource, and in every cost report.
+        reason = secret_reason(key, value)
+        if reason is not None:
+            raise ConfigurationError(
+                f"{path}.{key}",
+                f"looks like a secret ({reason}) but tags are public: keep secrets out of tags",
+            )
     return dict(tags)
 
 
-def check_input_text(value: object, path: str, *, optional: bool = False) -> None:
-    """A ``pulumi.Input[str]``: an Output is taken on trust, plain text must be non-empty."""
+def check_component_name(name: object, path: str = "name") -> str:
+    """A component's name: 1-50 letters, digits, '.', '-', '_', starting with a letter or digit.
+
+    It becomes the Pulumi name of the component and its children (URNs split on ``::``) and
+    the start of Azure names, so spaces, slashes and other punctuation are refused here rather
+    than by Azure halfway through a deployment.
+    """
+    if not isinstance(name, str) or not _COMPONENT_NAME.fullmatch(name):
+        shown = repr(name) if isinstance(name, str) else f"a value of type {type(name).__name__}"
+        raise ConfigurationError(
+            path,
+            f"{shown} is not a valid component name: 1-50 letters, digits, '.', '-' or '_', "
+            "starting with a letter or digit",
+        )
+    return name
+
+
+def check_input_text(
+    value: object, path: str, *, optional: bool = False, secret: bool = False
+) -> None:
+    """A ``pulumi.Input[str]``: an Output is taken on trust, plain text must be non-empty.
+
+    With ``secret`` (a password, a command) the message never shows the value.
+    """
     if value is None and optional:
         return
     if isinstance(value, pulumi.Output):
         return
     if not isinstance(value, str) or not value.strip():
-        raise ConfigurationError(path, f"expected a non-empty string or an Output, got {value!r}")
+        shown = f"a value of type {type(value).__name__}" if secret else repr(value)
+        raise ConfigurationError(path, f"expected a non-empty string or an Output, got {shown}")
 
 
 def check_int(value: object, path: str, *, minimum: int, maximum: int) -> int:

@@ -15,10 +15,37 @@ from typing import Any
 
 import pulumi
 
-from components import ConfigurationError
+from components import (
+    Autoscale,
+    ConfigurationError,
+    HealthProbe,
+    SasPolicy,
+    ScaleSetArgs,
+    UpgradePolicy,
+)
+from components.scaleset import plan_scale_set
+from components.validation import check_tags
 
 NAMESPACE = "vmss-components"
 _TIER_KEYS = {"vmSize", "capacity", "zones", "upgradeMode", "autoscale", "maxSurge"}
+# The components' argument paths, as the keys of a tier's object in the stack file.
+_TIER_FIELDS = {
+    "scale_set.vm_size": "vmSize",
+    "scale_set.capacity": "capacity",
+    "scale_set.zones": "zones",
+    "scale_set.upgrade.mode": "upgradeMode",
+    "scale_set.upgrade.max_surge": "maxSurge",
+    "scale_set.autoscale.minimum": "autoscale.minimum",
+    "scale_set.autoscale.maximum": "autoscale.maximum",
+    "scale_set.autoscale.default": "autoscale",
+    "scale_set.autoscale.scale_out_cpu_percent": "autoscale.scaleOutCpuPercent",
+    "scale_set.autoscale.scale_in_cpu_percent": "autoscale.scaleInCpuPercent",
+}
+# Placeholders that let the components check a tier's values before any resource exists.
+_CHECK_GROUP = "rg-config-check"
+_CHECK_SUBNET = (
+    "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s"
+)
 _AUTOSCALE_KEYS = {"minimum", "maximum", "scaleOutCpuPercent", "scaleInCpuPercent"}
 _GUEST_KEYS = {"tier", "assignmentType"}
 TIERS = ("web", "app", "worker")
@@ -144,21 +171,69 @@ def load_settings() -> StackSettings:
     for name, value in tags.items():
         if not isinstance(value, str):
             raise reader.error(f"tags.{name}", f"tag values are strings, got {value!r}")
+    all_tags = {"environment": environment, **tags}
+    try:
+        check_tags(all_tags, "tags")
+    except ConfigurationError as error:
+        raise reader.error(error.path, error.reason) from None
+    rotation = reader.integer("sasRotationDays", default=90)
+    lifetime = reader.integer("sasMinLifetimeDays", default=180)
+    try:
+        SasPolicy(rotation_days=rotation, min_lifetime_days=lifetime)
+    except ConfigurationError as error:
+        key = {"sas.rotation_days": "sasRotationDays"}.get(error.path, "sasMinLifetimeDays")
+        raise reader.error(key, error.reason) from None
     return StackSettings(
         stack=reader.stack,
         stack_file=reader.stack_file,
         environment=environment,
         location=reader.text("location", default="westeurope"),
         address_space=network,
-        ssh_public_key=reader.text("sshPublicKey"),
-        admin_password=reader.secret("adminPassword"),
-        app_pool_password=reader.secret("appPoolPassword"),
-        sas_rotation_days=reader.integer("sasRotationDays", default=90),
-        sas_min_lifetime_days=reader.integer("sasMinLifetimeDays", default=180),
+        ssh_public_key=_ssh_public_key(reader),
+        admin_password=_password(reader, "adminPassword"),
+        app_pool_password=_password(reader, "appPoolPassword"),
+        sas_rotation_days=rotation,
+        sas_min_lifetime_days=lifetime,
         tiers=tiers,
         guest_assignment=guest,
-        tags={"environment": environment, **tags},
+        tags=all_tags,
     )
+
+
+def _ssh_public_key(reader: _Reader) -> str:
+    """The Linux tiers' key, checked as the scale sets will check it."""
+    key = reader.text("sshPublicKey")
+    args = ScaleSetArgs(
+        resource_group_name=_CHECK_GROUP,
+        subnet_id=_CHECK_SUBNET,
+        upgrade=UpgradePolicy(mode="Automatic"),
+        ssh_public_keys=[key],
+    )
+    try:
+        plan_scale_set(args, os="linux", name="check")
+    except ConfigurationError as error:
+        raise reader.error("sshPublicKey", error.reason) from None
+    return key
+
+
+def _password(reader: _Reader, key: str) -> pulumi.Output[str] | None:
+    """A Windows password (secret); its text is checked as Windows will, and never shown."""
+    value = reader.config.get(key)
+    if value is None:
+        return None
+    if not value.strip():
+        raise reader.error(key, "is empty")
+    args = ScaleSetArgs(
+        resource_group_name=_CHECK_GROUP,
+        subnet_id=_CHECK_SUBNET,
+        upgrade=UpgradePolicy(mode="Automatic"),
+        admin_password=value,
+    )
+    try:
+        plan_scale_set(args, os="windows", name="check")
+    except ConfigurationError as error:
+        raise reader.error(key, error.reason) from None
+    return reader.secret(key)
 
 
 def _tier(reader: _Reader, tier: str) -> TierSettings:
@@ -196,7 +271,7 @@ def _tier(reader: _Reader, tier: str) -> TierSettings:
     max_surge = values.get("maxSurge", False)
     if not isinstance(max_surge, bool):
         raise reader.error(f"{tier}.maxSurge", f"expected true or false, got {max_surge!r}")
-    return TierSettings(
+    settings = TierSettings(
         vm_size=vm_size,
         capacity=_int(reader, f"{tier}.capacity", values.get("capacity")),
         zones=tuple(str(z) for z in zones),
@@ -204,6 +279,38 @@ def _tier(reader: _Reader, tier: str) -> TierSettings:
         max_surge=max_surge,
         autoscale=autoscale,
     )
+    _check_tier(reader, tier, settings)
+    return settings
+
+
+def _check_tier(reader: _Reader, tier: str, settings: TierSettings) -> None:
+    """The components' own rules on a tier's values, reported against the stack file's key
+    (``web.capacity``), before the program registers any resource."""
+    try:
+        autoscale = (
+            Autoscale(
+                minimum=settings.autoscale.minimum,
+                maximum=settings.autoscale.maximum,
+                scale_out_cpu_percent=settings.autoscale.scale_out_cpu_percent,
+                scale_in_cpu_percent=settings.autoscale.scale_in_cpu_percent,
+            )
+            if settings.autoscale is not None
+            else None
+        )
+        ScaleSetArgs(
+            resource_group_name=_CHECK_GROUP,
+            subnet_id=_CHECK_SUBNET,
+            upgrade=UpgradePolicy(mode=settings.upgrade_mode, max_surge=settings.max_surge),  # type: ignore[arg-type]
+            vm_size=settings.vm_size,
+            capacity=settings.capacity,
+            zones=settings.zones,
+            autoscale=autoscale,
+            # Every tier that rolls gets a health probe from the environment.
+            health=HealthProbe(),
+        )
+    except ConfigurationError as error:
+        field = _TIER_FIELDS.get(error.path.split("[", 1)[0])
+        raise reader.error(f"{tier}.{field}" if field else tier, error.reason) from None
 
 
 def _guest_assignment(reader: _Reader) -> GuestAssignmentSettings:

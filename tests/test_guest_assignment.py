@@ -551,7 +551,8 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
     (
         {"protected_parameters": {"[MotdFile]Motd;Contents": 5}},
         "protected_parameters.[MotdFile]Motd;Contents",
-        "write '5'",
+        # A protected value is never repeated in the message.
+        "a value of type int is not a string",
     ),
     (
         {"parameters": {"[MotdFile]Motd;Contents": ["a", "b"]}},

@@ -402,7 +402,7 @@ def test_cli_exit_codes_and_files(tmp_path: Path, capsys: pytest.CaptureFixture[
 
     edit_stack(root, "dev", lambda c: c["vmss-components:web"].update({"capacity": -3}))
     assert main(["dev", "--project-dir", str(root)]) == EXIT_CONFIGURATION
-    assert "scale_set.capacity" in capsys.readouterr().err
+    assert "vmss-components:web.capacity" in capsys.readouterr().err
 
     assert main(["nosuchstack", "--project-dir", str(root)]) == EXIT_CONFIGURATION
     assert "no stack file" in capsys.readouterr().err

@@ -13,8 +13,9 @@ import yaml
 from ..errors import ConfigurationError
 
 #: Stands in for a value encrypted in a stack file (``secure: v1:...``), which only the Pulumi
-#: CLI with the stack's secrets provider can decrypt. It is a secret like the real one.
-ENCRYPTED_PLACEHOLDER = "offline-plan-placeholder-for-an-encrypted-value"
+#: CLI with the stack's secrets provider can decrypt. It is a secret like the real one, and
+#: passes the checks a real password must pass (Windows complexity) so the program plans on.
+ENCRYPTED_PLACEHOLDER = "Offline-plan-placeholder-for-an-encrypted-value-1"
 
 
 @dataclass(frozen=True, kw_only=True)
