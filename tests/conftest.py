@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from components.plan import PlanRun, load_project, run_plan
 from components.testing import MockDeployment
+
+#: The committed stacks.
+STACKS = ("dev", "staging", "prod")
 
 
 @pytest.fixture(autouse=True)
@@ -39,3 +43,14 @@ def deployment(request: pytest.FixtureRequest) -> Iterator[MockDeployment]:
     """The same test in both modes."""
     with MockDeployment(preview=request.param == "preview") as recorded:
         yield recorded
+
+
+@pytest.fixture(scope="session")
+def stack_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PlanRun]:
+    """Each committed stack planned once per session (per worker), for every module that
+    only reads the result; packages are built into a cache of their own."""
+    cache = tmp_path_factory.mktemp("stack-package-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VMSS_COMPONENTS_CACHE_DIR", str(cache))
+        project = load_project(Path(__file__).resolve().parent.parent)
+        return {stack: run_plan(project, stack) for stack in STACKS}

@@ -13,7 +13,7 @@ import yaml
 from support import REPO
 
 from components import ConfigurationError
-from components.plan import build_document, load_project, run_plan
+from components.plan import PlanRun, build_document, load_project, run_plan
 from components.plan.cli import EXIT_CONFIGURATION, EXIT_OK, EXIT_USAGE, main
 from components.plan.document import SECRET, Masker, PlanDocument
 from components.plan.graph import mermaid
@@ -45,10 +45,9 @@ def edit_stack(root: Path, stack: str, change: Any) -> None:
 
 
 @pytest.fixture(scope="module")
-def plans() -> dict[str, PlanDocument]:
-    """Each committed stack, planned once for this module."""
-    project = load_project(REPO)
-    return {stack: build_document(run_plan(project, stack)) for stack in STACKS}
+def plans(stack_runs: dict[str, PlanRun]) -> dict[str, PlanDocument]:
+    """Each committed stack, planned once for the session."""
+    return {stack: build_document(stack_runs[stack]) for stack in STACKS}
 
 
 def test_project_is_read_from_pulumi_yaml() -> None:
