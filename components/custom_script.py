@@ -41,6 +41,7 @@ from .extensions import (
     update_tag,
     windows_custom_script_extension,
 )
+from .guard import check_public_value
 from .naming import artifact_key
 from .packaging import Package
 from .scaleset import ScaleSetArgs, ScaleSetComponent, ScaleSetPlan, build_scale_set, plan_scale_set
@@ -192,8 +193,9 @@ def _check_https(uri: object, path: str) -> None:
 
 
 def _shown(uri: str) -> str:
-    """A URL as an error message may show it: a token never reaches a log."""
-    return _without_query(uri) + "?<token>" if has_sas_token(uri) else uri
+    """A URL as an error message may show it: no query (a token, a password) reaches a log."""
+    parts = urllib.parse.urlsplit(uri)
+    return _without_query(uri) + "?<query>" if parts.query or parts.fragment else uri
 
 
 def has_sas_token(uri: str) -> bool:
@@ -329,6 +331,10 @@ def plan_custom_script(name: str, args: CustomScriptScaleSetArgs) -> CustomScrip
             "read access, or use download='sas'",
         )
     protect = bool(tokens) or (args.download == "sas" and bool(files))
+    if not protect:
+        # fileUris go into public settings: nothing in them may look like a credential.
+        for index, uri in enumerate(args.file_uris):
+            check_public_value(uri, f"file_uris[{index}]")
 
     identity: Literal["given", "created"] | None = None
     lookup: tuple[str, str] | None = None

@@ -702,7 +702,7 @@ def test_a_bad_uri_with_a_token_is_reported_without_the_token(mocked: MockDeploy
     with pytest.raises(ConfigurationError) as caught:
         mocked.run(cse_program("windows", file_uris=[TOKEN_URI.replace("https:", "http:")]))
     assert "c2lnbmF0dXJl" not in str(caught.value)
-    assert "http://partner.blob.core.windows.net/drop/agent.deb?<token>" in str(caught.value)
+    assert "http://partner.blob.core.windows.net/drop/agent.deb?<query>" in str(caught.value)
 
 
 def test_two_file_names_with_one_store_key_are_refused(
