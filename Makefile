@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 export PIP_NO_INPUT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv plan diagram test lint typecheck unit clean
+.PHONY: venv plan diagram test lint typecheck unit bench clean
 
 venv: $(STAMP)
 
@@ -36,7 +36,15 @@ typecheck: venv
 
 # pytest exits 5 when it collects no tests; make treats that as the failure it is.
 unit: venv
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
+
+## bench: the benchmarks against their baselines (not part of test); JSON in bench/results/
+## BENCH="packaging planning" picks some; zip and GNU time are installed when missing.
+bench: venv
+	@if ! command -v zip >/dev/null 2>&1 || ! test -x /usr/bin/time; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends zip time >/dev/null; fi
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

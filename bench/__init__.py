@@ -1,0 +1,1 @@
+"""Benchmarks of the library against its baselines: ``make bench`` runs them all."""

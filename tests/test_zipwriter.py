@@ -1,0 +1,105 @@
+"""The threaded zip writer: the very bytes zipfile writes, digests of what is on disk."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import random
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from components import packaging, zipwriter
+
+
+def _tree(root: Path, seed: int) -> list[packaging.ZipEntry]:
+    rng = random.Random(seed)
+    entries = [packaging.ZipEntry(arcname="meta.json", data=b'{"Type": "Audit"}\n')]
+    sizes = [0, 1, 100, 5_000, 70_000, 300_000, (1 << 20) + 7]
+    for index in range(30):
+        size = rng.choice(sizes)
+        data = (rng.randbytes(size) if index % 2 else (b"Set-Item -Path x %d\n" % index) * size)[
+            :size
+        ]
+        name = f"d{index % 5}/f{index}" + ("-é" if index % 17 == 0 else "")
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        entries.append(packaging.ZipEntry(arcname=name, source=path))
+    return sorted(entries, key=lambda e: e.arcname)
+
+
+def _members(entries: list[packaging.ZipEntry]) -> list[zipwriter.Member]:
+    return [
+        zipwriter.Member(
+            arcname=e.arcname,
+            source=e.source,
+            data=e.data,
+            size_hint=len(e.data) if e.data is not None else e.source.stat().st_size,  # type: ignore[union-attr]
+        )
+        for e in entries
+    ]
+
+
+def _write(members: list[zipwriter.Member], path: Path, workers: int) -> zipwriter.Written:
+    return zipwriter.write_zip(
+        members,
+        path,
+        on_read_error=packaging._read_error,
+        date_time=packaging._FIXED_DATE_TIME,
+        external_attr=packaging._FILE_ATTRIBUTES,
+        create_system=packaging._UNIX,
+        workers=workers,
+    )
+
+
+@pytest.mark.parametrize("workers", [1, 2, 4])
+@pytest.mark.parametrize("stream_threshold", [zipwriter.STREAM_THRESHOLD, 50_000])
+def test_same_bytes_as_zipfile_and_digests_of_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int, stream_threshold: int
+) -> None:
+    monkeypatch.setattr(zipwriter, "STREAM_THRESHOLD", stream_threshold)
+    monkeypatch.setattr(zipwriter, "WINDOW", 2 << 20)
+    entries = _tree(tmp_path / "tree", seed=workers)
+    reference = tmp_path / "reference.zip"
+    uncompressed = packaging._write_zip(entries, reference)
+    written = _write(_members(entries), tmp_path / "fast.zip", workers)
+    data = (tmp_path / "fast.zip").read_bytes()
+    assert data == reference.read_bytes()
+    assert written.sha256 == hashlib.sha256(data).hexdigest()
+    md5 = hashlib.md5(data, usedforsecurity=False).digest()
+    assert written.md5_base64 == base64.b64encode(md5).decode()
+    assert written.size == len(data)
+    assert written.uncompressed_size == uncompressed
+    with zipfile.ZipFile(tmp_path / "fast.zip") as archive:
+        assert archive.testzip() is None
+
+
+def test_the_unzip_tool_reads_it(tmp_path: Path) -> None:
+    unzip = pytest.importorskip("shutil").which("unzip")
+    if unzip is None:
+        pytest.skip("unzip is not installed")
+    entries = _tree(tmp_path / "tree", seed=7)
+    _write(_members(entries), tmp_path / "fast.zip", 2)
+    done = subprocess.run([unzip, "-tqq", str(tmp_path / "fast.zip")], capture_output=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_archives_needing_zip64_are_left_to_zipfile() -> None:
+    small = zipwriter.Member(arcname="a", data=b"x")
+    assert zipwriter.fits([small])
+    huge = zipwriter.Member(arcname="big.iso", source=Path("big.iso"), size_hint=3 << 30)
+    assert not zipwriter.fits([small, huge])
+    many = [zipwriter.Member(arcname=f"f{i}", data=b"") for i in range(70_000)]
+    assert not zipwriter.fits(many)
+
+
+def test_the_first_unreadable_file_in_archive_order_is_reported(tmp_path: Path) -> None:
+    entries = _tree(tmp_path / "tree", seed=3)
+    members = _members(entries)
+    members[5] = zipwriter.Member(arcname="gone", source=tmp_path / "gone", size_hint=10)
+    members[20] = zipwriter.Member(arcname="gone2", source=tmp_path / "gone2", size_hint=10)
+    with pytest.raises(packaging.ConfigurationError, match="gone: No such file"):
+        _write(members, tmp_path / "fast.zip", 2)
