@@ -31,7 +31,7 @@ from components.testing import MockDeployment
 
 #: Examples per property: enough to meet the odd corner, few enough to keep the suite quick.
 #: The update-tag property deploys under the mocks (two deployments an example): fewer.
-EXAMPLES = 40
+EXAMPLES = 30
 TAG_EXAMPLES = 20
 _HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 PROPERTY = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=_HEALTH)
