@@ -37,6 +37,12 @@ def test_bad_input_figures() -> None:
     components, config = len(bad_input.CASES), len(bad_input.CONFIG_CASES)
     assert f"**{components + config}** invalid configurations" in DOC
     assert f"**{components}** of the components and **{config}** of the stack" in DOC
+    sweep = (
+        f"a sweep of **{bad_input.SWEEP_EXAMPLES}** random draws a run from the "
+        f"**{len(bad_input.FIELDS)}** fields of **{len(bad_input.SWEEP)}** argument classes "
+        f"x **{len(bad_input.WRONG)}** wrong values"
+    )
+    assert sweep in DOC
     counts = categories()
     assert sum(counts.values()) == components
     for category, count in counts.items():
