@@ -70,7 +70,7 @@ class ArtifactStoreArgs:
             "3-63 lower-case letters, digits and single dashes, starting and ending with a "
             "letter or digit",
         )
-        if self.sku not in {s.value for s in storage.SkuName}:
+        if not isinstance(self.sku, str) or self.sku not in {s.value for s in storage.SkuName}:
             raise ConfigurationError("sku", f"{self.sku!r} is not a storage SKU")
         if not isinstance(self.sas, SasPolicy):
             raise ConfigurationError("sas", f"expected a SasPolicy, got {self.sas!r}")

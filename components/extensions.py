@@ -84,6 +84,26 @@ def check_extension(extension: Extension, path: str) -> None:
         raise ConfigurationError(
             f"{path}.provision_after", "expected a list of extension names, got one string"
         )
+    if not isinstance(extension.provision_after, Sequence) or not all(
+        isinstance(name, str) for name in extension.provision_after
+    ):
+        raise ConfigurationError(
+            f"{path}.provision_after",
+            f"expected a list of extension names, got {extension.provision_after!r}",
+        )
+    for flag, optional in (
+        ("auto_upgrade_minor_version", False),
+        ("enable_automatic_upgrade", True),
+        ("suppress_failures", True),
+    ):
+        value = getattr(extension, flag)
+        if not isinstance(value, bool) and not (optional and value is None):
+            raise ConfigurationError(f"{path}.{flag}", f"expected True or False, got {value!r}")
+    tag = extension.force_update_tag
+    if tag is not None and not isinstance(tag, str | pulumi.Output):
+        raise ConfigurationError(
+            f"{path}.force_update_tag", f"expected text or an Output, got {type(tag).__name__}"
+        )
     if extension.name in extension.provision_after:
         raise ConfigurationError(f"{path}.provision_after", "an extension cannot wait for itself")
     check_public_settings(extension.settings, f"{path}.settings")

@@ -52,6 +52,10 @@ class SasPolicy:
     clock: Callable[[], datetime] = utc_now
 
     def __post_init__(self) -> None:
+        if not callable(self.clock):
+            raise ConfigurationError(
+                "sas.clock", f"expected a function returning the time, got {self.clock!r}"
+            )
         _check_days(self.rotation_days, "sas.rotation_days", minimum=1)
         _check_days(self.min_lifetime_days, "sas.min_lifetime_days", minimum=7)
         if self.expiry is not None:

@@ -372,6 +372,7 @@ class ScaleSetArgs:
             raise ConfigurationError(
                 f"{path}.ssh_public_keys", "expected a list of keys, got a single value"
             )
+        _check_sequence(self.ssh_public_keys, f"{path}.ssh_public_keys")
         _check_sequence(self.zones, f"{path}.zones")
         for index, zone in enumerate(self.zones):
             check_choice(zone, f"{path}.zones[{index}]", ("1", "2", "3"))

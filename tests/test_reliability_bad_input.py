@@ -8,6 +8,7 @@ fixtures and builders with valid defaults, see relsupport.py) and makes one thin
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from relsupport import (
     CANARIES,
     CANARY,
@@ -36,16 +39,21 @@ from components import (
     ArtifactStore,
     ArtifactStoreArgs,
     Autoscale,
+    CloudInitScaleSetArgs,
     ConfigurationError,
+    CustomScriptScaleSetArgs,
     DscPackage,
     DscScaleSet,
+    DscScaleSetArgs,
     Extension,
     ExternalScaleSet,
+    GuestAssignmentArgs,
     HealthProbe,
     ImageReference,
     MachineConfigurationPackage,
     Package,
     SasPolicy,
+    ScaleSetArgs,
     UpgradePolicy,
 )
 from components.testing import MockDeployment
@@ -57,6 +65,8 @@ WINDOWS = ImageReference(
     publisher="MicrosoftWindowsServer", offer="WindowsServer", sku="2022-datacenter-azure-edition"
 )
 MOTD = "[MotdFile]Motd;Contents"
+#: Random (field, wrong value) pairs tried by the sweep below per run.
+SWEEP_EXAMPLES = 40
 # Random bytes do not compress: as hex, gzip+base64 stays well over the 256 KB script limit.
 INCOMPRESSIBLE = random.Random(8).randbytes(300_000).hex()
 
@@ -127,6 +137,10 @@ CASES = [
     Case("sas-rotation-is-float", lambda k: SasPolicy(rotation_days=1.5), "sas.rotation_days"),  # type: ignore[arg-type]
     Case("admin-password-is-int", lambda k: k.dsc(scale_set=k.windows(admin_password=918273645546)), "scale_set.admin_password"),
     Case("publish-package-is-path", lambda k: k.store().publish("bad", SSH_KEY), "package"),  # type: ignore[arg-type]
+    Case("extension-flag-is-dict", lambda k: Extension(name="E", publisher="P", type="T", type_handler_version="1.0", suppress_failures={"a": 1}), "extension.suppress_failures"),  # type: ignore[arg-type]
+    Case("extension-order-is-int", lambda k: k.cse(scale_set=k.linux(extra_extensions=[Extension(name="E", publisher="P", type="T", type_handler_version="1.0", provision_after=5)])), "extension.provision_after"),  # type: ignore[arg-type]
+    Case("ssh-keys-is-int", lambda k: k.cse(scale_set=k.linux(ssh_public_keys=5)), "scale_set.ssh_public_keys"),
+    Case("store-sku-is-a-list", lambda k: ArtifactStoreArgs(resource_group_name="rg", sku=["Standard_LRS"]), "sku"),  # type: ignore[arg-type]
     # -- out-of-range numbers -------------------------------------------------------------
     Case("capacity-negative", lambda k: k.dsc(scale_set=k.windows(capacity=-1)), "scale_set.capacity"),
     Case("capacity-too-large", lambda k: k.cse(scale_set=k.linux(capacity=1001)), "scale_set.capacity"),
@@ -225,6 +239,7 @@ CASES = [
     Case("sas-expiry-without-zone", lambda k: policy_at(NOW, expiry=datetime(2027, 6, 1, 12, 0)), "sas.expiry"),
     Case("sas-expiry-not-a-date", lambda k: policy_at(NOW, expiry="next tuesday"), "sas.expiry"),
     Case("sas-clock-without-zone", lambda k: ArtifactStore("bad", ArtifactStoreArgs(resource_group_name="rg", sas=SasPolicy(clock=naive_clock))), "sas.clock"),
+    Case("sas-clock-not-callable", lambda k: ArtifactStoreArgs(resource_group_name="rg", sas=SasPolicy(clock="now")), "sas.clock"),  # type: ignore[arg-type]
     # -- malformed MOF --------------------------------------------------------------------
     Case("mof-unterminated-instance", lambda k: mc_build(k, SAMPLE_MOF.rsplit("};", 1)[0]), "package.mof"),
     Case("mof-empty", lambda k: mc_build(k, ""), "package.mof"),
@@ -368,3 +383,70 @@ def test_the_shell_user_data_fixture_is_valid(packages: Packages, tmp_path: Path
             )
         )
     assert len(deployment.resources_of_type("azure-native:compute:VirtualMachineScaleSet")) == 4
+
+
+# --- Any wrong value in any field -------------------------------------------------------------
+
+WRONG = [None, 12345, -1, 1.5, True, "", "x", b"x", [], ["x"], {}, {"a": 1}, object()]
+
+
+def _in(args: Any, **change: Any) -> Any:
+    return dataclasses.replace(args, **change)
+
+
+# Each argument class, and how to put one wrong field of it into a component.
+# fmt: off
+SWEEP: dict[str, tuple[type, Callable[[Kit, str, Any], object]]] = {
+    "ScaleSetArgs (Windows)": (ScaleSetArgs, lambda k, f, v: k.dsc(scale_set=_in(k.windows(), **{f: v}))),
+    "ScaleSetArgs (Linux)": (ScaleSetArgs, lambda k, f, v: k.cloud_init(scale_set=_in(k.linux(), **{f: v}))),
+    "UpgradePolicy": (UpgradePolicy, lambda k, f, v: k.dsc(scale_set=k.windows(upgrade=_in(UpgradePolicy(mode="Manual"), **{f: v})))),
+    "HealthProbe": (HealthProbe, lambda k, f, v: k.cse(scale_set=k.linux(health=_in(HealthProbe(), **{f: v})))),
+    "ImageReference": (ImageReference, lambda k, f, v: k.cse(scale_set=k.linux(image=_in(UBUNTU, **{f: v})))),
+    "Autoscale": (Autoscale, lambda k, f, v: k.cse(scale_set=k.linux(autoscale=_in(Autoscale(minimum=1, maximum=3), **{f: v})))),
+    "Extension": (Extension, lambda k, f, v: k.cse(scale_set=k.linux(extra_extensions=[_in(Extension(name="E", publisher="P", type="T", type_handler_version="1.0"), **{f: v})]))),
+    "ArtifactStoreArgs": (ArtifactStoreArgs, lambda k, f, v: ArtifactStore("bad", _in(ArtifactStoreArgs(resource_group_name="rg"), **{f: v}))),
+    "SasPolicy": (SasPolicy, lambda k, f, v: ArtifactStore("bad", ArtifactStoreArgs(resource_group_name="rg", sas=_in(policy_at(NOW), **{f: v})))),
+    "DscScaleSetArgs": (DscScaleSetArgs, lambda k, f, v: k.dsc(**{f: v})),
+    "CustomScriptScaleSetArgs": (CustomScriptScaleSetArgs, lambda k, f, v: k.cse(**{f: v})),
+    "CloudInitScaleSetArgs": (CloudInitScaleSetArgs, lambda k, f, v: k.cloud_init(**{f: v})),
+    "GuestAssignmentArgs": (GuestAssignmentArgs, lambda k, f, v: k.guest(**{f: v})),
+    "ExternalScaleSet": (ExternalScaleSet, lambda k, f, v: k.guest(target=_in(ExternalScaleSet(resource_group_name="rg", vmss_name="v", os="linux"), **{f: v}))),
+}
+# fmt: on
+FIELDS = [
+    (label, field.name) for label, (kind, _) in SWEEP.items() for field in dataclasses.fields(kind)
+]
+
+
+@settings(
+    max_examples=SWEEP_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(target=st.sampled_from(FIELDS), value=st.sampled_from(WRONG))
+def test_a_wrong_value_in_any_field_is_a_configuration_error_or_taken(
+    target: tuple[str, str], value: Any, packages: Packages, tmp_path: Path
+) -> None:
+    """Every field of every argument class, given a value of the wrong type: either the
+    library refuses it (ConfigurationError, nothing of the component registered) or the
+    resources it builds serialize; never another exception, now or inside the engine."""
+    label, field = target
+    kit = Kit(tmp_path, packages)
+    build = SWEEP[label][1]
+    with MockDeployment() as deployment:
+        try:
+            built = deployment.run(lambda: build(kit, field, value))
+        except ConfigurationError:
+            assert not [r.name for r in deployment.resources if r.name.startswith("bad")]
+            return
+        components = built if isinstance(built, tuple) else (built,)
+        for component in components:
+            vmss = getattr(component, "vmss", None)
+            if vmss is not None:
+                # A value the SDK cannot serialize fails here, not silently in the engine.
+                deployment.resolve(vmss.virtual_machine_profile)
+                deployment.resolve(vmss.id)
+
+
+def test_the_sweep_covers_every_argument_class() -> None:
+    assert len(FIELDS) >= 100
