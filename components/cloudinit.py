@@ -340,6 +340,7 @@ def validate_user_data(
     *,
     path: str = "cloud_config",
     log: Callable[[str], None] | None = None,
+    shape: str | None = None,
 ) -> Validation:
     """Check ``text`` as cloud-init will read it; raise ConfigurationError if it would fail.
 
@@ -348,6 +349,11 @@ def validate_user_data(
     own messages are quoted in the error. Without it, the common modules' types are checked
     and ``log`` (default: this module's logger, at warning level) gets one line saying the full
     schema check was skipped. Placeholders should already be replaced by realistic values.
+
+    ``shape`` names the document up to the stand-in URLs in it (see :func:`check_user_data`):
+    once ``cloud-init schema`` accepted one document of a shape, in this process, the others
+    of that shape are accepted without running it again (a URL of URL-safe characters in place
+    of another changes nothing cloud-init's schema looks at). Rejections are never reused.
     """
     fmt = detect_format(text, path)
     documents: list[tuple[str, str]] = []
@@ -367,16 +373,21 @@ def validate_user_data(
     command = cloud_init_command()
     deprecations: list[str] = []
     if command is not None:
+        if shape is not None and (command, shape) in _SHAPES:
+            return _SHAPES[command, shape]
         version = _tool_version(command, path)
         for document, where in documents:
             deprecations += _run_schema(command, version, document, where)
             _parse_cloud_config(document, where)
-        return Validation(
+        validation = Validation(
             format=fmt,
             schema_checked_by=version,
             skipped=None,
             deprecations=tuple(deprecations),
         )
+        if shape is not None:
+            _SHAPES[command, shape] = validation
+        return validation
     for document, where in documents:
         _check_structure(_parse_cloud_config(document, where), where)
     reason = (
@@ -474,6 +485,8 @@ def _check_jinja(text: str, path: str) -> None:
 _TIMEOUT_SECONDS = 120
 _VERSIONS: dict[str, str] = {}
 _RESULTS: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
+# (command, shape) -> the verdict of an accepted document of that shape.
+_SHAPES: dict[tuple[str, str], Validation] = {}
 _DOCUMENT = "cloud-config.yaml"
 _DEPRECATIONS = "Cloud config schema deprecations:"
 _ANNOTATION = re.compile(r"\t\t# E\d+")
@@ -813,6 +826,21 @@ class CheckedUserData:
         return frozenset(p.key for p in self.placeholders)
 
 
+def _shape(template: str, values: Mapping[str, ArtifactValues]) -> str | None:
+    """A digest equal for documents that differ only in their stand-in URLs."""
+    if not values:
+        return None
+    urls = {
+        key: ArtifactValues(url=f"https://stand-in.invalid/{key}", sha256=v.sha256)
+        for key, v in values.items()
+    }
+    try:
+        canonical = resolve_placeholders(template, urls)
+    except ConfigurationError:
+        return None
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def check_user_data(
     source: Mapping[str, Any] | str | Path,
     *,
@@ -835,7 +863,7 @@ def check_user_data(
     fmt = detect_format(template, path)
     placeholders = find_placeholders(template, values.keys(), path)
     resolved = resolve_placeholders(template, values, path)
-    validation = validate_user_data(resolved, path=path, log=log)
+    validation = validate_user_data(resolved, path=path, log=log, shape=_shape(template, values))
     planned = encode_custom_data(resolved, compress, path=path)
     return CheckedUserData(
         template=template,
