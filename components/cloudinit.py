@@ -25,6 +25,7 @@ import email.policy
 import gzip
 import hashlib
 import hmac
+import json
 import logging
 import os
 import re
@@ -353,7 +354,10 @@ def validate_user_data(
     ``shape`` names the document up to the stand-in URLs in it (see :func:`check_user_data`):
     once ``cloud-init schema`` accepted one document of a shape, in this process, the others
     of that shape are accepted without running it again (a URL of URL-safe characters in place
-    of another changes nothing cloud-init's schema looks at). Rejections are never reused.
+    of another changes nothing cloud-init's schema looks at). An accepted document is also
+    remembered in the package cache (``$VMSS_COMPONENTS_CACHE_DIR/cloud-init``), keyed by its
+    text and the very ``cloud-init`` installed (path, size, mtime, inode), so the next
+    process does not run the tool for it again. Rejections are never reused.
     """
     fmt = detect_format(text, path)
     documents: list[tuple[str, str]] = []
@@ -375,6 +379,11 @@ def validate_user_data(
     if command is not None:
         if shape is not None and (command, shape) in _SHAPES:
             return _SHAPES[command, shape]
+        remembered = _remembered(command, text)
+        if remembered is not None and remembered.format == fmt:
+            if shape is not None:
+                _SHAPES[command, shape] = remembered
+            return remembered
         version = _tool_version(command, path)
         for document, where in documents:
             deprecations += _run_schema(command, version, document, where)
@@ -387,6 +396,7 @@ def validate_user_data(
         )
         if shape is not None:
             _SHAPES[command, shape] = validation
+        _remember(command, text, validation)
         return validation
     for document, where in documents:
         _check_structure(_parse_cloud_config(document, where), where)
@@ -490,6 +500,55 @@ _SHAPES: dict[tuple[str, str], Validation] = {}
 _DOCUMENT = "cloud-config.yaml"
 _DEPRECATIONS = "Cloud config schema deprecations:"
 _ANNOTATION = re.compile(r"\t\t# E\d+")
+
+
+def _verdict_file(command: str, text: str) -> Path | None:
+    """Where an accepted document's verdict is kept, for this installation of the tool."""
+    from .packaging import cache_dir
+
+    try:
+        real = os.path.realpath(command)
+        info = os.stat(real)
+    except OSError:
+        return None
+    identity = f"{real}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0"
+    digest = hashlib.sha256(identity.encode() + text.encode("utf-8", "surrogatepass"))
+    return cache_dir() / "cloud-init" / f"{digest.hexdigest()}.json"
+
+
+def _remembered(command: str, text: str) -> Validation | None:
+    where = _verdict_file(command, text)
+    if where is None:
+        return None
+    try:
+        data = json.loads(where.read_bytes())
+        return Validation(
+            format=data["format"],
+            schema_checked_by=str(data["schema_checked_by"]),
+            skipped=None,
+            deprecations=tuple(str(d) for d in data["deprecations"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _remember(command: str, text: str, validation: Validation) -> None:
+    where = _verdict_file(command, text)
+    if where is None:
+        return
+    record = {
+        "format": validation.format,
+        "schema_checked_by": validation.schema_checked_by,
+        "deprecations": list(validation.deprecations),
+    }
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=where.parent, suffix=".part")
+        with os.fdopen(handle, "w") as out:
+            json.dump(record, out)
+        os.replace(temporary, where)
+    except OSError:
+        return  # a cache that cannot be written only costs the next run the check
 
 
 def _tool_environment() -> dict[str, str]:
