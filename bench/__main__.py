@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("packaging",)
+BENCHMARKS = ("packaging", "planning", "suite")
 
 
 def main(argv: list[str]) -> int:

@@ -25,6 +25,7 @@ import email.policy
 import gzip
 import hashlib
 import hmac
+import json
 import logging
 import os
 import re
@@ -340,6 +341,7 @@ def validate_user_data(
     *,
     path: str = "cloud_config",
     log: Callable[[str], None] | None = None,
+    shape: str | None = None,
 ) -> Validation:
     """Check ``text`` as cloud-init will read it; raise ConfigurationError if it would fail.
 
@@ -348,6 +350,14 @@ def validate_user_data(
     own messages are quoted in the error. Without it, the common modules' types are checked
     and ``log`` (default: this module's logger, at warning level) gets one line saying the full
     schema check was skipped. Placeholders should already be replaced by realistic values.
+
+    ``shape`` names the document up to the stand-in URLs in it (see :func:`check_user_data`):
+    once ``cloud-init schema`` accepted one document of a shape, in this process, the others
+    of that shape are accepted without running it again (a URL of URL-safe characters in place
+    of another changes nothing cloud-init's schema looks at). An accepted document is also
+    remembered in the package cache (``$VMSS_COMPONENTS_CACHE_DIR/cloud-init``), keyed by its
+    text and the very ``cloud-init`` installed (path, size, mtime, inode), so the next
+    process does not run the tool for it again. Rejections are never reused.
     """
     fmt = detect_format(text, path)
     documents: list[tuple[str, str]] = []
@@ -367,16 +377,27 @@ def validate_user_data(
     command = cloud_init_command()
     deprecations: list[str] = []
     if command is not None:
+        if shape is not None and (command, shape) in _SHAPES:
+            return _SHAPES[command, shape]
+        remembered = _remembered(command, text)
+        if remembered is not None and remembered.format == fmt:
+            if shape is not None:
+                _SHAPES[command, shape] = remembered
+            return remembered
         version = _tool_version(command, path)
         for document, where in documents:
             deprecations += _run_schema(command, version, document, where)
             _parse_cloud_config(document, where)
-        return Validation(
+        validation = Validation(
             format=fmt,
             schema_checked_by=version,
             skipped=None,
             deprecations=tuple(deprecations),
         )
+        if shape is not None:
+            _SHAPES[command, shape] = validation
+        _remember(command, text, validation)
+        return validation
     for document, where in documents:
         _check_structure(_parse_cloud_config(document, where), where)
     reason = (
@@ -474,9 +495,60 @@ def _check_jinja(text: str, path: str) -> None:
 _TIMEOUT_SECONDS = 120
 _VERSIONS: dict[str, str] = {}
 _RESULTS: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
+# (command, shape) -> the verdict of an accepted document of that shape.
+_SHAPES: dict[tuple[str, str], Validation] = {}
 _DOCUMENT = "cloud-config.yaml"
 _DEPRECATIONS = "Cloud config schema deprecations:"
 _ANNOTATION = re.compile(r"\t\t# E\d+")
+
+
+def _verdict_file(command: str, text: str) -> Path | None:
+    """Where an accepted document's verdict is kept, for this installation of the tool."""
+    from .packaging import cache_dir
+
+    try:
+        real = os.path.realpath(command)
+        info = os.stat(real)
+    except OSError:
+        return None
+    identity = f"{real}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0"
+    digest = hashlib.sha256(identity.encode() + text.encode("utf-8", "surrogatepass"))
+    return cache_dir() / "cloud-init" / f"{digest.hexdigest()}.json"
+
+
+def _remembered(command: str, text: str) -> Validation | None:
+    where = _verdict_file(command, text)
+    if where is None:
+        return None
+    try:
+        data = json.loads(where.read_bytes())
+        return Validation(
+            format=data["format"],
+            schema_checked_by=str(data["schema_checked_by"]),
+            skipped=None,
+            deprecations=tuple(str(d) for d in data["deprecations"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _remember(command: str, text: str, validation: Validation) -> None:
+    where = _verdict_file(command, text)
+    if where is None:
+        return
+    record = {
+        "format": validation.format,
+        "schema_checked_by": validation.schema_checked_by,
+        "deprecations": list(validation.deprecations),
+    }
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=where.parent, suffix=".part")
+        with os.fdopen(handle, "w") as out:
+            json.dump(record, out)
+        os.replace(temporary, where)
+    except OSError:
+        return  # a cache that cannot be written only costs the next run the check
 
 
 def _tool_environment() -> dict[str, str]:
@@ -813,6 +885,21 @@ class CheckedUserData:
         return frozenset(p.key for p in self.placeholders)
 
 
+def _shape(template: str, values: Mapping[str, ArtifactValues]) -> str | None:
+    """A digest equal for documents that differ only in their stand-in URLs."""
+    if not values:
+        return None
+    urls = {
+        key: ArtifactValues(url=f"https://stand-in.invalid/{key}", sha256=v.sha256)
+        for key, v in values.items()
+    }
+    try:
+        canonical = resolve_placeholders(template, urls)
+    except ConfigurationError:
+        return None
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def check_user_data(
     source: Mapping[str, Any] | str | Path,
     *,
@@ -835,7 +922,7 @@ def check_user_data(
     fmt = detect_format(template, path)
     placeholders = find_placeholders(template, values.keys(), path)
     resolved = resolve_placeholders(template, values, path)
-    validation = validate_user_data(resolved, path=path, log=log)
+    validation = validate_user_data(resolved, path=path, log=log, shape=_shape(template, values))
     planned = encode_custom_data(resolved, compress, path=path)
     return CheckedUserData(
         template=template,

@@ -15,20 +15,26 @@ are remembered in :attr:`AzureMocks.invented` so a report can label them as plac
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import hmac
 import logging
+import os
+import sys
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
 from typing import Any, TypeVar
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import resource as pulumi_resource
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.config import set_all_config
-from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.proto import resource_pb2, source_pb2
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
@@ -629,6 +635,11 @@ class MockDeployment:
         """Run ``program`` and wait until every registration, invoke and apply has finished.
 
         An exception raised by the program or by any ``apply`` is raised here.
+
+        While it runs, Python's cyclic garbage collector is paused (a program allocates many
+        short-lived futures and tasks, and the collections grow with the number of
+        resources already recorded) and Pulumi's per-resource stack trace is taken without
+        reading source files (:func:`_stack_trace`); both are restored afterwards.
         """
         settings.SETTINGS.rpc_manager.clear()
         settings.SETTINGS.outputs.clear()
@@ -637,7 +648,19 @@ class MockDeployment:
         def body() -> None:
             result.append(program())
 
-        _sync_await(run_pulumi_func(body))
+        collecting = gc.isenabled()
+        original = getattr(pulumi_resource, "_get_stack_trace", None)
+        _freeze_long_lived()
+        gc.disable()
+        if original is not None:
+            pulumi_resource._get_stack_trace = _stack_trace
+        try:
+            _sync_await(run_pulumi_func(body))
+        finally:
+            if original is not None:
+                pulumi_resource._get_stack_trace = original
+            if collecting:
+                gc.enable()
         return result[0]
 
     def resolve(self, output: Any) -> Resolved:
@@ -685,6 +708,66 @@ class MockDeployment:
     def calls_to(self, token: str) -> list[RecordedCall]:
         """Invokes of one token."""
         return [c for c in self.calls if c.token == token]
+
+
+_URIS: dict[str, str | None] = {}
+_FROZEN_AT: list[int] = [0]
+
+
+def _freeze_long_lived() -> None:
+    """Keep what was imported (Pulumi and azure-native are hundreds of thousands of objects)
+    out of the collector's sight, so a full collection costs what the runs allocate.
+
+    Whenever modules were imported since the last time, garbage is collected once and what
+    remains is frozen (:func:`gc.freeze`): a few times per process. Frozen objects are still
+    freed when nothing refers to them; only the cycles among them wait for ``gc.unfreeze``.
+    ``VMSS_COMPONENTS_GC_FREEZE=0`` turns this off.
+    """
+    if os.environ.get("VMSS_COMPONENTS_GC_FREEZE", "1") == "0":
+        return
+    modules = len(sys.modules)
+    if modules != _FROZEN_AT[0]:
+        _FROZEN_AT[0] = modules
+        gc.collect()
+        gc.freeze()
+
+
+def _stack_trace() -> source_pb2.StackTrace:
+    """What ``pulumi.runtime.resource._get_stack_trace`` returns, without reading sources.
+
+    Pulumi's own walks ``traceback.extract_stack()``, which loads the source line of every
+    frame of every registration; only file names and line numbers reach the message. The
+    frames kept are the same: those outside the third ``__init__`` from the top (the
+    concrete resource's constructor), innermost first.
+    """
+    frames: list[FrameType] = []
+    frame: FrameType | None = sys._getframe(1)
+    inits = 0
+    while frame is not None:
+        if inits == 3:
+            frames.append(frame)
+        elif frame.f_code.co_name == "__init__":
+            inits += 1
+        frame = frame.f_back
+    if inits < 3 or not frames:
+        return source_pb2.StackTrace()
+    return source_pb2.StackTrace(frames=[_stack_frame(f) for f in frames])
+
+
+def _stack_frame(frame: FrameType) -> source_pb2.StackFrame:
+    filename = frame.f_code.co_filename
+    lineno = frame.f_lineno
+    if filename == "" or lineno is None:
+        return source_pb2.StackFrame(pc=None)
+    if filename not in _URIS:
+        try:
+            _URIS[filename] = Path(filename).as_uri()
+        except BaseException:  # as Pulumi's: a path that is no URI gives no position
+            _URIS[filename] = None
+    uri = _URIS[filename]
+    if uri is None:
+        return source_pb2.StackFrame(pc=None)
+    return source_pb2.StackFrame(pc=source_pb2.SourcePosition(uri=uri, line=lineno))
 
 
 _CONTEXT_SETTINGS = (

@@ -144,6 +144,9 @@ class Masker:
         self.placeholders = sorted(
             {p for p in placeholders if len(p) >= _MIN_SECRET_LENGTH}, key=len, reverse=True
         )
+        self._secret_index = _Needles(self.secrets)
+        self._placeholder_index = _Needles(self.placeholders)
+        self._texts: dict[str, Any] = {}
 
     def inputs(self, resource: RecordedResource) -> dict[str, Any]:
         """A resource's inputs, masked; structured secrets keep their public parts."""
@@ -180,11 +183,42 @@ class Masker:
 
     def text(self, value: str) -> Any:
         """A string: masked if it carries a secret, wrapped if it holds a placeholder."""
-        if _SAS_SIGNATURE.search(value) or any(s in value for s in self.secrets):
-            return SECRET
-        if any(p in value for p in self.placeholders):
+        verdict = self._texts.get(value)
+        if verdict is None:
+            if _SAS_SIGNATURE.search(value) or self._secret_index.found_in(value):
+                verdict = SECRET
+            elif self._placeholder_index.found_in(value):
+                verdict = _PLACEHOLDER
+            else:
+                verdict = _PLAIN
+            self._texts[value] = verdict
+        if verdict is _PLACEHOLDER:
             return {"placeholder": value}
-        return value
+        return SECRET if verdict is SECRET else value
+
+
+_PLACEHOLDER = "placeholder"
+_PLAIN = "plain"
+
+
+class _Needles:
+    """Whether a string contains any of many needles (each at least six characters long),
+    in time linear in the string: the needles are indexed by their first six characters."""
+
+    def __init__(self, needles: Iterable[str]) -> None:
+        self.index: dict[str, list[str]] = {}
+        for needle in needles:
+            self.index.setdefault(needle[:_MIN_SECRET_LENGTH], []).append(needle)
+
+    def found_in(self, value: str) -> bool:
+        index = self.index
+        if not index:
+            return False
+        for start in range(len(value) - _MIN_SECRET_LENGTH + 1):
+            candidates = index.get(value[start : start + _MIN_SECRET_LENGTH])
+            if candidates is not None and any(value.startswith(n, start) for n in candidates):
+                return True
+        return False
 
 
 def _secret_values(run: PlanRun, resources: Iterable[RecordedResource]) -> set[str]:

@@ -137,9 +137,13 @@ def _as_config_text(value: Any) -> str:
     return json.dumps(value, sort_keys=False, separators=(",", ":"))
 
 
+# libyaml's loader when PyYAML was built with it: the same documents, parsed in C.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        document = yaml.safe_load(path.read_text())
+        document = yaml.load(path.read_text(), Loader=_LOADER)
     except (OSError, yaml.YAMLError) as error:
         raise ConfigurationError("stack", f"cannot read {path}: {error}") from error
     if document is None:
