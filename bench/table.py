@@ -29,7 +29,7 @@ def _machine(data: dict[str, Any]) -> str:
     return (
         f"{machine['cores']} cores ({machine['cpu']}), Python {machine['python']}, "
         f"{machine['os']}; {machine['time']}, commit {machine.get('git') or '?'}, "
-        f"load average before the run {load}"
+        f"load average at the end {load}"
     )
 
 
