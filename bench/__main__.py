@@ -26,7 +26,9 @@ def main(argv: list[str]) -> int:
             sys.argv = saved
         if status:
             return int(status)
-    return 0
+    from bench import table
+
+    return table.main()
 
 
 if __name__ == "__main__":

@@ -789,8 +789,9 @@ def build_zip(entries: Sequence[ZipEntry], *, label: str, origin: str) -> BuiltZ
         zipwriter.Member(arcname=e.arcname, source=e.source, data=e.data, size_hint=size)
         for e, size in zip(ordered, sizes, strict=True)
     ]
-    if zipwriter.fits(members):
-        building, written = _write_fast(members, directory)
+    fast = _write_fast(members, directory) if zipwriter.fits(members) else None
+    if fast is not None:
+        building, written = fast
         digests = Digests(sha256=written.sha256, md5_base64=written.md5_base64, size=written.size)
         uncompressed = written.uncompressed_size
     else:
@@ -815,8 +816,9 @@ def build_zip(entries: Sequence[ZipEntry], *, label: str, origin: str) -> BuiltZ
 
 def _write_fast(
     members: Sequence[zipwriter.Member], directory: Path
-) -> tuple[Path, zipwriter.Written]:
-    """Write with :mod:`components.zipwriter` (parallel deflate, hashed on the way)."""
+) -> tuple[Path, zipwriter.Written] | None:
+    """Write with :mod:`components.zipwriter` (parallel deflate, hashed on the way); None
+    when the files grew past zip64's thresholds while being read (zipfile then writes)."""
     fd, temp_name = tempfile.mkstemp(dir=directory, suffix=".part")
     os.close(fd)
     try:
@@ -828,6 +830,9 @@ def _write_fast(
             external_attr=_FILE_ATTRIBUTES,
             create_system=_UNIX,
         )
+    except zipwriter.NeedsZip64:
+        Path(temp_name).unlink(missing_ok=True)
+        return None
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise

@@ -10,8 +10,9 @@ so the zip is never read back. Small files are batched into one job; the jobs in
 at most :data:`WINDOW` bytes, so memory stays flat however big the tree; a file larger than
 :data:`STREAM_THRESHOLD` is deflated in the calling thread and streamed to disk.
 
-Archives that would need zip64 (over 65,535 entries or about 4 GB) are left to
-:mod:`zipfile`: the caller checks :func:`fits` first.
+Archives that would need zip64 (over 65,534 entries or about 2 GiB) are left to
+:mod:`zipfile`: the caller checks :func:`fits` first, and :class:`NeedsZip64` is raised if
+files grew past that estimate while being read.
 """
 
 from __future__ import annotations
@@ -68,6 +69,10 @@ class Written:
     md5_base64: str
     size: int
     uncompressed_size: int
+
+
+class NeedsZip64(Exception):
+    """The files grew past :func:`fits`'s estimate while being read: write with zipfile."""
 
 
 #: Turns an OSError reading ``source`` into the caller's own error.
@@ -170,6 +175,8 @@ def _write(
                     future.cancel()
             raise
     start = out.offset
+    if start > _ZIP64_LIMIT:
+        raise NeedsZip64(f"the archive reached {start:,} bytes")
     for record in central:
         out.write(record)
     directory_size = out.offset - start
@@ -363,6 +370,8 @@ def _emit(
     external_attr: int,
     create_system: int,
 ) -> bytes:
+    if max(deflated.size, deflated.compressed_size, out.offset) > _ZIP64_LIMIT:
+        raise NeedsZip64(f"{deflated.name!r} or its offset passed the zip64 threshold")
     placed = _Deflated(
         name=deflated.name,
         flags=deflated.flags,
@@ -408,8 +417,8 @@ def _stream(
     tail = compressor.flush()
     compressed_size += len(tail)
     out.write(tail)
-    if size > _ZIP64_LIMIT or compressed_size > _ZIP64_LIMIT:
-        raise RuntimeError(f"{member.arcname} grew past the zip64 limit while being packaged")
+    if max(size, compressed_size, offset) > _ZIP64_LIMIT:
+        raise NeedsZip64(f"{member.arcname} grew past the zip64 threshold while being read")
     done = _Deflated(
         name=name,
         flags=flags,

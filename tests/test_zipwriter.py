@@ -103,3 +103,18 @@ def test_the_first_unreadable_file_in_archive_order_is_reported(tmp_path: Path) 
     members[20] = zipwriter.Member(arcname="gone2", source=tmp_path / "gone2", size_hint=10)
     with pytest.raises(packaging.ConfigurationError, match="gone: No such file"):
         _write(members, tmp_path / "fast.zip", 2)
+
+
+def test_files_that_grew_past_the_estimate_are_written_by_zipfile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "tree"
+    entries = _tree(source, seed=5)
+    reference = tmp_path / "reference.zip"
+    packaging._write_zip(entries, reference)
+    # As if the files had grown between the estimate and the reading.
+    monkeypatch.setattr(zipwriter, "fits", lambda members: True)
+    monkeypatch.setattr(zipwriter, "_ZIP64_LIMIT", 100_000)
+    built = packaging.build_zip(entries, label="grown", origin=str(source))
+    assert built.path.read_bytes() == reference.read_bytes()
+    assert not list(packaging.cache_dir().rglob("*.part"))
