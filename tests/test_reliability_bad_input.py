@@ -66,7 +66,7 @@ WINDOWS = ImageReference(
 )
 MOTD = "[MotdFile]Motd;Contents"
 #: Random (field, wrong value) pairs tried by the sweep below per run.
-SWEEP_EXAMPLES = 40
+SWEEP_EXAMPLES = 30
 # Random bytes do not compress: as hex, gzip+base64 stays well over the 256 KB script limit.
 INCOMPRESSIBLE = random.Random(8).randbytes(300_000).hex()
 
