@@ -110,8 +110,11 @@ def check_extension(extension: Extension, path: str) -> None:
     check_public_value(extension.force_update_tag, f"{path}.force_update_tag")
 
 
-def check_extension_list(extensions: Sequence[Extension], path: str) -> None:
-    """Names unique; every ``provision_after`` names an extension in the same list."""
+def check_extension_list(
+    extensions: Sequence[Extension], path: str, *, others: Sequence[str] = ()
+) -> None:
+    """Names unique; every ``provision_after`` names an extension in the same list, or one of
+    ``others`` (extensions of the same scale set not in the list); no ordering loops."""
     names = [e.name for e in extensions]
     seen: set[str] = set()
     for index, name in enumerate(names):
@@ -120,10 +123,10 @@ def check_extension_list(extensions: Sequence[Extension], path: str) -> None:
         seen.add(name.lower())
     for index, extension in enumerate(extensions):
         for needed in extension.provision_after:
-            if needed not in names:
+            if needed not in names and needed not in others:
                 raise ConfigurationError(
                     f"{path}[{index}].provision_after",
-                    f"{needed!r} is not an extension of this scale set (have {names})",
+                    f"{needed!r} is not an extension of this scale set (have {[*others, *names]})",
                 )
     _check_acyclic(extensions, path)
 

@@ -513,6 +513,13 @@ def plan_scale_set(
         *(e.name for e in args.extra_extensions),
     ]
     _check_unique_names(names, component_extension_names, path)
+    # The user's extensions may wait for the component's and for each other: checked now,
+    # before the component registers anything (the whole list is checked again when built).
+    check_extension_list(
+        args.extra_extensions,
+        f"{path}.extra_extensions",
+        others=[*component_extension_names, *(e.name for e in added)],
+    )
     return ScaleSetPlan(
         args=args,
         os=os,

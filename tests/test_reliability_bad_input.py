@@ -66,7 +66,7 @@ WINDOWS = ImageReference(
 )
 MOTD = "[MotdFile]Motd;Contents"
 #: Random (field, wrong value) pairs tried by the sweep below per run.
-SWEEP_EXAMPLES = 40
+SWEEP_EXAMPLES = 30
 # Random bytes do not compress: as hex, gzip+base64 stays well over the 256 KB script limit.
 INCOMPRESSIBLE = random.Random(8).randbytes(300_000).hex()
 
@@ -227,6 +227,8 @@ CASES = [
     Case("cse-token-uri-with-identity", lambda k: k.cse(download="managed_identity", files=[k.packages.script], file_uris=[f"https://example.com/tool.msi{CANARY_SAS}"]), "file_uris[0]"),
     Case("cse-second-custom-script", lambda k: k.cse(scale_set=k.linux(extra_extensions=[Extension(name="Other", publisher="Microsoft.Azure.Extensions", type="CustomScript", type_handler_version="2.1")])), "scale_set.extra_extensions[0]"),
     Case("extension-name-taken", lambda k: k.cse(scale_set=k.linux(health=HealthProbe(), extra_extensions=[Extension(name="ApplicationHealth", publisher="p", type="t", type_handler_version="1.0")])), "scale_set.extra_extensions"),
+    Case("extension-waits-for-unknown", lambda k: k.cse(scale_set=k.linux(extra_extensions=[Extension(name="E", publisher="P", type="T", type_handler_version="1.0", provision_after=["ghost"])])), "scale_set.extra_extensions[0].provision_after"),
+    Case("extension-order-loops", lambda k: k.dsc(scale_set=k.windows(extra_extensions=[Extension(name="A", publisher="P", type="T", type_handler_version="1.0", provision_after=["B"]), Extension(name="B", publisher="P", type="T", type_handler_version="1.0", provision_after=["A"])])), "scale_set.extra_extensions.provision_after"),
     Case("cloud-init-artifacts-without-store", lambda k: k.cloud_init(artifacts={"site": k.packages.script}), "store"),
     Case("guest-audit-package-applied", lambda k: k.guest(package=k.packages.mc_audit, assignment_type="ApplyAndMonitor"), "assignment_type"),
     Case("guest-parameter-twice", lambda k: k.guest(parameters={MOTD: "a"}, protected_parameters={MOTD: CANARY}), f"protected_parameters.{MOTD}"),

@@ -55,7 +55,10 @@ def test_guard_preview_repetition_and_property_figures() -> None:
     assert f"**{len(preview.COMPONENTS)}** component programs" in DOC
     assert f"each of the **{len(STACKS)}** stacks planned twice" in DOC
     assert f"each of the **{len(repetition.EXPECTED)}** artifact files" in DOC
-    assert f"packages (**{properties.EXAMPLES}** examples)" in DOC
+    assert f"packages (**{properties.PACKAGE_EXAMPLES}** examples)" in DOC
+    assert (
+        f"SAS expiry (**{properties.EXAMPLES}**), fixed expiry (**{properties.EXAMPLES}**)" in DOC
+    )
     assert f"update tags (**{properties.TAG_EXAMPLES}** pairs" in DOC
 
 
