@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 import pulumi
 
@@ -63,11 +63,7 @@ def check_public_value(value: Any, path: str) -> None:
     """Raise ConfigurationError if one public value (not a mapping) looks secret."""
     reason = None if isinstance(value, pulumi.Output) else secret_reason(None, value)
     if reason is not None:
-        raise ConfigurationError(
-            path,
-            f"looks like a secret ({reason}) but would be public: pass it as a protected "
-            "setting or argument instead",
-        )
+        _refuse(path, reason)
 
 
 def check_public_settings(value: Any, path: str) -> None:
@@ -82,14 +78,18 @@ def _walk(key: str | None, value: Any, path: str) -> None:
     if reason is None and key is not None and isinstance(value, Mapping | list | tuple):
         reason = secret_reason(key, None)
     if reason is not None:
-        raise ConfigurationError(
-            path,
-            f"looks like a secret ({reason}) but would be public: pass it as a protected "
-            "setting or argument instead",
-        )
+        _refuse(path, reason)
     if isinstance(value, Mapping):
         for child_key, child in value.items():
             _walk(str(child_key), child, f"{path}.{child_key}")
     elif isinstance(value, list | tuple):
         for index, child in enumerate(value):
             _walk(None, child, f"{path}[{index}]")
+
+
+def _refuse(path: str, reason: str) -> NoReturn:
+    raise ConfigurationError(
+        path,
+        f"looks like a secret ({reason}) but would be public: pass it as a protected "
+        "setting or argument instead",
+    )

@@ -136,43 +136,36 @@ def _write(
     count = workers if workers is not None else min(8, os.cpu_count() or 1)
     jobs = list(_plan_jobs(members))
     with ThreadPoolExecutor(max_workers=max(1, count), thread_name_prefix="zip") as pool:
-        pending: deque[tuple[list[Member], Future[list[_Deflated]] | None, int]] = deque()
+        pending: deque[tuple[Future[list[_Deflated]], int]] = deque()
         in_flight = 0
+
+        def write_oldest() -> None:
+            nonlocal in_flight, total
+            future, weight = pending.popleft()
+            in_flight -= weight
+            for deflated in future.result():
+                total += deflated.size
+                central.append(_emit(out, deflated, dostime, dosdate, external_attr, create_system))
+
         try:
             for job, weight in jobs:
                 streamed = job[0].data is None and job[0].size_hint > STREAM_THRESHOLD
                 while pending and (streamed or in_flight + weight > WINDOW):
-                    _, future, done_weight = pending.popleft()
-                    in_flight -= done_weight
-                    assert future is not None
-                    for deflated in future.result():
-                        total += deflated.size
-                        central.append(
-                            _emit(out, deflated, dostime, dosdate, external_attr, create_system)
-                        )
+                    write_oldest()
                 if streamed:
-                    member = job[0]
-                    assert member.source is not None
-                    stream = _stream(out, member, on_read_error, dostime, dosdate)
-                    total += stream[0]
+                    size, deflated = _stream(out, job[0], on_read_error, dostime, dosdate)
+                    total += size
                     central.append(
-                        _central(stream[1], dostime, dosdate, external_attr, create_system)
+                        _central(deflated, dostime, dosdate, external_attr, create_system)
                     )
                     continue
-                pending.append((job, pool.submit(_deflate_all, job, on_read_error), weight))
+                pending.append((pool.submit(_deflate_all, job, on_read_error), weight))
                 in_flight += weight
             while pending:
-                _, future, _ = pending.popleft()
-                assert future is not None
-                for deflated in future.result():
-                    total += deflated.size
-                    central.append(
-                        _emit(out, deflated, dostime, dosdate, external_attr, create_system)
-                    )
+                write_oldest()
         except BaseException:
-            for _, future, _ in pending:
-                if future is not None:
-                    future.cancel()
+            for future, _ in pending:
+                future.cancel()
             raise
     start = out.offset
     if start > _ZIP64_LIMIT:
