@@ -32,7 +32,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 typecheck: venv
-	$(BIN)/mypy components stacks
+	$(BIN)/mypy components/vmss_components components/vmss_plan stacks
 
 # pytest exits 5 when it collects no tests; make treats that as the failure it is.
 unit: venv

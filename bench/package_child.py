@@ -15,7 +15,7 @@ import time
 
 def main(argv: list[str]) -> int:
     """Build ``argv[0]`` into the cache folder ``argv[1]``, or just import (``--baseline``)."""
-    from components.packaging import Package
+    from vmss_components.packaging import Package
 
     if argv[:1] == ["--baseline"]:
         print(json.dumps({"seconds": 0.0}))

@@ -142,7 +142,7 @@ def main() -> int:
         # Warm: the same tree again, served from the cache, in this process.
         import os
 
-        from components.packaging import Package
+        from vmss_components.packaging import Package
 
         cache = scratch / "warm-cache"
         os.environ["VMSS_COMPONENTS_CACHE_DIR"] = str(cache)

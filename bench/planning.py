@@ -35,8 +35,8 @@ program(int(pulumi.Config().require("count")))
 
 def plan_dev() -> None:
     """What ``vmss-plan dev --quiet`` does, in this process."""
-    from components.plan import build_document, load_project, run_plan
-    from components.plan.render import render
+    from vmss_plan import build_document, load_project, run_plan
+    from vmss_plan.render import render
 
     document = build_document(run_plan(load_project(ROOT), "dev"))
     render(document, color=False)
@@ -45,9 +45,9 @@ def plan_dev() -> None:
 def raw_dev() -> None:
     """The hand-written program under the same mocks, with the dev stack's project and config."""
     from bench import raw_dev as program
-    from components.plan import load_project
-    from components.plan.project import load_stack_config
-    from components.testing import MockDeployment
+    from vmss_components.testing import MockDeployment
+    from vmss_plan import load_project
+    from vmss_plan.project import load_stack_config
 
     project = load_project(ROOT)
     config = load_stack_config(project, "dev")
@@ -72,8 +72,8 @@ def _scaling_project(folder: Path, counts: list[int]) -> Path:
 
 
 def _plan_scaling(folder: Path, count: int) -> int:
-    from components.plan import build_document, load_project, run_plan
-    from components.plan.render import render
+    from vmss_plan import build_document, load_project, run_plan
+    from vmss_plan.render import render
 
     document = build_document(run_plan(load_project(folder), f"n{count}"))
     render(document, color=False)
@@ -111,7 +111,7 @@ def main() -> int:
         raw_process: list[float] = []
         for _ in range(args.process_reps):
             wall, _, _ = run_child(
-                [python(), "-m", "components.plan.cli", "dev", "--quiet"], cwd=ROOT, env=env
+                [python(), "-m", "vmss_plan.cli", "dev", "--quiet"], cwd=ROOT, env=env
             )
             plan_process.append(wall)
             wall, _, _ = run_child([python(), "-m", "bench.raw_dev"], cwd=ROOT, env=env)

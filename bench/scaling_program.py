@@ -12,7 +12,7 @@ from pathlib import Path
 import pulumi
 from pulumi_azure_native import resources
 
-from components import (
+from vmss_components import (
     ArtifactStore,
     ArtifactStoreArgs,
     CloudInitScaleSet,

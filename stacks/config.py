@@ -15,7 +15,7 @@ from typing import Any
 
 import pulumi
 
-from components import (
+from vmss_components import (
     Autoscale,
     ConfigurationError,
     HealthProbe,
@@ -23,8 +23,8 @@ from components import (
     ScaleSetArgs,
     UpgradePolicy,
 )
-from components.scaleset import plan_scale_set
-from components.validation import check_tags
+from vmss_components.scaleset import plan_scale_set
+from vmss_components.validation import check_tags
 
 NAMESPACE = "vmss-components"
 _TIER_KEYS = {"vmSize", "capacity", "zones", "upgradeMode", "autoscale", "maxSurge"}

@@ -14,7 +14,7 @@ import pulumi
 from config import StackSettings, TierSettings
 from pulumi_azure_native import authorization, network, resources
 
-from components import (
+from vmss_components import (
     ArtifactStore,
     ArtifactStoreArgs,
     Autoscale,
@@ -34,7 +34,7 @@ from components import (
     ScaleSetArgs,
     UpgradePolicy,
 )
-from components.scaleset import windows_password
+from vmss_components.scaleset import windows_password
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 WEB_HEALTH_PATH = "/health.html"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from components.plan import PlanRun, load_project, run_plan
-from components.testing import MockDeployment
+from vmss_components.testing import MockDeployment
+from vmss_plan import PlanRun, load_project, run_plan
 
 #: The committed stacks.
 STACKS = ("dev", "staging", "prod")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from support import MC_SAMPLE, write_tree
 
-from components import MachineConfigurationPackage
+from vmss_components import MachineConfigurationPackage
 
 SAMPLE_MOF = MC_SAMPLE / "LinuxMotd" / "localhost.mof"
 SAMPLE_MODULES = MC_SAMPLE / "Modules"

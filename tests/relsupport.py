@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from support import DSC_SAMPLE, MC_SAMPLE, NOW, SSH_KEY, policy_at, scale_set_args
 
-from components import (
+from vmss_components import (
     ArtifactStore,
     ArtifactStoreArgs,
     CloudInitScaleSet,
@@ -28,10 +28,10 @@ from components import (
     Package,
     ScaleSetArgs,
 )
-from components.plan import load_project
-from components.plan.project import load_stack_config
-from components.plan.runner import _run_program
-from components.testing import MockDeployment, Secret
+from vmss_components.testing import MockDeployment, Secret
+from vmss_plan import load_project
+from vmss_plan.project import load_stack_config
+from vmss_plan.runner import _run_program
 
 #: A secret the cases hand to the library; no message may ever repeat it.
 CANARY = "Canary-S3cret-Pa55!"

@@ -6,8 +6,8 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from components.sas import SasPolicy
-from components.scaleset import ScaleSetArgs
+from vmss_components.sas import SasPolicy
+from vmss_components.scaleset import ScaleSetArgs
 
 #: The instant every test stands at unless it moves the clock itself.
 NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
@@ -44,7 +44,7 @@ MC_SAMPLE = REPO / "stacks" / "artifacts" / "machine-configuration"
 
 def scale_set_args(**overrides: object) -> ScaleSetArgs:
     """Minimal valid scale-set arguments (Manual upgrades) with ``overrides`` applied."""
-    from components import UpgradePolicy
+    from vmss_components import UpgradePolicy
 
     values: dict[str, object] = {
         "resource_group_name": "rg-app",
@@ -62,7 +62,7 @@ def require_cloud_init() -> str:
     """The real ``cloud-init`` command; outside CI its absence skips the test, in CI it fails."""
     import pytest
 
-    from components.cloudinit import cloud_init_command
+    from vmss_components.cloudinit import cloud_init_command
 
     command = cloud_init_command()
     if command is None:

@@ -10,8 +10,8 @@ import pulumi
 import pytest
 from support import NOW, policy_at, write_tree
 
-from components import ArtifactStore, ArtifactStoreArgs, ConfigurationError, Package
-from components.testing import UNKNOWN, MockDeployment, Secret
+from vmss_components import ArtifactStore, ArtifactStoreArgs, ConfigurationError, Package
+from vmss_components.testing import UNKNOWN, MockDeployment, Secret
 
 SAS_TOKEN = "azure-native:storage:listStorageAccountServiceSAS"
 

@@ -19,7 +19,7 @@ from support import (
     scale_set_args,
 )
 
-from components import (
+from vmss_components import (
     ArtifactStore,
     ArtifactStoreArgs,
     CloudInitScaleSet,
@@ -31,9 +31,9 @@ from components import (
     UpgradePolicy,
     cloudinit,
 )
-from components.cloud_init import plan_cloud_init
-from components.cloudinit import CUSTOM_DATA_LIMIT, render_cloud_config
-from components.testing import MockDeployment, RecordedResource
+from vmss_components.cloud_init import plan_cloud_init
+from vmss_components.cloudinit import CUSTOM_DATA_LIMIT, render_cloud_config
+from vmss_components.testing import MockDeployment, RecordedResource
 
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
 COMPONENT = "vmss:index:CloudInitScaleSet"

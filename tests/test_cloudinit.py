@@ -1,4 +1,4 @@
-"""components.cloudinit: rendering, formats, placeholders, validation (real and structural),
+"""vmss_components.cloudinit: rendering, formats, placeholders, validation (real and structural),
 customData encoding and its size limit."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import CLOUD_INIT_SAMPLE, require_cloud_init
 
-from components import ConfigurationError, cloudinit
-from components.cloudinit import (
+from vmss_components import ConfigurationError, cloudinit
+from vmss_components.cloudinit import (
     CUSTOM_DATA_LIMIT,
     ArtifactValues,
     check_user_data,
@@ -502,11 +502,11 @@ def test_without_cloud_init_structural_checks_reject(text: str, message: str) ->
 def test_without_cloud_init_one_line_says_the_schema_check_was_skipped(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="components.cloudinit")
+    caplog.set_level(logging.INFO, logger="vmss_components.cloudinit")
     validation = validate_user_data((CLOUD_INIT_SAMPLE / "web.yaml").read_text())
     assert validation.schema_checked_by is None
     assert validation.skipped is not None and "skipped" in validation.skipped
-    lines = [r.getMessage() for r in caplog.records if r.name == "components.cloudinit"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "vmss_components.cloudinit"]
     assert lines == [validation.skipped]
     assert "cloud-init command is not installed" in lines[0]
     collected: list[str] = []
@@ -518,7 +518,7 @@ def test_without_cloud_init_one_line_says_the_schema_check_was_skipped(
 def test_without_cloud_init_scripts_need_no_schema_and_log_nothing(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="components.cloudinit")
+    caplog.set_level(logging.INFO, logger="vmss_components.cloudinit")
     assert validate_user_data("#!/bin/sh\necho hi\n").skipped is None
     assert caplog.records == []
 

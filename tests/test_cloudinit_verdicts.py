@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from components import cloudinit
-from components.cloudinit import ArtifactValues, check_user_data, stand_in_url
+from vmss_components import cloudinit
+from vmss_components.cloudinit import ArtifactValues, check_user_data, stand_in_url
 
 TEMPLATE = "#cloud-config\nruncmd:\n  - curl -o /tmp/s.zip '${artifact:site}'\n"
 SHA = "ab" * 32

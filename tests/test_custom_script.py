@@ -17,7 +17,7 @@ import pytest
 from pulumi.runtime import mocks as pulumi_mocks
 from support import NOW, REPO, SSH_KEY, policy_at, scale_set_args
 
-from components import (
+from vmss_components import (
     ArtifactStore,
     ArtifactStoreArgs,
     ConfigurationError,
@@ -29,17 +29,17 @@ from components import (
     Package,
     UpgradePolicy,
 )
-from components.artifacts import STORAGE_BLOB_DATA_READER
-from components.custom_script import has_sas_token, parse_identity_id, plan_custom_script
-from components.extensions import (
+from vmss_components.artifacts import STORAGE_BLOB_DATA_READER
+from vmss_components.custom_script import has_sas_token, parse_identity_id, plan_custom_script
+from vmss_components.extensions import (
     CSE_LINUX_PUBLISHER,
     CSE_PROTECTED_KEYS,
     CSE_PUBLIC_KEYS,
     check_custom_script_settings,
     encode_script,
 )
-from components.scaleset import extension_args
-from components.testing import MOCK_SUBSCRIPTION_ID, UNKNOWN, MockDeployment, RecordedResource
+from vmss_components.scaleset import extension_args
+from vmss_components.testing import MOCK_SUBSCRIPTION_ID, UNKNOWN, MockDeployment, RecordedResource
 
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
 COMPONENT = "vmss:index:CustomScriptScaleSet"

@@ -11,7 +11,7 @@ import pulumi
 import pytest
 from support import DSC_SAMPLE, NOW, policy_at, scale_set_args
 
-from components import (
+from vmss_components import (
     ArtifactStore,
     ArtifactStoreArgs,
     Autoscale,
@@ -23,9 +23,9 @@ from components import (
     ImageReference,
     UpgradePolicy,
 )
-from components.packaging import powershell_configurations
-from components.scaleset import extension_args
-from components.testing import MockDeployment, RecordedResource, reveal
+from vmss_components.packaging import powershell_configurations
+from vmss_components.scaleset import extension_args
+from vmss_components.testing import MockDeployment, RecordedResource, reveal
 
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
 CREDENTIAL = {"userName": "apppool", "password": "Sup3r-Secret-Pw!"}
@@ -426,7 +426,7 @@ def test_bad_dsc_input_registers_nothing(
 
 
 def test_a_plain_package_is_refused(mocked: MockDeployment) -> None:
-    from components import Package
+    from vmss_components import Package
 
     with pytest.raises(ConfigurationError) as caught:
         mocked.run(dsc_program(Package.from_directory(DSC_SAMPLE)))  # type: ignore[arg-type]

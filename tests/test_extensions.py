@@ -5,10 +5,10 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from components import ConfigurationError, Extension
-from components.extensions import check_extension_list, update_tag
-from components.guard import check_public_settings, secret_reason
-from components.testing import MockDeployment
+from vmss_components import ConfigurationError, Extension
+from vmss_components.extensions import check_extension_list, update_tag
+from vmss_components.guard import check_public_settings, secret_reason
+from vmss_components.testing import MockDeployment
 
 
 def ext(name: str, after: tuple[str, ...] = ()) -> Extension:

@@ -13,7 +13,7 @@ from mcsupport import sample_package, windows_package
 from pulumi_azure_native import managedidentity
 from support import DSC_SAMPLE, NOW, SSH_KEY, policy_at, scale_set_args
 
-from components import (
+from vmss_components import (
     ArtifactStore,
     ArtifactStoreArgs,
     ConfigurationError,
@@ -26,11 +26,11 @@ from components import (
     MachineConfigurationPackage,
     ScaleSetArgs,
 )
-from components.artifacts import STORAGE_BLOB_DATA_READER
-from components.extensions import OsType
-from components.mof import parse_mof
-from components.scaleset import ScaleSetComponent, build_scale_set, plan_scale_set
-from components.testing import MockDeployment, RecordedResource, reveal
+from vmss_components.artifacts import STORAGE_BLOB_DATA_READER
+from vmss_components.extensions import OsType
+from vmss_components.mof import parse_mof
+from vmss_components.scaleset import ScaleSetComponent, build_scale_set, plan_scale_set
+from vmss_components.testing import MockDeployment, RecordedResource, reveal
 
 ASSIGNMENT = "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS"
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
@@ -614,7 +614,7 @@ def test_bad_input_registers_nothing(
 
 
 def test_a_plain_package_is_refused(mocked: MockDeployment) -> None:
-    from components import Package
+    from vmss_components import Package
 
     with pytest.raises(ConfigurationError) as caught:
         assign(mocked, Package.from_content("LinuxMotd.zip", b"PK"))  # type: ignore[arg-type]

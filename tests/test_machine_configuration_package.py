@@ -23,9 +23,9 @@ from mcsupport import (
 )
 from support import write_tree
 
-from components import ConfigurationError, MachineConfigurationPackage, Package
-from components.mof import parse_mof
-from components.packaging import MACHINE_CONFIGURATION_MAX_BYTES
+from vmss_components import ConfigurationError, MachineConfigurationPackage, Package
+from vmss_components.mof import parse_mof
+from vmss_components.packaging import MACHINE_CONFIGURATION_MAX_BYTES
 
 LAYOUT = [
     "LinuxMotd.metaconfig.json",

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from mcsupport import SAMPLE_MOF, WINDOWS_MOF
 
-from components import ConfigurationError
-from components.mof import MofInstance, parse_mof, read_mof
+from vmss_components import ConfigurationError
+from vmss_components.mof import MofInstance, parse_mof, read_mof
 
 
 def test_the_sample_reads_as_its_compiler_wrote_it() -> None:

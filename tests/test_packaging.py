@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from support import write_tree
 
-from components import ConfigurationError, Package, packaging
+from vmss_components import ConfigurationError, Package, packaging
 
 TREE = {
     "Configure.ps1": "Configuration Main { Node localhost { } }\n",

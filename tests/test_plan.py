@@ -12,14 +12,14 @@ import pytest
 import yaml
 from support import REPO
 
-from components import ConfigurationError
-from components.plan import PlanRun, build_document, load_project, run_plan
-from components.plan.cli import EXIT_CONFIGURATION, EXIT_OK, EXIT_USAGE, main
-from components.plan.document import SECRET, Masker, PlanDocument
-from components.plan.graph import mermaid
-from components.plan.project import ENCRYPTED_PLACEHOLDER, load_stack_config
-from components.plan.rollout import changed_paths, rollout_report
-from components.testing import UNKNOWN, Secret
+from vmss_components import ConfigurationError
+from vmss_components.testing import UNKNOWN, Secret
+from vmss_plan import PlanRun, build_document, load_project, run_plan
+from vmss_plan.cli import EXIT_CONFIGURATION, EXIT_OK, EXIT_USAGE, main
+from vmss_plan.document import SECRET, Masker, PlanDocument
+from vmss_plan.graph import mermaid
+from vmss_plan.project import ENCRYPTED_PLACEHOLDER, load_stack_config
+from vmss_plan.rollout import changed_paths, rollout_report
 
 STACKS = ("dev", "staging", "prod")
 

@@ -35,7 +35,7 @@ from relsupport import (
 )
 from support import DSC_SAMPLE, MC_SAMPLE, NOW, SSH_KEY, policy_at
 
-from components import (
+from vmss_components import (
     ArtifactStore,
     ArtifactStoreArgs,
     Autoscale,
@@ -56,7 +56,7 @@ from components import (
     ScaleSetArgs,
     UpgradePolicy,
 )
-from components.testing import MockDeployment
+from vmss_components.testing import MockDeployment
 
 MOF = MC_SAMPLE / "LinuxMotd" / "localhost.mof"
 MODULES = MC_SAMPLE / "Modules"

@@ -13,7 +13,7 @@ import test_reliability_repetition as repetition
 import test_reliability_secrets as secrets
 from relsupport import REPO, STACKS
 
-from components.plan import PlanRun
+from vmss_plan import PlanRun
 
 DOC = (REPO / "docs" / "reliability.md").read_text()
 

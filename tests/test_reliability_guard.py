@@ -28,14 +28,14 @@ from relsupport import (
     stack_deployment,
 )
 
-from components import (
+from vmss_components import (
     ArtifactStoreArgs,
     ConfigurationError,
     Extension,
     HealthProbe,
 )
-from components.guard import secret_reason
-from components.testing import MockDeployment
+from vmss_components.guard import secret_reason
+from vmss_components.testing import MockDeployment
 
 MOTD = "[MotdFile]Motd;Contents"
 IDENTITY = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id"

@@ -14,7 +14,7 @@ import pytest
 from pulumi_azure_native import managedidentity
 from relsupport import Kit, Packages, build_packages, walk
 
-from components import (
+from vmss_components import (
     Autoscale,
     ExternalScaleSet,
     GuestAssignment,
@@ -22,8 +22,8 @@ from components import (
     HealthProbe,
     UpgradePolicy,
 )
-from components.scaleset import ScaleSetComponent
-from components.testing import UNKNOWN, MockDeployment
+from vmss_components.scaleset import ScaleSetComponent
+from vmss_components.testing import UNKNOWN, MockDeployment
 
 SAS = "azure-native:storage:listStorageAccountServiceSAS"
 IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"

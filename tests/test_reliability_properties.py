@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import NOW, SSH_KEY, policy_at, scale_set_args
 
-from components import (
+from vmss_components import (
     ArtifactStore,
     ArtifactStoreArgs,
     CustomScriptScaleSet,
@@ -26,8 +26,8 @@ from components import (
     Package,
     SasPolicy,
 )
-from components.sas import EPOCH
-from components.testing import MockDeployment
+from vmss_components.sas import EPOCH
+from vmss_components.testing import MockDeployment
 
 #: Examples per property: enough to meet the odd corner, few enough to keep the suite quick.
 #: The update-tag property deploys under the mocks (two deployments an example): fewer.
@@ -139,7 +139,7 @@ def test_sas_expiry_leaves_the_minimum_lifetime_and_holds_within_a_window(
 @PROPERTY
 @given(now=INSTANTS, days=st.integers(min_value=-400, max_value=400))
 def test_a_fixed_expiry_is_taken_only_with_seven_days_to_go(now: datetime, days: int) -> None:
-    from components import ConfigurationError
+    from vmss_components import ConfigurationError
 
     fixed = now + timedelta(days=days, seconds=1)
     if days >= 7:

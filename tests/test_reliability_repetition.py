@@ -15,7 +15,7 @@ import pytest
 from relsupport import STACKS
 from support import NOW, SSH_KEY, policy_at, scale_set_args
 
-from components import (
+from vmss_components import (
     ArtifactStore,
     ArtifactStoreArgs,
     CloudInitScaleSet,
@@ -32,8 +32,8 @@ from components import (
     Package,
     UpgradePolicy,
 )
-from components.plan import PlanRun, load_project, run_plan
-from components.testing import MockDeployment, RecordedResource, reveal
+from vmss_components.testing import MockDeployment, RecordedResource, reveal
+from vmss_plan import PlanRun, load_project, run_plan
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "stacks" / "artifacts"
 Snapshot = dict[tuple[str, str], Any]

@@ -15,9 +15,9 @@ import yaml
 from relsupport import CANARY, STACKS, Kit, Packages, build_packages, walk
 from support import REPO
 
-from components.plan import PlanRun, build_document, load_project, run_plan
-from components.plan.render import render
-from components.testing import MockDeployment, RecordedResource, Resolved, Secret
+from vmss_components.testing import MockDeployment, RecordedResource, Resolved, Secret
+from vmss_plan import PlanRun, build_document, load_project, run_plan
+from vmss_plan.render import render
 
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
 ASSIGNMENT = "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS"

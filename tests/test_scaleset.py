@@ -9,7 +9,7 @@ import pulumi
 import pytest
 from support import SSH_KEY, SUBNET_ID, scale_set_args
 
-from components import (
+from vmss_components import (
     Autoscale,
     ConfigurationError,
     Extension,
@@ -18,9 +18,9 @@ from components import (
     ScaleSetArgs,
     UpgradePolicy,
 )
-from components.extensions import OsType
-from components.scaleset import ScaleSetComponent, build_scale_set, plan_scale_set
-from components.testing import MockDeployment, RecordedResource, Secret, reveal
+from vmss_components.extensions import OsType
+from vmss_components.scaleset import ScaleSetComponent, build_scale_set, plan_scale_set
+from vmss_components.testing import MockDeployment, RecordedResource, Secret, reveal
 
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
 

@@ -7,7 +7,7 @@ import pytest
 from pulumi.runtime import settings
 from pulumi_azure_native import compute, managedidentity
 
-from components.testing import (
+from vmss_components.testing import (
     MOCK_SUBSCRIPTION_ID,
     UNKNOWN,
     MockDeployment,

@@ -6,8 +6,8 @@ import gc
 
 from pulumi.runtime import resource as pulumi_resource
 
-from components import testing
-from components.testing import MockDeployment
+from vmss_components import testing
+from vmss_components.testing import MockDeployment
 
 
 class _Base:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from components import packaging, zipwriter
+from vmss_components import packaging, zipwriter
 
 
 def _tree(root: Path, seed: int) -> list[packaging.ZipEntry]:

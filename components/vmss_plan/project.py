@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import ConfigurationError
+from vmss_components.errors import ConfigurationError
 
 #: Stands in for a value encrypted in a stack file (``secure: v1:...``), which only the Pulumi
 #: CLI with the stack's secrets provider can decrypt. It is a secret like the real one, and

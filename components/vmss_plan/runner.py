@@ -13,8 +13,9 @@ from typing import Any
 
 from pulumi.runtime import settings
 
-from ..packaging import add_build_observer
-from ..testing import MockDeployment, Resolved
+from vmss_components.packaging import add_build_observer
+from vmss_components.testing import MockDeployment, Resolved
+
 from .project import Project, StackConfig, load_stack_config
 
 

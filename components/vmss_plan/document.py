@@ -21,7 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..testing import UNKNOWN, RecordedResource, Secret
+from vmss_components.testing import UNKNOWN, RecordedResource, Secret
+
 from .runner import PlanRun
 
 FORMAT = "vmss-plan/1"

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import ConfigurationError
+from vmss_components.errors import ConfigurationError
+
 from .document import PlanDocument, build_document
 from .graph import mermaid
 from .project import load_project
