@@ -16,6 +16,7 @@ from typing import Any
 import pulumi
 
 from vmss_components import (
+    ArtifactStoreArgs,
     Autoscale,
     ConfigurationError,
     HealthProbe,
@@ -23,8 +24,7 @@ from vmss_components import (
     ScaleSetArgs,
     UpgradePolicy,
 )
-from vmss_components.scaleset import plan_scale_set
-from vmss_components.validation import check_tags
+from vmss_components.scaleset import resolve_scale_set
 
 NAMESPACE = "vmss-components"
 _TIER_KEYS = {"vmSize", "capacity", "zones", "upgradeMode", "autoscale", "maxSurge"}
@@ -173,7 +173,8 @@ def load_settings() -> StackSettings:
             raise reader.error(f"tags.{name}", f"tag values are strings, got {value!r}")
     all_tags = {"environment": environment, **tags}
     try:
-        check_tags(all_tags, "tags")
+        # Every resource takes these tags: the store's rules are every resource's rules.
+        ArtifactStoreArgs(resource_group_name=_CHECK_GROUP, tags=all_tags)
     except ConfigurationError as error:
         raise reader.error(error.path, error.reason) from None
     rotation = reader.integer("sasRotationDays", default=90)
@@ -210,7 +211,7 @@ def _ssh_public_key(reader: _Reader) -> str:
         ssh_public_keys=[key],
     )
     try:
-        plan_scale_set(args, os="linux", name="check")
+        resolve_scale_set(args, os="linux", name="check")
     except ConfigurationError as error:
         raise reader.error("sshPublicKey", error.reason) from None
     return key
@@ -230,7 +231,7 @@ def _password(reader: _Reader, key: str) -> pulumi.Output[str] | None:
         admin_password=value,
     )
     try:
-        plan_scale_set(args, os="windows", name="check")
+        resolve_scale_set(args, os="windows", name="check")
     except ConfigurationError as error:
         raise reader.error(key, error.reason) from None
     return reader.secret(key)

@@ -6,7 +6,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from vmss_components.sas import SasPolicy
+from vmss_components.store.sas import SasPolicy
 from vmss_components.scaleset import ScaleSetArgs
 
 #: The instant every test stands at unless it moves the clock itself.

@@ -31,7 +31,7 @@ from vmss_components import (
     UpgradePolicy,
     cloudinit,
 )
-from vmss_components.cloud_init import plan_cloud_init
+from vmss_components.cloud_init import resolve_cloud_init
 from vmss_components.cloudinit import CUSTOM_DATA_LIMIT, render_cloud_config
 from vmss_components.testing import MockDeployment, RecordedResource
 
@@ -162,7 +162,7 @@ def test_the_stand_in_url_was_at_least_as_long_as_the_real_one(mocked: MockDeplo
                 "store", ArtifactStoreArgs(resource_group_name="rg-app", sas=policy_at(NOW))
             )
         )
-        planned = plan_cloud_init(
+        planned = resolve_cloud_init(
             "web",
             CloudInitScaleSetArgs(
                 scale_set=linux(),
@@ -170,6 +170,7 @@ def test_the_stand_in_url_was_at_least_as_long_as_the_real_one(mocked: MockDeplo
                 store=store,
                 artifacts={"site": Package.from_directory(SITE)},
             ),
+            store.facts,
         )
     stand_in = planned.user_data.planned.user_data.split("'")[1]
     assert stand_in != real

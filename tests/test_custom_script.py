@@ -29,8 +29,8 @@ from vmss_components import (
     Package,
     UpgradePolicy,
 )
-from vmss_components.artifacts import STORAGE_BLOB_DATA_READER
-from vmss_components.custom_script import has_sas_token, parse_identity_id, plan_custom_script
+from vmss_components.store import STORAGE_BLOB_DATA_READER
+from vmss_components.custom_script import has_sas_token, parse_identity_id, resolve_custom_script
 from vmss_components.extensions import (
     CSE_LINUX_PUBLISHER,
     CSE_PROTECTED_KEYS,
@@ -720,11 +720,12 @@ def test_two_file_names_with_one_store_key_are_refused(
 
 def test_a_too_large_script_says_by_how_much() -> None:
     with pytest.raises(ConfigurationError) as caught:
-        plan_custom_script(
+        resolve_custom_script(
             "app",
             CustomScriptScaleSetArgs(
                 scale_set=scale_set_args(ssh_public_keys=[SSH_KEY]), os="linux", script=BIG_SCRIPT
             ),
+            None,
         )
     encoded = len(encode_script(BIG_SCRIPT.encode()))
     assert f"{encoded - 256 * 1024:,} over" in str(caught.value)
@@ -734,11 +735,12 @@ def test_a_too_large_script_says_by_how_much() -> None:
 def test_a_script_just_under_the_limit_is_accepted() -> None:
     text = base64.b64encode(random.Random(5).randbytes(190_000)).decode()
     assert len(encode_script(text.encode())) <= 256 * 1024
-    plan = plan_custom_script(
+    plan = resolve_custom_script(
         "app",
         CustomScriptScaleSetArgs(
             scale_set=scale_set_args(ssh_public_keys=[SSH_KEY]), os="linux", script=text
         ),
+        None,
     )
     assert plan.encoded_script == encode_script(text.encode())
 

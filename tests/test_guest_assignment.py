@@ -26,10 +26,10 @@ from vmss_components import (
     MachineConfigurationPackage,
     ScaleSetArgs,
 )
-from vmss_components.artifacts import STORAGE_BLOB_DATA_READER
-from vmss_components.extensions import OsType
+from vmss_components.store import STORAGE_BLOB_DATA_READER
+from vmss_components._types import OsType
 from vmss_components.mof import parse_mof
-from vmss_components.scaleset import ScaleSetComponent, build_scale_set, plan_scale_set
+from vmss_components.scaleset import ScaleSetComponent, build_scale_set, resolve_scale_set
 from vmss_components.testing import MockDeployment, RecordedResource, reveal
 
 ASSIGNMENT = "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS"
@@ -48,10 +48,10 @@ class Tier(ScaleSetComponent):
     """The smallest scale-set component: the core with no extension of its own."""
 
     def __init__(self, name: str, args: ScaleSetArgs, os: OsType = "linux") -> None:
-        plan = plan_scale_set(args, os=os, name=name)
-        super().__init__("test:index:Tier", name, None, None)
-        built = build_scale_set(name, plan, parent=self)
-        self.register_outputs(self._adopt(built, plan))
+        spec = resolve_scale_set(args, os=os, name=name)
+        super().__init__("test:index:Tier", name, args, None)
+        built = build_scale_set(name, spec, parent=self)
+        self._finish(built, spec, {})
 
 
 def linux(**overrides: Any) -> ScaleSetArgs:

@@ -34,7 +34,7 @@ from vmss_components import (
     Extension,
     HealthProbe,
 )
-from vmss_components.guard import secret_reason
+from vmss_components._guard import secret_reason
 from vmss_components.testing import MockDeployment
 
 MOTD = "[MotdFile]Motd;Contents"

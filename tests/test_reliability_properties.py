@@ -26,7 +26,7 @@ from vmss_components import (
     Package,
     SasPolicy,
 )
-from vmss_components.sas import EPOCH
+from vmss_components.store.sas import EPOCH
 from vmss_components.testing import MockDeployment
 
 #: Examples per property: enough to meet the odd corner, few enough to keep the suite quick.

@@ -8,7 +8,7 @@ import pytest
 from support import NOW, policy_at
 
 from vmss_components import ConfigurationError, SasPolicy
-from vmss_components.sas import EPOCH
+from vmss_components.store.sas import EPOCH
 
 
 def test_default_policy_expiry_is_end_of_window_plus_min_lifetime() -> None:

@@ -18,8 +18,8 @@ from vmss_components import (
     ScaleSetArgs,
     UpgradePolicy,
 )
-from vmss_components.extensions import OsType
-from vmss_components.scaleset import ScaleSetComponent, build_scale_set, plan_scale_set
+from vmss_components._types import OsType
+from vmss_components.scaleset import ScaleSetComponent, build_scale_set, resolve_scale_set
 from vmss_components.testing import MockDeployment, RecordedResource, Secret, reveal
 
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
@@ -31,12 +31,12 @@ class Probe(ScaleSetComponent):
     def __init__(
         self, name: str, args: ScaleSetArgs, os: OsType, extensions: Sequence[Extension] = ()
     ) -> None:
-        plan = plan_scale_set(
+        spec = resolve_scale_set(
             args, os=os, name=name, component_extension_names=[e.name for e in extensions]
         )
-        super().__init__("test:index:Probe", name, None, None)
-        built = build_scale_set(name, plan, parent=self, extensions=extensions)
-        self.register_outputs(self._adopt(built, plan))
+        super().__init__("test:index:Probe", name, args, None)
+        built = build_scale_set(name, spec, parent=self, extensions=extensions)
+        self._finish(built, spec, {})
 
 
 def linux(**overrides: object) -> ScaleSetArgs:

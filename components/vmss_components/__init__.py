@@ -1,9 +1,9 @@
 """Pulumi components for configuring Azure VM scale sets.
 
-The public API, re-exported; see the README for what each name does.
+The public API, re-exported; see the README and docs/components/ for what each name does.
+The mock kit for users' own tests is :mod:`vmss_components.testing`.
 """
 
-from .artifacts import ArtifactStore, ArtifactStoreArgs, PublishedArtifact
 from .cloud_init import CloudInitScaleSet, CloudInitScaleSetArgs
 from .custom_script import CustomScriptScaleSet, CustomScriptScaleSetArgs
 from .dsc import DscScaleSet, DscScaleSetArgs
@@ -11,8 +11,15 @@ from .errors import ConfigurationError
 from .extensions import Extension
 from .guest_assignment import ExternalScaleSet, GuestAssignment, GuestAssignmentArgs
 from .packaging import DscPackage, MachineConfigurationPackage, Package
-from .sas import SasPolicy
-from .scaleset import Autoscale, HealthProbe, ImageReference, ScaleSetArgs, UpgradePolicy
+from .scaleset import (
+    Autoscale,
+    HealthProbe,
+    ImageReference,
+    ManagedIdentities,
+    ScaleSetArgs,
+    UpgradePolicy,
+)
+from .store import ArtifactStore, ArtifactStoreArgs, PublishedArtifact, SasPolicy
 
 __all__ = [
     "ArtifactStore",
@@ -33,6 +40,7 @@ __all__ = [
     "HealthProbe",
     "ImageReference",
     "MachineConfigurationPackage",
+    "ManagedIdentities",
     "Package",
     "PublishedArtifact",
     "SasPolicy",

@@ -21,7 +21,8 @@ from typing import Any
 
 import pulumi
 
-from .artifacts import ArtifactStore, PublishedArtifact, blob_name_for
+from ._checks import check_choice
+from ._naming import artifact_key
 from .cloudinit import (
     COMPRESS_MODES,
     ArtifactValues,
@@ -34,10 +35,15 @@ from .cloudinit import (
     stand_in_url,
 )
 from .errors import ConfigurationError
-from .naming import artifact_key
 from .packaging import Package
-from .scaleset import ScaleSetArgs, ScaleSetComponent, ScaleSetPlan, build_scale_set, plan_scale_set
-from .validation import check_choice
+from .scaleset import (
+    ScaleSetArgs,
+    ScaleSetComponent,
+    ScaleSetSpec,
+    build_scale_set,
+    resolve_scale_set,
+)
+from .store import ArtifactStore, PublishedArtifact, StoreFacts, blob_name_for, check_store
 
 # Artifact keys appear in placeholders and in blob folder names: lower-case letters, digits
 # and single dashes, no dots (".sha256" follows a key).
@@ -71,8 +77,6 @@ class CloudInitScaleSetArgs:
                 "expected a mapping (rendered as #cloud-config), a str (the content) or a "
                 f"Path (a file), got {type(self.cloud_config).__name__}",
             )
-        if self.store is not None and not isinstance(self.store, ArtifactStore):
-            raise ConfigurationError("store", f"expected an ArtifactStore, got {self.store!r}")
         if not isinstance(self.artifacts, Mapping):
             raise ConfigurationError("artifacts", "expected a mapping of keys to packages")
         for key, package in self.artifacts.items():
@@ -95,35 +99,37 @@ class CloudInitScaleSetArgs:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CloudInitPlan:
-    """A validated CloudInitScaleSet: the scale-set plan, the checked user data, the store
-    keys of its artifacts, and the notes to log once the component exists."""
+class CloudInitSpec:
+    """A validated CloudInitScaleSet: the scale set, the checked user data, the store keys of
+    its artifacts, and the notes to log once the component exists."""
 
-    scale_set: ScaleSetPlan
+    scale_set: ScaleSetSpec
     user_data: CheckedUserData
     store_keys: Mapping[str, str]
     notes: tuple[str, ...]
 
 
-def plan_cloud_init(name: str, args: CloudInitScaleSetArgs) -> CloudInitPlan:
+def resolve_cloud_init(
+    name: str, args: CloudInitScaleSetArgs, store: StoreFacts | None
+) -> CloudInitSpec:
     """Every rule of a CloudInitScaleSet, checked before any resource exists.
 
-    The user data is validated with each artifact placeholder replaced by a stand-in at least
-    as long as the real SAS URL (the store and token exist only later) and the real digest.
+    ``store`` describes ``args.store`` (None without one). The user data is validated with
+    each artifact placeholder replaced by a stand-in at least as long as the real SAS URL (the
+    store and token exist only later) and the real digest.
     """
     if not isinstance(args, CloudInitScaleSetArgs):
         raise ConfigurationError("args", f"expected CloudInitScaleSetArgs, got {args!r}")
-    scale_set = plan_scale_set(args.scale_set, os="linux", name=name)
+    scale_set = resolve_scale_set(args.scale_set, os="linux", name=name)
     store_keys = {key: artifact_key(name, f"cloud-init-{key}") for key in args.artifacts}
-    if args.store is not None:
-        for store_key in store_keys.values():
-            args.store.check_unpublished(store_key)
     stand_ins: dict[str, ArtifactValues] = {}
-    if args.store is not None:
+    if store is not None:
+        for store_key in store_keys.values():
+            store.check_unpublished(store_key)
         for key, package in args.artifacts.items():
             blob_name = blob_name_for(store_keys[key], package)
             stand_ins[key] = ArtifactValues(
-                url=stand_in_url(blob_name, sas_expiry=args.store.sas_expiry),
+                url=stand_in_url(blob_name, sas_expiry=store.sas_expiry),
                 sha256=package.sha256,
             )
     notes: list[str] = []
@@ -142,70 +148,71 @@ def plan_cloud_init(name: str, args: CloudInitScaleSetArgs) -> CloudInitPlan:
             f"{name}: artifacts {', '.join(unused)} are published but no ${{artifact:KEY}} "
             "placeholder refers to them: instances will not know their URLs"
         )
-    return CloudInitPlan(
+    return CloudInitSpec(
         scale_set=scale_set, user_data=user_data, store_keys=store_keys, notes=tuple(notes)
     )
 
 
-class CloudInitScaleSet(ScaleSetComponent):
-    """A Linux scale set whose instances run cloud-init user data from customData.
+_MANUAL_UPGRADE_NOTE = (
+    "upgrade policy Manual: a changed customData (see custom_data_hash) reaches existing "
+    "instances only after each is upgraded to the latest model and reimaged (az vmss "
+    "update-instances, then az vmss reimage); new instances get it at once"
+)
 
-    Outputs: ``vmss``, ``vmss_name``, ``vmss_id``, ``os`` (``"linux"``), ``custom_data``
-    (secret: the base64 customData), ``custom_data_hash`` (SHA256 hex of the decoded
-    customData; not secret, it reveals nothing), ``artifacts`` (key ->
-    :class:`PublishedArtifact`) and ``user_data_format``.
-    """
+
+class CloudInitScaleSet(ScaleSetComponent):
+    """A Linux scale set whose instances run cloud-init user data from customData."""
 
     custom_data: pulumi.Output[str]
+    """The base64 customData (secret: it holds SAS URLs)."""
     custom_data_hash: pulumi.Output[str]
+    """SHA256 hex of the decoded customData; not secret, it reveals nothing."""
     artifacts: dict[str, PublishedArtifact]
+    """The published artifacts, by the keys of ``artifacts``."""
     user_data_format: str
+    """The user-data format cloud-init reads from the first line (``cloud-config``, ...)."""
 
     def __init__(
         self, name: str, args: CloudInitScaleSetArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        plan = plan_cloud_init(name, args)
-        super().__init__("vmss:index:CloudInitScaleSet", name, None, opts)
-        self.args = args
-        for note in plan.notes:
+        if not isinstance(args, CloudInitScaleSetArgs):
+            raise ConfigurationError("args", f"expected CloudInitScaleSetArgs, got {args!r}")
+        store = check_store(args.store, "store", optional=True)
+        spec = resolve_cloud_init(name, args, store.facts if store is not None else None)
+        super().__init__("vmss:index:CloudInitScaleSet", name, args, opts)
+        for note in spec.notes:
             pulumi.log.warn(note, resource=self)
-        self.user_data_format = plan.user_data.format
+        self.user_data_format = spec.user_data.format
         self.artifacts = {}
-        if args.store is not None:
+        if store is not None:
             self.artifacts = {
-                key: args.store.publish(plan.store_keys[key], package)
+                key: store.publish(spec.store_keys[key], package)
                 for key, package in args.artifacts.items()
             }
-        encoded = self._encode(plan.user_data, args.compress)
+        encoded = self._encode(spec.user_data, args.compress)
         # customData holds SAS URLs and is stored unencrypted in the scale-set model.
         self.custom_data = pulumi.Output.secret(encoded.apply(lambda e: e.custom_data))
         # A SHA256 of a document holding 256-bit SAS signatures reveals none of it: the hash
         # is shown in plain text, so a rollout can be followed.
         self.custom_data_hash = pulumi.Output.unsecret(encoded.apply(lambda e: e.sha256))
-        if args.scale_set.upgrade.mode == "Manual":
-            pulumi.log.warn(
-                f"{name}: upgrade policy Manual: a changed customData (see custom_data_hash) "
-                "reaches existing instances only after each is upgraded to the latest model "
-                "and reimaged (az vmss update-instances, then az vmss reimage); new instances "
-                "get it at once",
-                resource=self,
-            )
         built = build_scale_set(
             name,
-            plan.scale_set,
+            spec.scale_set,
             parent=self,
             custom_data=self.custom_data,
             artifacts=list(self.artifacts.values()),
+            manual_upgrade_note=_MANUAL_UPGRADE_NOTE,
         )
-        outputs = self._adopt(built, plan.scale_set)
-        outputs.update(
+        self._finish(
+            built,
+            spec.scale_set,
             {
                 "custom_data": self.custom_data,
                 "custom_data_hash": self.custom_data_hash,
+                "artifacts": {key: a.as_output() for key, a in self.artifacts.items()},
                 "user_data_format": self.user_data_format,
-            }
+            },
         )
-        self.register_outputs(outputs)
 
     def _encode(self, checked: CheckedUserData, compress: Compress) -> pulumi.Output[CustomData]:
         """The final customData: placeholders resolved with the real URLs and digests, encoded

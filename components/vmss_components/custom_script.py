@@ -15,16 +15,25 @@ from __future__ import annotations
 import hashlib
 import re
 import urllib.parse
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import pulumi
-import pulumi_random as random
 from pulumi_azure_native import authorization, managedidentity
 
-from .artifacts import ArtifactStore, PublishedArtifact
+from ._checks import (
+    check_extension_name,
+    check_input_text,
+    check_int,
+    check_literal,
+    parse_identity_id,
+)
+from ._guard import check_public_value
+from ._naming import artifact_key
+from ._types import DownloadMode, OsType
 from .errors import ConfigurationError
 from .extensions import (
     CSE_LINUX_PUBLISHER,
@@ -35,31 +44,27 @@ from .extensions import (
     CSE_WINDOWS_TYPE,
     CSE_WINDOWS_VERSION,
     Extension,
-    OsType,
     encode_script,
     linux_custom_script_extension,
     update_tag,
     windows_custom_script_extension,
 )
-from .guard import check_public_value
-from .naming import artifact_key
 from .packaging import Package
-from .scaleset import ScaleSetArgs, ScaleSetComponent, ScaleSetPlan, build_scale_set, plan_scale_set
-from .validation import check_choice, check_input_text, check_int
+from .scaleset import (
+    ScaleSetArgs,
+    ScaleSetComponent,
+    ScaleSetSpec,
+    build_scale_set,
+    resolve_scale_set,
+    tag_key,
+)
+from .store import ArtifactStore, PublishedArtifact, StoreFacts, check_store
 
-DownloadMode = Literal["sas", "managed_identity"]
-
-_EXTENSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _VERSION = re.compile(r"(\d+)\.(\d+)")
 # Managed-identity download arrived in these handler versions; older ones ignore the setting
 # and fail with 403 on a private container.
 _MANAGED_IDENTITY_SINCE: dict[OsType, tuple[int, int]] = {"windows": (1, 10), "linux": (2, 1)}
 _MAJOR: dict[OsType, int] = {"windows": 1, "linux": 2}
-_IDENTITY_ID = re.compile(
-    r"/subscriptions/(?P<subscription>[^/]+)/resourceGroups/(?P<group>[^/]+)/providers/"
-    r"Microsoft\.ManagedIdentity/userAssignedIdentities/(?P<name>[^/]+)",
-    re.IGNORECASE,
-)
 # A file's role in its artifact key: a slug of its name, short enough to leave room for the
 # component's name (keys are at most 63 characters).
 _KEY_SLUG_LENGTH = 40
@@ -75,8 +80,9 @@ class CustomScriptScaleSetArgs:
     the download folder) and, on Linux only, ``script`` (a ``str`` is the script's text, a
     ``Path`` a script file). ``download`` decides how instances reach the store: each blob's
     own read-only SAS token (``"sas"``), or a user-assigned managed identity
-    (``"managed_identity"``: ``identity_id``, or one the component creates). Increase ``rerun``
-    to run an unchanged command again.
+    (``"managed_identity"``: ``download_identity_resource_id``, attached to the scale set if
+    it is not already one of its ``managed_identities``, or one the component creates).
+    Increase ``rerun`` to run an unchanged command again.
     """
 
     scale_set: ScaleSetArgs
@@ -87,6 +93,8 @@ class CustomScriptScaleSetArgs:
     command: pulumi.Input[str] | None = None
     script: str | Path | None = None
     download: DownloadMode = "sas"
+    download_identity_resource_id: pulumi.Input[str] | None = None
+    #: Deprecated: ``download_identity_resource_id``.
     identity_id: pulumi.Input[str] | None = None
     skip_dos2unix: bool = False
     type_handler_version: str | None = None
@@ -96,9 +104,7 @@ class CustomScriptScaleSetArgs:
     def __post_init__(self) -> None:
         if not isinstance(self.scale_set, ScaleSetArgs):
             raise ConfigurationError("scale_set", f"expected ScaleSetArgs, got {self.scale_set!r}")
-        check_choice(self.os, "os", ("windows", "linux"))
-        if self.store is not None and not isinstance(self.store, ArtifactStore):
-            raise ConfigurationError("store", f"expected an ArtifactStore, got {self.store!r}")
+        check_literal(self.os, "os", OsType)
         _check_list(self.files, "files")
         for index, item in enumerate(self.files):
             if not isinstance(item, Path | Package):
@@ -139,17 +145,20 @@ class CustomScriptScaleSetArgs:
             )
         if isinstance(self.script, str) and not self.script.strip():
             raise ConfigurationError("script", "the script is empty")
-        check_choice(self.download, "download", ("sas", "managed_identity"))
+        check_literal(self.download, "download", DownloadMode)
         if self.identity_id is not None:
+            self._adopt_deprecated_identity()
+        identity = self.download_identity_resource_id
+        if identity is not None:
             if self.download != "managed_identity":
                 raise ConfigurationError(
-                    "identity_id",
+                    "download_identity_resource_id",
                     "an identity is only used with download='managed_identity'; with 'sas' "
                     "each file carries its own token",
                 )
-            check_input_text(self.identity_id, "identity_id")
-            if isinstance(self.identity_id, str):
-                parse_identity_id(self.identity_id, "identity_id")
+            check_input_text(identity, "download_identity_resource_id")
+            if isinstance(identity, str):
+                parse_identity_id(identity, "download_identity_resource_id")
         if not isinstance(self.skip_dos2unix, bool):
             raise ConfigurationError(
                 "skip_dos2unix", f"expected True or False, got {self.skip_dos2unix!r}"
@@ -160,15 +169,24 @@ class CustomScriptScaleSetArgs:
             )
         if self.type_handler_version is not None:
             _handler_version(self.os, self.type_handler_version, self.download)
-        if self.extension_name is not None and (
-            not isinstance(self.extension_name, str)
-            or not _EXTENSION_NAME.fullmatch(self.extension_name)
-        ):
-            raise ConfigurationError(
-                "extension_name",
-                f"{self.extension_name!r} is not valid (1-64 letters, digits, '.', '-', '_')",
-            )
+        if self.extension_name is not None:
+            check_extension_name(self.extension_name, "extension_name")
         check_int(self.rerun, "rerun", minimum=0, maximum=1_000_000)
+
+    def _adopt_deprecated_identity(self) -> None:
+        warnings.warn(
+            "CustomScriptScaleSetArgs(identity_id=...) is deprecated and will be removed in "
+            "the next release: use download_identity_resource_id=...",
+            DeprecationWarning,
+            stacklevel=4,
+        )
+        if self.download_identity_resource_id is not None:
+            raise ConfigurationError(
+                "identity_id",
+                "give the download identity once, as download_identity_resource_id "
+                "(identity_id is its deprecated name)",
+            )
+        object.__setattr__(self, "download_identity_resource_id", self.identity_id)
 
 
 def _check_list(value: object, path: str) -> None:
@@ -204,19 +222,6 @@ def has_sas_token(uri: str) -> bool:
     return any(key.lower() == "sig" for key in query)
 
 
-def parse_identity_id(identity_id: str, path: str) -> tuple[str, str]:
-    """The resource group and name of a user-assigned identity from its resource id."""
-    match = _IDENTITY_ID.fullmatch(identity_id.strip())
-    if match is None:
-        raise ConfigurationError(
-            path,
-            f"{identity_id!r} is not a user-assigned identity id "
-            "(/subscriptions/<id>/resourceGroups/<group>/providers/"
-            "Microsoft.ManagedIdentity/userAssignedIdentities/<name>)",
-        )
-    return match.group("group"), match.group("name")
-
-
 def _handler_version(os: OsType, version: object, download: str) -> str:
     match = _VERSION.fullmatch(version) if isinstance(version, str) else None
     if match is None or int(match.group(1)) != _MAJOR[os]:
@@ -243,7 +248,7 @@ def _without_query(uri: str) -> str:
     return urllib.parse.urlunsplit(urllib.parse.urlsplit(uri)._replace(query="", fragment=""))
 
 
-# --- Plan: every rule, before any resource exists -----------------------------------------
+# --- Resolve: every rule, before any resource exists -----------------------------------------
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -255,10 +260,10 @@ class PlannedFile:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CustomScriptPlan:
+class CustomScriptSpec:
     """A validated CustomScriptScaleSet: what to publish and how the extension looks."""
 
-    scale_set: ScaleSetPlan
+    scale_set: ScaleSetSpec
     os: OsType
     extension_name: str
     publisher: str
@@ -272,14 +277,22 @@ class CustomScriptPlan:
     encoded_script: str | None
     #: SHA256 of the script's bytes (secret material of the update tag), or None.
     script_sha256: str | None
-    #: managed identity: "given" (identity_id), "created" by the component, or None (SAS).
+    #: managed identity: "given" (download_identity_resource_id), "created" by the
+    #: component, or None (SAS).
     identity: Literal["given", "created"] | None
-    #: The identity's resource group and name when identity_id is plain text.
+    #: The identity's resource group and name when its id is plain text.
     identity_lookup: tuple[str, str] | None
+    #: Whether the given identity is already one of the scale set's managed identities.
+    identity_attached: bool
 
 
-def plan_custom_script(name: str, args: CustomScriptScaleSetArgs) -> CustomScriptPlan:
-    """Every rule of a CustomScriptScaleSet, checked before any resource exists."""
+def resolve_custom_script(
+    name: str, args: CustomScriptScaleSetArgs, store: StoreFacts | None
+) -> CustomScriptSpec:
+    """Every rule of a CustomScriptScaleSet, checked before any resource exists.
+
+    ``store`` describes ``args.store`` (None when no store is given).
+    """
     if not isinstance(args, CustomScriptScaleSetArgs):
         raise ConfigurationError("args", f"expected CustomScriptScaleSetArgs, got {args!r}")
     os = args.os
@@ -287,7 +300,7 @@ def plan_custom_script(name: str, args: CustomScriptScaleSetArgs) -> CustomScrip
     extension_name = args.extension_name or (CSE_WINDOWS_TYPE if windows else CSE_LINUX_TYPE)
     publisher = CSE_WINDOWS_PUBLISHER if windows else CSE_LINUX_PUBLISHER
     kind = CSE_WINDOWS_TYPE if windows else CSE_LINUX_TYPE
-    scale_set = plan_scale_set(
+    scale_set = resolve_scale_set(
         args.scale_set, os=os, name=name, component_extension_names=[extension_name]
     )
     for index, extra in enumerate(args.scale_set.extra_extensions):
@@ -299,7 +312,7 @@ def plan_custom_script(name: str, args: CustomScriptScaleSetArgs) -> CustomScrip
     version = args.type_handler_version or (CSE_WINDOWS_VERSION if windows else CSE_LINUX_VERSION)
     _handler_version(os, version, args.download)
 
-    if args.files and args.store is None:
+    if args.files and store is None:
         raise ConfigurationError("store", "files are published to a store: give store=")
     packages = _packages(args.files)
 
@@ -318,9 +331,9 @@ def plan_custom_script(name: str, args: CustomScriptScaleSetArgs) -> CustomScrip
             )
         seen[folded] = where
     files = _keyed(name, packages)
-    if args.store is not None:
+    if store is not None:
         for planned in files:
-            args.store.check_unpublished(planned.key)
+            store.check_unpublished(planned.key)
 
     tokens = [i for i, uri in enumerate(args.file_uris) if has_sas_token(uri)]
     if args.download == "managed_identity" and tokens:
@@ -338,18 +351,20 @@ def plan_custom_script(name: str, args: CustomScriptScaleSetArgs) -> CustomScrip
 
     identity: Literal["given", "created"] | None = None
     lookup: tuple[str, str] | None = None
+    given = args.download_identity_resource_id
     if args.download == "managed_identity":
-        if args.identity_id is not None:
+        if given is not None:
             identity = "given"
-            if isinstance(args.identity_id, str):
-                lookup = parse_identity_id(args.identity_id, "identity_id")
+            if isinstance(given, str):
+                lookup = parse_identity_id(given, "download_identity_resource_id")
         elif files:
             identity = "created"
         else:
             raise ConfigurationError(
-                "identity_id",
-                "download='managed_identity' without files to publish needs identity_id: the "
-                "identity that can already read the file_uris (a new one could read nothing)",
+                "download_identity_resource_id",
+                "download='managed_identity' without files to publish needs "
+                "download_identity_resource_id: the identity that can already read the "
+                "file_uris (a new one could read nothing)",
             )
 
     encoded: str | None = None
@@ -366,7 +381,7 @@ def plan_custom_script(name: str, args: CustomScriptScaleSetArgs) -> CustomScrip
                 f"the handler's limit of {CSE_SCRIPT_MAX_ENCODED:,}: publish it in files and "
                 "run it with command instead",
             )
-    return CustomScriptPlan(
+    return CustomScriptSpec(
         scale_set=scale_set,
         os=os,
         extension_name=extension_name,
@@ -380,6 +395,8 @@ def plan_custom_script(name: str, args: CustomScriptScaleSetArgs) -> CustomScrip
         script_sha256=digest,
         identity=identity,
         identity_lookup=lookup,
+        identity_attached=given is not None
+        and _attached(given, scale_set.user_assigned_resource_ids),
     )
 
 
@@ -432,22 +449,23 @@ def _script_bytes(script: str | Path) -> bytes:
 
 
 class CustomScriptScaleSet(ScaleSetComponent):
-    """A Windows or Linux scale set whose instances run the Custom Script extension.
+    """A Windows or Linux scale set whose instances run the Custom Script extension."""
 
-    Outputs: ``vmss``, ``vmss_name``, ``vmss_id``, ``os``, ``artifacts`` (the published
-    files, in order), ``update_tag``; with ``download="managed_identity"``: ``identity_id``,
-    ``identity_client_id``, ``identity_principal_id``, ``role_assignment`` (None when the
-    identity was given and nothing is published) and ``identity`` (when the component created
-    it).
-    """
-
-    artifacts: tuple[PublishedArtifact, ...]
+    artifacts: dict[str, PublishedArtifact]
+    """The published files, by file name, in the order of ``files``."""
     update_tag: pulumi.Output[str]
-    identity: managedidentity.UserAssignedIdentity | None
-    identity_id: pulumi.Output[str] | None
-    identity_client_id: pulumi.Output[str] | None
-    identity_principal_id: pulumi.Output[str] | None
+    """The extension's ``forceUpdateTag``: changes exactly when what it runs changes."""
+    download_identity: managedidentity.UserAssignedIdentity | None
+    """The user-assigned identity the component created for downloads, or None."""
+    download_identity_resource_id: pulumi.Output[str] | None
+    """The resource id of the identity instances download with (managed_identity), or None."""
+    download_identity_client_id: pulumi.Output[str] | None
+    """That identity's client id (what the extension's ``managedIdentity`` names), or None."""
+    download_identity_principal_id: pulumi.Output[str] | None
+    """That identity's principal id, or None."""
     role_assignment: authorization.RoleAssignment | None
+    """The identity's Storage Blob Data Reader assignment on the store's container, or None
+    (SAS download, or a given identity and nothing published)."""
 
     def __init__(
         self,
@@ -455,116 +473,160 @@ class CustomScriptScaleSet(ScaleSetComponent):
         args: CustomScriptScaleSetArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        plan = plan_custom_script(name, args)
-        super().__init__("vmss:index:CustomScriptScaleSet", name, None, opts)
-        self.args = args
+        if not isinstance(args, CustomScriptScaleSetArgs):
+            raise ConfigurationError("args", f"expected CustomScriptScaleSetArgs, got {args!r}")
+        store = check_store(args.store, "store", optional=True)
+        spec = resolve_custom_script(name, args, store.facts if store is not None else None)
+        super().__init__("vmss:index:CustomScriptScaleSet", name, args, opts)
         child = pulumi.ResourceOptions(parent=self)
-        store = args.store
-        assert store is not None or not plan.files
-        self.artifacts = tuple(
-            store.publish(f.key, f.package) for f in plan.files if store is not None
-        )
+        assert store is not None or not spec.files
+        self.artifacts = {
+            f.package.filename: store.publish(f.key, f.package)
+            for f in spec.files
+            if store is not None
+        }
+        published = tuple(self.artifacts.values())
 
-        self.identity = None
-        self.identity_id = None
-        self.identity_client_id = None
-        self.identity_principal_id = None
+        self.download_identity = None
+        self.download_identity_resource_id = None
+        self.download_identity_client_id = None
+        self.download_identity_principal_id = None
         self.role_assignment = None
-        if plan.identity == "created":
-            self.identity = managedidentity.UserAssignedIdentity(
+        if spec.identity == "created":
+            self.download_identity = managedidentity.UserAssignedIdentity(
                 f"{name}-identity",
                 resource_group_name=args.scale_set.resource_group_name,
                 location=args.scale_set.location,
                 tags=dict(args.scale_set.tags),
                 opts=child,
             )
-            self.identity_id = self.identity.id
-            self.identity_client_id = self.identity.client_id
-            self.identity_principal_id = self.identity.principal_id
-        elif plan.identity == "given":
-            assert args.identity_id is not None
-            self.identity_id = pulumi.Output.from_input(args.identity_id)
-            self.identity_client_id, self.identity_principal_id = _look_up_identity(
-                plan, args.identity_id, child
+            self.download_identity_resource_id = self.download_identity.id
+            self.download_identity_client_id = self.download_identity.client_id
+            self.download_identity_principal_id = self.download_identity.principal_id
+        elif spec.identity == "given":
+            given = args.download_identity_resource_id
+            assert given is not None
+            self.download_identity_resource_id = pulumi.Output.from_input(given)
+            self.download_identity_client_id, self.download_identity_principal_id = (
+                _look_up_identity(spec, given, child)
             )
-        if self.identity_principal_id is not None and self.artifacts and store is not None:
+        if self.download_identity_principal_id is not None and published and store is not None:
             # Granted before the scale set exists (depends_on below): the first instance
             # downloads as soon as it boots. A system-assigned identity could not work here,
             # its principal exists only once the scale set does.
             self.role_assignment = store.grant_read(
-                f"{name}-blob-reader", self.identity_principal_id, child
+                f"{name}-blob-reader", self.download_identity_principal_id, child
             )
 
-        secret_key = random.RandomBytes(f"{name}-tag-key", length=32, opts=child).base64
         self.update_tag = update_tag(
-            _tag_material(plan, args),
+            _tag_material(spec, args),
             # The command may carry secrets (arguments, tokens): it enters the tag only through
             # a keyed hash, so the public tag lets nobody test guesses of it.
-            secret_material={"command": args.command, "script": plan.script_sha256},
-            key=secret_key,
+            secret_material={"command": args.command, "script": spec.script_sha256},
+            key=tag_key(name, self),
         )
-        extension = self._extension(plan, args)
+        extension = self._extension(spec, args, published)
         identity_ids: list[pulumi.Input[str]] = []
-        if self.identity_id is not None and not _already_attached(args):
-            identity_ids.append(self.identity_id)
+        if self.download_identity_resource_id is not None and not spec.identity_attached:
+            identity_ids.append(self.download_identity_resource_id)
         built = build_scale_set(
             name,
-            plan.scale_set,
+            spec.scale_set,
             parent=self,
             extensions=[extension],
             identity_ids=identity_ids,
             depends_on=[self.role_assignment] if self.role_assignment is not None else [],
-            artifacts=self.artifacts,
+            artifacts=published,
         )
-        outputs = self._adopt(built, plan.scale_set)
-        outputs["update_tag"] = self.update_tag
-        if self.identity_id is not None:
-            outputs["identity_id"] = self.identity_id
-            outputs["identity_client_id"] = self.identity_client_id
-            outputs["identity_principal_id"] = self.identity_principal_id
-        if self.role_assignment is not None:
-            outputs["role_assignment_id"] = self.role_assignment.id
-        self.register_outputs(outputs)
+        self._finish(
+            built,
+            spec.scale_set,
+            {
+                "artifacts": {key: a.as_output() for key, a in self.artifacts.items()},
+                "update_tag": self.update_tag,
+                "download_identity": self.download_identity,
+                "download_identity_resource_id": self.download_identity_resource_id,
+                "download_identity_client_id": self.download_identity_client_id,
+                "download_identity_principal_id": self.download_identity_principal_id,
+                "role_assignment": self.role_assignment,
+            },
+        )
 
-    def _extension(self, plan: CustomScriptPlan, args: CustomScriptScaleSetArgs) -> Extension:
+    @property
+    def identity(self) -> managedidentity.UserAssignedIdentity | None:
+        """Deprecated name of :attr:`download_identity`."""
+        _deprecated_attribute("identity", "download_identity")
+        return self.download_identity
+
+    @property
+    def identity_id(self) -> pulumi.Output[str] | None:
+        """Deprecated name of :attr:`download_identity_resource_id`."""
+        _deprecated_attribute("identity_id", "download_identity_resource_id")
+        return self.download_identity_resource_id
+
+    @property
+    def identity_client_id(self) -> pulumi.Output[str] | None:
+        """Deprecated name of :attr:`download_identity_client_id`."""
+        _deprecated_attribute("identity_client_id", "download_identity_client_id")
+        return self.download_identity_client_id
+
+    @property
+    def identity_principal_id(self) -> pulumi.Output[str] | None:
+        """Deprecated name of :attr:`download_identity_principal_id`."""
+        _deprecated_attribute("identity_principal_id", "download_identity_principal_id")
+        return self.download_identity_principal_id
+
+    def _extension(
+        self,
+        spec: CustomScriptSpec,
+        args: CustomScriptScaleSetArgs,
+        published: Sequence[PublishedArtifact],
+    ) -> Extension:
         sas = args.download == "sas"
-        file_uris: list[pulumi.Input[str]] = [
-            a.url_with_sas if sas else a.url for a in self.artifacts
-        ]
-        file_uris += plan.file_uris
-        if plan.os == "windows":
+        file_uris: list[pulumi.Input[str]] = [a.url_with_sas if sas else a.url for a in published]
+        file_uris += spec.file_uris
+        if spec.os == "windows":
             assert args.command is not None
             return windows_custom_script_extension(
-                name=plan.extension_name,
-                type_handler_version=plan.type_handler_version,
+                name=spec.extension_name,
+                type_handler_version=spec.type_handler_version,
                 file_uris=file_uris,
-                protect_file_uris=plan.protect_file_uris,
+                protect_file_uris=spec.protect_file_uris,
                 command=args.command,
-                managed_identity_client_id=self.identity_client_id,
+                managed_identity_client_id=self.download_identity_client_id,
                 force_update_tag=self.update_tag,
             )
         return linux_custom_script_extension(
-            name=plan.extension_name,
-            type_handler_version=plan.type_handler_version,
+            name=spec.extension_name,
+            type_handler_version=spec.type_handler_version,
             file_uris=file_uris,
-            protect_file_uris=plan.protect_file_uris,
+            protect_file_uris=spec.protect_file_uris,
             command=args.command,
-            script=plan.encoded_script,
-            managed_identity_client_id=self.identity_client_id,
+            script=spec.encoded_script,
+            managed_identity_client_id=self.download_identity_client_id,
             skip_dos2unix=args.skip_dos2unix,
             force_update_tag=self.update_tag,
         )
 
 
-def _tag_material(plan: CustomScriptPlan, args: CustomScriptScaleSetArgs) -> dict[str, Any]:
+def _deprecated_attribute(old: str, new: str) -> None:
+    warnings.warn(
+        f"CustomScriptScaleSet.{old} is deprecated and will be removed in the next release: "
+        f"use .{new}",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+
+
+def _tag_material(spec: CustomScriptSpec, args: CustomScriptScaleSetArgs) -> dict[str, Any]:
     return {
-        "publisher": plan.publisher,
-        "type": plan.type,
-        "typeHandlerVersion": plan.type_handler_version,
-        "files": [{"name": f.package.filename, "sha256": f.package.sha256} for f in plan.files],
+        "publisher": spec.publisher,
+        "type": spec.type,
+        "typeHandlerVersion": spec.type_handler_version,
+        "files": [{"name": f.package.filename, "sha256": f.package.sha256} for f in spec.files],
         # A token in an external URL is a credential and rotates on its own: the tag takes
         # the URL without its query.
-        "fileUris": [_without_query(u) if has_sas_token(u) else u for u in plan.file_uris],
+        "fileUris": [_without_query(u) if has_sas_token(u) else u for u in spec.file_uris],
         "download": args.download,
         "skipDos2Unix": args.skip_dos2unix,
         "rerun": args.rerun,
@@ -572,16 +634,16 @@ def _tag_material(plan: CustomScriptPlan, args: CustomScriptScaleSetArgs) -> dic
 
 
 def _look_up_identity(
-    plan: CustomScriptPlan, identity_id: pulumi.Input[str], opts: pulumi.ResourceOptions
+    spec: CustomScriptSpec, identity_id: pulumi.Input[str], opts: pulumi.ResourceOptions
 ) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
     """The client and principal ids of an existing user-assigned identity, from its id."""
-    if plan.identity_lookup is not None:
-        group: pulumi.Input[str] = plan.identity_lookup[0]
-        resource: pulumi.Input[str] = plan.identity_lookup[1]
+    if spec.identity_lookup is not None:
+        group: pulumi.Input[str] = spec.identity_lookup[0]
+        resource: pulumi.Input[str] = spec.identity_lookup[1]
     else:
         # Known only at deploy time: a malformed id surfaces then, as the same error.
         parts = pulumi.Output.from_input(identity_id).apply(
-            lambda text: parse_identity_id(text, "identity_id")
+            lambda text: parse_identity_id(text, "download_identity_resource_id")
         )
         group = parts.apply(lambda p: p[0])
         resource = parts.apply(lambda p: p[1])
@@ -593,12 +655,11 @@ def _look_up_identity(
     return found.client_id, found.principal_id
 
 
-def _already_attached(args: CustomScriptScaleSetArgs) -> bool:
-    """Whether ``identity_id`` is already in the scale set's own identity list."""
-    if not isinstance(args.identity_id, str):
+def _attached(identity: pulumi.Input[str], attached: Sequence[pulumi.Input[str]]) -> bool:
+    """Whether ``identity`` is already one of the scale set's user-assigned identities."""
+    if any(item is identity for item in attached):
+        return True
+    if not isinstance(identity, str):
         return False
-    wanted = args.identity_id.strip().lower()
-    return any(
-        isinstance(i, str) and i.strip().lower() == wanted
-        for i in args.scale_set.user_assigned_identity_ids
-    )
+    wanted = identity.strip().lower()
+    return any(isinstance(i, str) and i.strip().lower() == wanted for i in attached)

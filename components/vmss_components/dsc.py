@@ -14,28 +14,27 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import pulumi_random as random
 
-from .artifacts import ArtifactStore, PublishedArtifact
+from ._checks import check_extension_name, check_int, check_literal
+from ._guard import check_public_settings
+from ._naming import artifact_key
+from ._types import DataCollection, WmfVersion
 from .errors import ConfigurationError
-from .extensions import (
-    DSC_DATA_COLLECTION,
-    DSC_PUBLISHER,
-    DSC_TYPE,
-    DSC_WMF_VERSIONS,
-    dsc_extension,
-    update_tag,
-)
-from .guard import check_public_settings
-from .naming import artifact_key
+from .extensions import DSC_PUBLISHER, DSC_TYPE, dsc_extension, update_tag
 from .packaging import DscPackage, Package
-from .scaleset import ScaleSetArgs, ScaleSetComponent, ScaleSetPlan, build_scale_set, plan_scale_set
-from .validation import check_choice, check_int
+from .scaleset import (
+    ScaleSetArgs,
+    ScaleSetComponent,
+    ScaleSetSpec,
+    build_scale_set,
+    resolve_scale_set,
+    tag_key,
+)
+from .store import ArtifactStore, PublishedArtifact, StoreFacts, check_store
 
 #: The date Microsoft retires the DSC extension; Machine Configuration replaces it.
 DSC_RETIREMENT = "2028-03-31"
 _HANDLER_VERSION = re.compile(r"2\.\d+")
-_EXTENSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,17 +54,15 @@ class DscScaleSetArgs:
     configuration_arguments: Mapping[str, Any] = field(default_factory=dict)
     protected_configuration_arguments: Mapping[str, pulumi.Input[Any]] = field(default_factory=dict)
     configuration_data: Path | str | None = None
-    wmf_version: str = "latest"
+    wmf_version: WmfVersion = "latest"
     type_handler_version: str = "2.77"
     extension_name: str = "Microsoft.Powershell.DSC"
-    data_collection: str = "Disable"
+    data_collection: DataCollection = "Disable"
     rerun: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.scale_set, ScaleSetArgs):
             raise ConfigurationError("scale_set", f"expected ScaleSetArgs, got {self.scale_set!r}")
-        if not isinstance(self.store, ArtifactStore):
-            raise ConfigurationError("store", f"expected an ArtifactStore, got {self.store!r}")
         if not isinstance(self.package, DscPackage):
             raise ConfigurationError(
                 "package", "expected a DscPackage (DscPackage.from_directory(...))"
@@ -95,8 +92,8 @@ class DscScaleSetArgs:
             raise ConfigurationError(
                 "configuration_data", "expected a Path to a .psd1 file or its text"
             )
-        check_choice(self.wmf_version, "wmf_version", DSC_WMF_VERSIONS)
-        check_choice(self.data_collection, "data_collection", DSC_DATA_COLLECTION)
+        check_literal(self.wmf_version, "wmf_version", WmfVersion)
+        check_literal(self.data_collection, "data_collection", DataCollection)
         if not isinstance(self.type_handler_version, str) or not _HANDLER_VERSION.fullmatch(
             self.type_handler_version
         ):
@@ -104,34 +101,39 @@ class DscScaleSetArgs:
                 "type_handler_version",
                 f"{self.type_handler_version!r} is not a 2.x version of the DSC extension",
             )
-        if not isinstance(self.extension_name, str) or not _EXTENSION_NAME.fullmatch(
-            self.extension_name
-        ):
-            raise ConfigurationError("extension_name", f"{self.extension_name!r} is not valid")
+        check_extension_name(self.extension_name, "extension_name")
         check_int(self.rerun, "rerun", minimum=0, maximum=1_000_000)
 
 
 @dataclass(frozen=True, kw_only=True)
-class DscPlan:
-    """A validated DscScaleSet: the scale-set plan and the configuration data package."""
+class DscSpec:
+    """A validated DscScaleSet: the scale set, the store keys, the configuration data."""
 
-    scale_set: ScaleSetPlan
+    scale_set: ScaleSetSpec
+    artifact_key: str
     configuration_data: Package | None
+    configuration_data_key: str | None
 
 
-def plan_dsc(name: str, args: DscScaleSetArgs) -> DscPlan:
-    """Every rule of a DscScaleSet, checked before any resource exists."""
+def resolve_dsc(name: str, args: DscScaleSetArgs, store: StoreFacts) -> DscSpec:
+    """Every rule of a DscScaleSet, checked before any resource exists.
+
+    ``store`` describes ``args.store``: the keys it already holds.
+    """
     if not isinstance(args, DscScaleSetArgs):
         raise ConfigurationError("args", f"expected DscScaleSetArgs, got {args!r}")
-    scale_set = plan_scale_set(
+    scale_set = resolve_scale_set(
         args.scale_set,
         os="windows",
         name=name,
         component_extension_names=[args.extension_name],
     )
-    args.store.check_unpublished(artifact_key(name, "dsc"))
+    key = artifact_key(name, "dsc")
+    store.check_unpublished(key)
+    data_key: str | None = None
     if args.configuration_data is not None:
-        args.store.check_unpublished(artifact_key(name, "dsc-data"))
+        data_key = artifact_key(name, "dsc-data")
+        store.check_unpublished(data_key)
     data: Package | None = None
     if isinstance(args.configuration_data, Path):
         if args.configuration_data.suffix.lower() != ".psd1":
@@ -147,40 +149,42 @@ def plan_dsc(name: str, args: DscScaleSetArgs) -> DscPlan:
                 "a .psd1 text starts with '@{' (give a Path to read a file)",
             )
         data = Package.from_content(f"{args.package.name}-data.psd1", args.configuration_data)
-    return DscPlan(scale_set=scale_set, configuration_data=data)
+    return DscSpec(
+        scale_set=scale_set,
+        artifact_key=key,
+        configuration_data=data,
+        configuration_data_key=data_key,
+    )
 
 
 class DscScaleSet(ScaleSetComponent):
-    """A Windows scale set whose instances apply a DSC configuration from the artifact store.
-
-    Outputs: ``vmss``, ``vmss_name``, ``vmss_id``, ``os``, ``artifact``
-    (:class:`PublishedArtifact`), ``update_tag`` and, when generated, ``admin_password``.
-    """
+    """A Windows scale set whose instances apply a DSC configuration from the artifact store."""
 
     artifact: PublishedArtifact
+    """The published configuration package."""
     configuration_data_artifact: PublishedArtifact | None
+    """The published configuration data (.psd1), or None."""
     update_tag: pulumi.Output[str]
+    """The extension's ``forceUpdateTag``: changes exactly when the package, the arguments
+    (protected ones through a keyed hash) or ``rerun`` change."""
 
     def __init__(
         self, name: str, args: DscScaleSetArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        plan = plan_dsc(name, args)
-        super().__init__("vmss:index:DscScaleSet", name, None, opts)
-        self.args = args
+        if not isinstance(args, DscScaleSetArgs):
+            raise ConfigurationError("args", f"expected DscScaleSetArgs, got {args!r}")
+        store = check_store(args.store, "store")
+        spec = resolve_dsc(name, args, store.facts)
+        super().__init__("vmss:index:DscScaleSet", name, args, opts)
         package = args.package
-        self.artifact = args.store.publish(artifact_key(name, "dsc"), package)
+        self.artifact = store.publish(spec.artifact_key, package)
         self.configuration_data_artifact = (
-            args.store.publish(artifact_key(name, "dsc-data"), plan.configuration_data)
-            if plan.configuration_data is not None
+            store.publish(spec.configuration_data_key, spec.configuration_data)
+            if spec.configuration_data is not None and spec.configuration_data_key is not None
             else None
         )
         data = self.configuration_data_artifact
 
-        secret_key = None
-        if args.protected_configuration_arguments:
-            secret_key = random.RandomBytes(
-                f"{name}-tag-key", length=32, opts=pulumi.ResourceOptions(parent=self)
-            ).base64
         self.update_tag = update_tag(
             {
                 "publisher": DSC_PUBLISHER,
@@ -196,7 +200,7 @@ class DscScaleSet(ScaleSetComponent):
                 "rerun": args.rerun,
             },
             secret_material=dict(args.protected_configuration_arguments) or None,
-            key=secret_key,
+            key=tag_key(name, self) if args.protected_configuration_arguments else None,
         )
         extension = dsc_extension(
             name=args.extension_name,
@@ -215,13 +219,19 @@ class DscScaleSet(ScaleSetComponent):
         )
         published = [a for a in (self.artifact, data) if a is not None]
         built = build_scale_set(
-            name, plan.scale_set, parent=self, extensions=[extension], artifacts=published
+            name, spec.scale_set, parent=self, extensions=[extension], artifacts=published
         )
         pulumi.log.warn(
             f"{name}: the PowerShell DSC extension retires on {DSC_RETIREMENT}; plan the move to "
             "Azure Machine Configuration (GuestAssignment in this library)",
             resource=self,
         )
-        outputs = self._adopt(built, plan.scale_set)
-        outputs["update_tag"] = self.update_tag
-        self.register_outputs(outputs)
+        self._finish(
+            built,
+            spec.scale_set,
+            {
+                "artifact": self.artifact.as_output(),
+                "configuration_data_artifact": data.as_output() if data else None,
+                "update_tag": self.update_tag,
+            },
+        )

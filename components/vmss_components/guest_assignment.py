@@ -15,37 +15,32 @@ configuration name.
 
 from __future__ import annotations
 
-import re
-import weakref
+import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import pulumi
 from pulumi_azure_native import authorization, guestconfiguration, managedidentity
 
-from .artifacts import ArtifactStore, PublishedArtifact
+from . import _registry
+from ._checks import (
+    check_component_name,
+    check_input_text,
+    check_literal,
+    parse_identity_id,
+)
+from ._guard import check_public_settings
+from ._naming import artifact_key
+from ._types import AssignmentType, OsType, choices
 from .errors import ConfigurationError
-from .extensions import GUEST_CONFIGURATION_PUBLISHER, OsType, guest_configuration_extension
-from .guard import check_public_settings
+from .extensions import GUEST_CONFIGURATION_PUBLISHER, guest_configuration_extension
 from .mof import MofInstance, MofResource
-from .naming import artifact_key
 from .packaging import MachineConfigurationPackage
-from .scaleset import ScaleSetComponent
-from .validation import check_choice, check_component_name, check_input_text
+from .scaleset import ScaleSetComponent, ScaleSetFacts
+from .store import ArtifactStore, PublishedArtifact, StoreFacts, check_store
 
-AssignmentType = Literal["Audit", "ApplyAndMonitor", "ApplyAndAutoCorrect", "DeployAndAutoCorrect"]
-ASSIGNMENT_TYPES: tuple[AssignmentType, ...] = (
-    "Audit",
-    "ApplyAndMonitor",
-    "ApplyAndAutoCorrect",
-    "DeployAndAutoCorrect",
-)
-_IDENTITY_ID = re.compile(
-    r"/subscriptions/[^/]+/resourceGroups/(?P<group>[^/]+)/providers/"
-    r"Microsoft\.ManagedIdentity/userAssignedIdentities/(?P<name>[^/]+)",
-    re.IGNORECASE,
-)
+ASSIGNMENT_TYPES = choices(AssignmentType)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,8 +59,22 @@ class ExternalScaleSet:
     def __post_init__(self) -> None:
         check_input_text(self.resource_group_name, "target.resource_group_name")
         check_input_text(self.vmss_name, "target.vmss_name")
-        check_choice(self.os, "target.os", ("windows", "linux"))
+        check_literal(self.os, "target.os", OsType)
         check_input_text(self.location, "target.location", optional=True)
+
+    @property
+    def facts(self) -> ScaleSetFacts:
+        """What a guest assignment may know of it: where it is; its prerequisites unknown."""
+        label = (
+            f"scale set {self.vmss_name}" if isinstance(self.vmss_name, str) else "the scale set"
+        )
+        return ScaleSetFacts(
+            os=self.os,
+            resource_group_name=self.resource_group_name,
+            vmss_name=self.vmss_name,
+            location=self.location,
+            label=label,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,8 +83,9 @@ class GuestAssignmentArgs:
 
     ``parameters`` and ``protected_parameters`` override values in the MOF: keys are
     ``[ResourceType]ResourceName;Property`` (``[MotdFile]Motd;Contents``), values are strings.
-    Protected values are Pulumi secrets. ``content_identity_id`` is a user-assigned identity
-    (already attached to the target) that downloads the package instead of a SAS token.
+    Protected values are Pulumi secrets. ``content_identity_resource_id`` names one of the
+    target's user-assigned identities (its ``managed_identities``), which downloads the
+    package instead of a SAS token.
     """
 
     package: MachineConfigurationPackage
@@ -84,6 +94,8 @@ class GuestAssignmentArgs:
     assignment_type: AssignmentType = "Audit"
     parameters: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     protected_parameters: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    content_identity_resource_id: pulumi.Input[str] | None = None
+    #: Deprecated: ``content_identity_resource_id``.
     content_identity_id: pulumi.Input[str] | None = None
 
     def __post_init__(self) -> None:
@@ -93,15 +105,7 @@ class GuestAssignmentArgs:
                 "expected a MachineConfigurationPackage (MachineConfigurationPackage.build(...) "
                 f"or .from_zip(...)), got {self.package!r}",
             )
-        if not isinstance(self.store, ArtifactStore):
-            raise ConfigurationError("store", f"expected an ArtifactStore, got {self.store!r}")
-        if not isinstance(self.target, ScaleSetComponent | ExternalScaleSet):
-            raise ConfigurationError(
-                "target",
-                "expected a scale-set component of this library or ExternalScaleSet(...), "
-                f"got {self.target!r}",
-            )
-        check_choice(self.assignment_type, "assignment_type", ASSIGNMENT_TYPES)
+        check_literal(self.assignment_type, "assignment_type", AssignmentType)
         for attribute in ("parameters", "protected_parameters"):
             values = getattr(self, attribute)
             if not isinstance(values, Mapping):
@@ -119,16 +123,31 @@ class GuestAssignmentArgs:
                     f"{key!r} is also in parameters: give each parameter once",
                 )
         check_public_settings(dict(self.parameters), "parameters")
-        identity = self.content_identity_id
-        if not (identity is None or isinstance(identity, pulumi.Output)) and not (
-            isinstance(identity, str) and _IDENTITY_ID.fullmatch(identity)
-        ):
+        if self.content_identity_id is not None:
+            self._adopt_deprecated_identity()
+        identity = self.content_identity_resource_id
+        if identity is not None and not isinstance(identity, pulumi.Output):
+            if not isinstance(identity, str):
+                raise ConfigurationError(
+                    "content_identity_resource_id",
+                    f"expected a user-assigned identity id, got {type(identity).__name__}",
+                )
+            parse_identity_id(identity, "content_identity_resource_id")
+
+    def _adopt_deprecated_identity(self) -> None:
+        warnings.warn(
+            "GuestAssignmentArgs(content_identity_id=...) is deprecated and will be removed in "
+            "the next release: use content_identity_resource_id=...",
+            DeprecationWarning,
+            stacklevel=4,
+        )
+        if self.content_identity_resource_id is not None:
             raise ConfigurationError(
                 "content_identity_id",
-                f"{identity!r} is not a user-assigned identity id (/subscriptions/<id>/"
-                "resourceGroups/<group>/providers/Microsoft.ManagedIdentity/"
-                "userAssignedIdentities/<name>)",
+                "give the content identity once, as content_identity_resource_id "
+                "(content_identity_id is its deprecated name)",
             )
+        object.__setattr__(self, "content_identity_resource_id", self.content_identity_id)
 
 
 def _check_parameter_value(key: object, value: object, path: str, *, secret: bool) -> None:
@@ -154,14 +173,15 @@ def _check_parameter_value(key: object, value: object, path: str, *, secret: boo
     raise ConfigurationError(path, f"{shown} is not a string")
 
 
-# --- Plan -----------------------------------------------------------------------------------
+# --- Resolve: every rule, before any resource exists ---------------------------------------
 
 
 @dataclass(frozen=True, kw_only=True)
-class GuestAssignmentPlan:
+class GuestAssignmentSpec:
     """A validated assignment: what Azure receives, and where."""
 
     configuration_name: str
+    artifact_key: str
     os: OsType
     resource_group_name: pulumi.Input[str]
     vmss_name: pulumi.Input[str]
@@ -169,19 +189,24 @@ class GuestAssignmentPlan:
     parameters: tuple[tuple[str, pulumi.Input[str]], ...]
     protected_parameters: tuple[tuple[str, pulumi.Input[str]], ...]
     #: Identity ids attached to the target, when the content identity must be matched against
-    #: them once Outputs are known (None: proven at plan time or not applicable).
+    #: them once Outputs are known (None: proven now, or not applicable).
     identity_ids_to_match: tuple[pulumi.Input[str], ...] | None
-    target_key: Hashable
     target_label: str
     warnings: tuple[str, ...]
 
 
-def plan_guest_assignment(name: str, args: GuestAssignmentArgs) -> GuestAssignmentPlan:
-    """Every rule of a GuestAssignment, checked before any resource exists."""
+def resolve_guest_assignment(
+    name: str, args: GuestAssignmentArgs, target: ScaleSetFacts, store: StoreFacts
+) -> GuestAssignmentSpec:
+    """Every rule of a GuestAssignment, checked before any resource exists.
+
+    ``target`` and ``store`` describe ``args.target`` and ``args.store`` as plain facts.
+    """
     check_component_name(name)
     if not isinstance(args, GuestAssignmentArgs):
         raise ConfigurationError("args", f"expected GuestAssignmentArgs, got {args!r}")
-    args.store.check_unpublished(artifact_key(name, "guest-config"))
+    key = artifact_key(name, "guest-config")
+    store.check_unpublished(key)
     package = args.package
     if package.mode == "Audit" and args.assignment_type != "Audit":
         raise ConfigurationError(
@@ -207,59 +232,43 @@ def plan_guest_assignment(name: str, args: GuestAssignmentArgs) -> GuestAssignme
             "reading secrets on the machine, for example from Key Vault with a managed "
             "identity"
         )
-
-    target = args.target
+    identity = args.content_identity_resource_id
     to_match: tuple[pulumi.Input[str], ...] | None = None
-    if isinstance(target, ExternalScaleSet):
-        os = target.os
-        resource_group_name = target.resource_group_name
-        vmss_name = target.vmss_name
-        location = target.location
-        key: Hashable = (
-            ("external", target.resource_group_name.lower(), target.vmss_name.lower())
-            if isinstance(target.resource_group_name, str) and isinstance(target.vmss_name, str)
-            else _Same(target)
-        )
-        label = (
-            f"scale set {target.vmss_name}"
-            if isinstance(target.vmss_name, str)
-            else "the scale set"
-        )
-        agent = guest_configuration_extension(os)
+    if target.machine_configuration is None:
+        agent = guest_configuration_extension(target.os)
         needs = (
             f"Uniform orchestration, a system-assigned identity and the {agent.name} extension "
             f"(publisher {GUEST_CONFIGURATION_PUBLISHER}, type {agent.type}, version "
             f"{agent.type_handler_version}, automatic upgrade on)"
         )
-        if args.content_identity_id is not None:
-            needs += " and the user-assigned identity in content_identity_id"
+        if identity is not None:
+            needs += " and the user-assigned identity in content_identity_resource_id"
         warnings.append(
-            f"the prerequisites of external {label} cannot be checked from here: it needs {needs}"
+            f"the prerequisites of external {target.label} cannot be checked from here: it "
+            f"needs {needs}"
         )
     else:
-        os, resource_group_name, vmss_name, location = _check_component(target)
-        to_match = _check_identity(args.content_identity_id, target)
-        key = _Same(target)
-        label = f"scale set of {getattr(target, '_name', 'the target')}"
+        _check_prerequisites(target)
+        to_match = _check_identity(identity, target.user_assigned_resource_ids or ())
     expected = package.operating_system()
-    if expected is not None and expected != os:
+    if expected is not None and expected != target.os:
         modules = ", ".join(sorted({r.module_name for r in package.resources}))
         raise ConfigurationError(
             "target",
             f"{package.filename} uses {expected} resource modules ({modules}), but the target "
-            f"runs {os}",
+            f"runs {target.os}",
         )
-    return GuestAssignmentPlan(
+    return GuestAssignmentSpec(
         configuration_name=package.configuration_name,
-        os=os,
-        resource_group_name=resource_group_name,
-        vmss_name=vmss_name,
-        location=location,
+        artifact_key=key,
+        os=target.os,
+        resource_group_name=target.resource_group_name,
+        vmss_name=target.vmss_name,
+        location=target.location,
         parameters=parameters,
         protected_parameters=protected,
         identity_ids_to_match=to_match,
-        target_key=key,
-        target_label=label,
+        target_label=target.label,
         warnings=tuple(warnings),
     )
 
@@ -339,45 +348,38 @@ def _example(resource: MofResource) -> str:
     return f"{resource.resource_id};{first}"
 
 
-def _check_component(
-    target: ScaleSetComponent,
-) -> tuple[OsType, pulumi.Input[str], pulumi.Input[str], pulumi.Input[str] | None]:
-    plan = getattr(target, "plan", None)
-    if plan is None:
-        raise ConfigurationError("target", "the scale-set component has not finished building")
-    args = plan.args
-    if args.orchestration_mode != "Uniform":
+def _check_prerequisites(target: ScaleSetFacts) -> None:
+    """A scale set of this program carries what Machine Configuration needs."""
+    if target.orchestration_mode != "Uniform":
         raise ConfigurationError(
             "target.scale_set.orchestration_mode",
-            f"{args.orchestration_mode}: assignments to a scale set need Uniform orchestration "
+            f"{target.orchestration_mode}: assignments to a scale set need Uniform orchestration "
             "(Flexible scale sets allow no system-assigned identity); set "
             "orchestration_mode='Uniform' and machine_configuration=True on the target's "
             "ScaleSetArgs",
         )
-    if not args.machine_configuration:
-        agent = guest_configuration_extension(plan.os)
+    if not target.machine_configuration:
+        agent = guest_configuration_extension(target.os)
         raise ConfigurationError(
             "target.scale_set.machine_configuration",
             "the target lacks the Machine Configuration prerequisites: set "
             f"machine_configuration=True on its ScaleSetArgs, which adds the {agent.name} "
             "extension and a system-assigned identity",
         )
-    return plan.os, args.resource_group_name, target.vmss_name, target.vmss.location
 
 
 def _check_identity(
-    identity: pulumi.Input[str] | None, target: ScaleSetComponent
+    identity: pulumi.Input[str] | None, attached: Sequence[pulumi.Input[str]]
 ) -> tuple[pulumi.Input[str], ...] | None:
     """The content identity is attached to the target; returns ids to match at deploy time
     when Outputs keep the answer from being known now."""
     if identity is None:
         return None
-    attached: Sequence[pulumi.Input[str]] = target.plan.args.user_assigned_identity_ids
     missing = ConfigurationError(
-        "content_identity_id",
+        "content_identity_resource_id",
         "the target does not carry this identity: add it to the target's "
-        "ScaleSetArgs(user_assigned_identity_ids=[...]) (a scale set built earlier cannot "
-        "gain it from here)",
+        "ScaleSetArgs(managed_identities=ManagedIdentities(user_assigned_resource_ids=[...])) "
+        "(a scale set built earlier cannot gain it from here)",
     )
     if any(item is identity for item in attached):
         return None
@@ -392,7 +394,7 @@ def _check_identity(
 
 @dataclass(frozen=True, eq=False)
 class _Same:
-    """A registry key that matches one object only."""
+    """A claim key that matches one object only."""
 
     value: object
 
@@ -403,74 +405,85 @@ class _Same:
         return isinstance(other, _Same) and other.value is self.value
 
 
-# Per stack (the root resource), per target: configuration name (lower case) -> component.
-_CLAIMS: weakref.WeakKeyDictionary[pulumi.Resource, dict[Hashable, dict[str, str]]] = (
-    weakref.WeakKeyDictionary()
-)
-_UNROOTED: dict[Hashable, dict[str, str]] = {}
+def _target_key(target: ScaleSetComponent | ExternalScaleSet) -> Hashable:
+    """One key per scale set: the component itself, or an external set's group and name."""
+    if (
+        isinstance(target, ExternalScaleSet)
+        and isinstance(target.resource_group_name, str)
+        and isinstance(target.vmss_name, str)
+    ):
+        return ("external", target.resource_group_name.lower(), target.vmss_name.lower())
+    return _Same(target)
 
 
-def _claim(name: str, plan: GuestAssignmentPlan) -> None:
-    """Refuse a second assignment of one configuration on one scale set in this stack."""
-    root = pulumi.runtime.get_root_resource()
-    claims = _CLAIMS.setdefault(root, {}) if root is not None else _UNROOTED
-    taken = claims.setdefault(plan.target_key, {})
-    other = taken.get(plan.configuration_name.lower())
+def _claim(
+    name: str, target: ScaleSetComponent | ExternalScaleSet, spec: GuestAssignmentSpec
+) -> None:
+    """Refuse a second assignment of one configuration on one scale set in this program."""
+    key = ("guest-assignment", _target_key(target), spec.configuration_name.lower())
+    other = _registry.claim(key, name)
     if other is not None:
         raise ConfigurationError(
             "target",
-            f"{plan.target_label} already carries configuration {plan.configuration_name!r} "
+            f"{spec.target_label} already carries configuration {spec.configuration_name!r} "
             f"(GuestAssignment {other!r}): Azure names the assignment after the configuration, "
             "so both would be one resource",
         )
-    taken[plan.configuration_name.lower()] = name
 
 
 # --- Component ------------------------------------------------------------------------------
 
 
 class GuestAssignment(pulumi.ComponentResource):
-    """A Machine Configuration package assigned to every instance of a scale set.
-
-    Outputs: ``assignment`` (the GuestConfigurationAssignmentsVMSS), ``assignment_name``,
-    ``content_uri`` (secret when it carries a SAS), ``content_hash`` (upper-case SHA256),
-    ``artifact`` (:class:`PublishedArtifact`) and ``content_reader`` (the role assignment of
-    the content identity, or None).
-    """
+    """A Machine Configuration package assigned to every instance of a scale set."""
 
     assignment: guestconfiguration.GuestConfigurationAssignmentsVMSS
+    """The guest configuration assignment on the scale set."""
     assignment_name: pulumi.Output[str]
+    """Its Azure name: the configuration's name."""
     content_uri: pulumi.Output[str]
+    """Where the agent downloads the package (secret when it carries a SAS token)."""
     content_hash: pulumi.Output[str]
+    """The package's SHA256, upper-case hex, as the agent checks it."""
     artifact: PublishedArtifact
+    """The published package."""
     content_reader: authorization.RoleAssignment | None
+    """The content identity's reader role on the store's container, or None (SAS)."""
 
     def __init__(
         self, name: str, args: GuestAssignmentArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        plan = plan_guest_assignment(name, args)
-        _claim(name, plan)
+        if not isinstance(args, GuestAssignmentArgs):
+            raise ConfigurationError("args", f"expected GuestAssignmentArgs, got {args!r}")
+        store = check_store(args.store, "store")
+        target = _target_facts(args.target)
+        spec = resolve_guest_assignment(name, args, target, store.facts)
+        _claim(name, args.target, spec)
         super().__init__("vmss:index:GuestAssignment", name, None, opts)
-        self.args = args
-        self.plan = plan
+        self._args = args
+        self._spec = spec
         package = args.package
-        self.artifact = args.store.publish(artifact_key(name, "guest-config"), package)
-        for warning in plan.warnings:
+        self.artifact = store.publish(spec.artifact_key, package)
+        for warning in spec.warnings:
             pulumi.log.warn(f"{name}: {warning}", resource=self)
 
         # The URL is known before the upload finishes: wait for the blob itself.
         depends_on: list[pulumi.Resource] = [self.artifact.blob]
         identity: pulumi.Output[str] | None = None
         self.content_reader = None
-        if args.content_identity_id is not None:
-            identity = _matched_identity(args.content_identity_id, plan.identity_ids_to_match)
-            parts = identity.apply(_identity_parts)
+        if args.content_identity_resource_id is not None:
+            identity = _matched_identity(
+                args.content_identity_resource_id, spec.identity_ids_to_match
+            )
+            parts = identity.apply(
+                lambda text: parse_identity_id(text, "content_identity_resource_id")
+            )
             principal_id = managedidentity.get_user_assigned_identity_output(
                 resource_group_name=parts.apply(lambda p: p[0]),
                 resource_name=parts.apply(lambda p: p[1]),
                 opts=pulumi.InvokeOutputOptions(parent=self),
             ).principal_id
-            self.content_reader = args.store.grant_read(
+            self.content_reader = store.grant_read(
                 f"{name}-content-reader",
                 principal_id,
                 opts=pulumi.ResourceOptions(parent=self),
@@ -489,14 +502,14 @@ class GuestAssignment(pulumi.ComponentResource):
             assignment_type=guestconfiguration.AssignmentType(args.assignment_type),
             configuration_parameter=[
                 guestconfiguration.ConfigurationParameterArgs(name=key, value=value)
-                for key, value in plan.parameters
+                for key, value in spec.parameters
             ]
             or None,
             configuration_protected_parameter=[
                 guestconfiguration.ConfigurationParameterArgs(
                     name=key, value=pulumi.Output.secret(value)
                 )
-                for key, value in plan.protected_parameters
+                for key, value in spec.protected_parameters
             ]
             or None,
             content_managed_identity=identity,
@@ -505,9 +518,9 @@ class GuestAssignment(pulumi.ComponentResource):
             f"{name}-assignment",
             # Azure finds the configuration by this name: it must be the MOF's and the zip's.
             name=package.configuration_name,
-            vmss_name=plan.vmss_name,
-            resource_group_name=plan.resource_group_name,
-            location=plan.location,
+            vmss_name=spec.vmss_name,
+            resource_group_name=spec.resource_group_name,
+            location=spec.location,
             properties=guestconfiguration.GuestConfigurationAssignmentPropertiesArgs(
                 guest_configuration=guest
             ),
@@ -516,21 +529,40 @@ class GuestAssignment(pulumi.ComponentResource):
         self.assignment_name = self.assignment.name
         self.register_outputs(
             {
+                "assignment": self.assignment,
                 "assignment_name": self.assignment_name,
                 "content_uri": self.content_uri,
                 "content_hash": self.content_hash,
-                "artifact_url": self.artifact.url,
+                "artifact": self.artifact.as_output(),
+                "content_reader": self.content_reader,
             }
         )
 
+    @property
+    def args(self) -> GuestAssignmentArgs:
+        """The arguments the assignment was given."""
+        return self._args
 
-def _identity_parts(identity_id: str) -> tuple[str, str]:
-    match = _IDENTITY_ID.fullmatch(identity_id)
-    if match is None:
+    @property
+    def spec(self) -> GuestAssignmentSpec:
+        """The validated assignment."""
+        return self._spec
+
+
+def _target_facts(target: object) -> ScaleSetFacts:
+    """The facts of a target scale set, refusing anything else."""
+    if not isinstance(target, ScaleSetComponent | ExternalScaleSet):
         raise ConfigurationError(
-            "content_identity_id", f"{identity_id!r} is not a user-assigned identity id"
+            "target",
+            "expected a scale-set component of this library or ExternalScaleSet(...), "
+            f"got {target!r}",
         )
-    return match.group("group"), match.group("name")
+    try:
+        return target.facts
+    except AttributeError:
+        raise ConfigurationError(
+            "target", "the scale-set component has not finished building"
+        ) from None
 
 
 def _matched_identity(
@@ -544,9 +576,10 @@ def _matched_identity(
         wanted, *ids = values
         if str(wanted).lower() not in {str(item).lower() for item in ids}:
             raise ConfigurationError(
-                "content_identity_id",
+                "content_identity_resource_id",
                 f"the target does not carry identity {wanted}: add it to the target's "
-                "ScaleSetArgs(user_assigned_identity_ids=[...])",
+                "ScaleSetArgs(managed_identities=ManagedIdentities("
+                "user_assigned_resource_ids=[...]))",
             )
         return str(wanted)
 

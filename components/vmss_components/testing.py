@@ -29,6 +29,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TypeVar
 
+from google.protobuf import json_format, struct_pb2
+
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import resource as pulumi_resource
@@ -524,7 +526,10 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
-        outputs = _from_wire(rpc.deserialize_properties(request.outputs, keep_unknowns=True))
+        # A component's outputs may hold resources (its children): recorded by URN, as the
+        # engine stores a resource reference, never rebuilt as a resource object here.
+        plain = _resource_refs_as_urns(request.outputs)
+        outputs = _from_wire(rpc.deserialize_properties(plain, keep_unknowns=True))
         if request.urn in self.recorded:
             self.recorded[request.urn].outputs = outputs
         return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
@@ -533,6 +538,23 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         arguments = _from_wire(rpc.deserialize_properties(request.args, keep_unknowns=True))
         self.calls.append(RecordedCall(token=request.tok, args=arguments))
         return super().Invoke(request)  # type: ignore[no-untyped-call]
+
+
+def _resource_refs_as_urns(struct: struct_pb2.Struct) -> struct_pb2.Struct:
+    """``struct`` with every resource reference replaced by the resource's URN."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            if value.get(rpc._special_sig_key) == rpc._special_resource_sig:
+                return value.get("urn")
+            return {key: plain(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        return value
+
+    result = struct_pb2.Struct()
+    result.update(plain(json_format.MessageToDict(struct)))
+    return result
 
 
 def _from_wire(value: Any) -> Any:

@@ -284,3 +284,12 @@ def _options(resource: RecordedResource) -> dict[str, Any]:
     if resource.delete_before_replace:
         options["deleteBeforeReplace"] = True
     return options
+
+
+BLOB = "azure-native:storage:Blob"
+
+
+def consumed_blobs(document: PlanDocument, vmss: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The published artifacts a scale set's instances download: the blobs it waits for."""
+    wanted = set(vmss.get("dependencies") or ())
+    return [r for r in document.of_type(BLOB) if r["address"] in wanted]

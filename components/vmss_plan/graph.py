@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import urlparse
 
-from .document import PlanDocument
+from .document import PlanDocument, consumed_blobs
 
 _TIER_TYPES = {
     "vmss:index:DscScaleSet": "DSC",
@@ -68,12 +67,8 @@ def mermaid(document: PlanDocument) -> str:
         edges.append(f"    internet --> {_id(balancer['address'])}")
 
     stores = [r for r in resources if r["type"] == "vmss:index:ArtifactStore"]
-    store_accounts: dict[str, str] = {}
     for store in stores:
         lines.append(f'    {_id(store["address"])}[("Artifact store {store["name"]}")]')
-        account = _text((store.get("outputs") or {}).get("account_name"))
-        if account:
-            store_accounts[account] = store["address"]
 
     tiers = [r for r in resources if r["type"] in _TIER_TYPES]
     vmss_names: dict[str, str] = {}
@@ -97,14 +92,12 @@ def mermaid(document: PlanDocument) -> str:
         lines.append(
             f'    {_id(tier["address"])}["{_TIER_TYPES[tier["type"]]}: {tier["name"]}{detail}"]'
         )
-        for url in _strings((tier.get("outputs") or {}).get("artifact_urls")):
-            parsed = urlparse(url)
-            account = parsed.netloc.split(".", 1)[0]
-            store_address = store_accounts.get(account)
-            parts = parsed.path.strip("/").split("/")
-            if store_address is None or len(parts) < 4:
+        for blob in consumed_blobs(document, vmss) if vmss is not None else ():
+            store_address = blob["parent"]
+            parts = _text(blob["inputs"].get("blobName")).split("/")
+            if store_address is None or len(parts) < 3:
                 continue
-            label = f"{parts[1]}: {parts[-1]}"
+            label = f"{parts[0]}: {parts[-1]}"
             edges.append(f'    {_id(store_address)} -->|"{label}"| {_id(tier["address"])}')
 
     for assignment in (r for r in resources if r["type"] == "vmss:index:GuestAssignment"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .document import PlanDocument
+from .document import PlanDocument, consumed_blobs
 from .render import Style, _short
 
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
@@ -74,8 +74,7 @@ def _owner(vmss: Mapping[str, Any]) -> str:
 
 
 def _consumes_tokens(document: PlanDocument, vmss: Mapping[str, Any]) -> bool:
-    outputs = _component_outputs(document, vmss)
-    return bool(outputs.get("artifact_urls"))
+    return bool(consumed_blobs(document, vmss))
 
 
 def _policy_line(vmss: Mapping[str, Any]) -> str:

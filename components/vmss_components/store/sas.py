@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from .errors import ConfigurationError
+from ..errors import ConfigurationError
 
 #: Windows are counted from here; a constant, so every machine agrees on the window.
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)

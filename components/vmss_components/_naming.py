@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ._types import OsType
 from .errors import ConfigurationError
-from .extensions import OsType
 
 
 def artifact_key(component: str, role: str) -> str:

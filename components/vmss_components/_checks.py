@@ -1,15 +1,19 @@
-"""Checks shared by every args class. Pure: each raises ConfigurationError naming the argument."""
+"""The plain-value rules every args class shares, one copy of each.
+
+Each raises ConfigurationError naming the argument; none touches a Pulumi resource.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
 
+from ._guard import secret_reason
+from ._types import choices
 from .errors import ConfigurationError
-from .guard import secret_reason
 
 # Azure tag names cannot contain these characters; a resource takes at most 50 tags.
 _TAG_FORBIDDEN = set("<>%&\\?/")
@@ -97,3 +101,60 @@ def check_choice(value: object, path: str, choices: tuple[Any, ...]) -> Any:
         listed = ", ".join(repr(c) for c in choices)
         raise ConfigurationError(path, f"{value!r} is not one of {listed}")
     return value
+
+
+def check_literal(value: object, path: str, literal: Any) -> Any:
+    """One of the values of a ``Literal`` type (the choices are the type's own)."""
+    return check_choice(value, path, choices(literal))
+
+
+def check_type(value: object, expected: type, path: str) -> None:
+    """An instance of ``expected``."""
+    if not isinstance(value, expected):
+        raise ConfigurationError(path, f"expected {expected.__name__}, got {value!r}")
+
+
+def check_bool(value: object, path: str) -> None:
+    """``True`` or ``False`` (not a truthy value)."""
+    if not isinstance(value, bool):
+        raise ConfigurationError(path, f"expected True or False, got {value!r}")
+
+
+def check_sequence(value: object, path: str) -> None:
+    """A list or tuple, not a single string."""
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        raise ConfigurationError(path, f"expected a list, got {value!r}")
+
+
+# Extension names appear in provisionAfterExtensions and in the instance view: Azure takes
+# 1-64 letters, digits, '.', '-', '_'.
+EXTENSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def check_extension_name(value: object, path: str) -> str:
+    """A scale-set extension name."""
+    if not isinstance(value, str) or not EXTENSION_NAME.fullmatch(value):
+        raise ConfigurationError(
+            path, f"{value!r} is not a valid extension name (1-64 letters, digits, . - _)"
+        )
+    return value
+
+
+_USER_ASSIGNED_IDENTITY_ID = re.compile(
+    r"/subscriptions/(?P<subscription>[^/]+)/resourceGroups/(?P<group>[^/]+)/providers/"
+    r"Microsoft\.ManagedIdentity/userAssignedIdentities/(?P<name>[^/]+)",
+    re.IGNORECASE,
+)
+
+
+def parse_identity_id(identity_id: str, path: str) -> tuple[str, str]:
+    """The resource group and name of a user-assigned identity, from its resource id."""
+    match = _USER_ASSIGNED_IDENTITY_ID.fullmatch(identity_id.strip())
+    if match is None:
+        raise ConfigurationError(
+            path,
+            f"{identity_id!r} is not a user-assigned identity id "
+            "(/subscriptions/<id>/resourceGroups/<group>/providers/"
+            "Microsoft.ManagedIdentity/userAssignedIdentities/<name>)",
+        )
+    return match.group("group"), match.group("name")

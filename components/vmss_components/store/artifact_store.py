@@ -2,7 +2,7 @@
 
 Each published package lands at a content-addressed blob name, so new content means a new URL
 and the blob an instance downloads is never overwritten in place. Instances reach it with a
-read-only SAS for that one blob (see :mod:`components.sas` for its expiry), or with a managed
+read-only SAS for that one blob (see :mod:`.sas` for its expiry), or with a managed
 identity that holds the Storage Blob Data Reader role on the container (:meth:`grant_read`).
 """
 
@@ -12,15 +12,17 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, Literal, overload
 
 import pulumi
 import pulumi_random as random
 from pulumi_azure_native import authorization, storage
 
-from .errors import ConfigurationError
-from .packaging import Package, check_blob_name
+from .._checks import check_component_name, check_input_text, check_pattern, check_tags
+from ..errors import ConfigurationError
+from ..packaging import Package, check_blob_name
+from .facts import StoreFacts
 from .sas import SasPolicy
-from .validation import check_component_name, check_input_text, check_pattern, check_tags
 
 #: Storage Blob Data Reader: read and list blobs, nothing else.
 STORAGE_BLOB_DATA_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
@@ -96,6 +98,17 @@ class PublishedArtifact:
     sha256: str
     update_tag: str
 
+    def as_output(self) -> dict[str, Any]:
+        """The artifact as a component registers it: what it is and where, no token."""
+        return {
+            "key": self.key,
+            "url": self.url,
+            "blob_name": self.blob_name,
+            "sha256": self.sha256,
+            "update_tag": self.update_tag,
+            "sas_expiry": self.sas_expiry,
+        }
+
 
 def blob_name_for(key: str, package: Package) -> str:
     """``<key>/<first 16 hex of sha256>/<filename>``: new content, new blob."""
@@ -117,11 +130,19 @@ class ArtifactStore(pulumi.ComponentResource):
     """
 
     account: storage.StorageAccount
+    """The storage account."""
     container: storage.BlobContainer
+    """The private blob container the artifacts live in."""
     account_name: pulumi.Output[str]
+    """The storage account's Azure name (the prefix and a random suffix)."""
     container_name: pulumi.Output[str]
+    """The container's name."""
     container_id: pulumi.Output[str]
+    """The container's Azure resource id: the scope of the reader role."""
     blob_endpoint: pulumi.Output[str]
+    """The account's blob endpoint (``https://<account>.blob.core.windows.net/``)."""
+    sas_expiry: str
+    """The expiry every token this store signs in this run carries (UTC ISO 8601)."""
 
     def __init__(
         self,
@@ -137,7 +158,7 @@ class ArtifactStore(pulumi.ComponentResource):
         super().__init__("vmss:index:ArtifactStore", name, None, opts)
         self._name = name
         self._args = args
-        self._sas_expiry = sas_expiry
+        self.sas_expiry = sas_expiry
         self._published: dict[str, PublishedArtifact] = {}
         child = pulumi.ResourceOptions(parent=self)
 
@@ -179,18 +200,25 @@ class ArtifactStore(pulumi.ComponentResource):
         self.blob_endpoint = self.account.primary_endpoints.apply(lambda e: e.blob)
         self.register_outputs(
             {
+                "account": self.account,
+                "container": self.container,
                 "account_name": self.account_name,
                 "container_name": self.container_name,
                 "container_id": self.container_id,
                 "blob_endpoint": self.blob_endpoint,
-                "sas_expiry": self._sas_expiry,
+                "sas_expiry": self.sas_expiry,
             }
         )
 
     @property
-    def sas_expiry(self) -> str:
-        """The expiry every token this store signs in this run carries."""
-        return self._sas_expiry
+    def args(self) -> ArtifactStoreArgs:
+        """The arguments the store was created with."""
+        return self._args
+
+    @property
+    def facts(self) -> StoreFacts:
+        """What a consumer's resolve step may know of this store, as plain values."""
+        return StoreFacts(sas_expiry=self.sas_expiry, published_keys=frozenset(self._published))
 
     @property
     def published(self) -> Mapping[str, PublishedArtifact]:
@@ -198,17 +226,8 @@ class ArtifactStore(pulumi.ComponentResource):
         return dict(self._published)
 
     def check_unpublished(self, key: str, path: str = "name") -> None:
-        """Raise ConfigurationError (at ``path``) unless ``key`` is still free in this store.
-
-        Components call it while they plan, so that two components whose names map to one
-        store key fail before either registers anything.
-        """
-        if key in self._published:
-            raise ConfigurationError(
-                path,
-                f"the store key {key!r} derived from it is already published in this store "
-                "(two components whose names differ only in case or punctuation): rename one",
-            )
+        """Raise ConfigurationError (at ``path``) unless ``key`` is still free in this store."""
+        self.facts.check_unpublished(key, path)
 
     def publish(self, key: str, package: Package) -> PublishedArtifact:
         """Upload ``package`` under ``key`` and sign a read-only SAS for that one blob.
@@ -247,7 +266,7 @@ class ArtifactStore(pulumi.ComponentResource):
             resource=storage.SignedResource.B,
             permissions=storage.Permissions.R,
             protocols=storage.HttpProtocol.HTTPS,
-            shared_access_expiry_time=self._sas_expiry,
+            shared_access_expiry_time=self.sas_expiry,
         )
         # Invoke results are never secret on their own: wrap the token the moment it arrives.
         sas_token: pulumi.Output[str] = pulumi.Output.secret(
@@ -264,7 +283,7 @@ class ArtifactStore(pulumi.ComponentResource):
             url=url,
             sas_token=sas_token,
             url_with_sas=url_with_sas,
-            sas_expiry=self._sas_expiry,
+            sas_expiry=self.sas_expiry,
             sha256=package.sha256,
             update_tag=package.sha256[:_UPDATE_TAG_LENGTH],
         )
@@ -305,3 +324,20 @@ class ArtifactStore(pulumi.ComponentResource):
             role_assignment_name=assignment_name,
             opts=pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=self), opts),
         )
+
+
+@overload
+def check_store(value: object, path: str, *, optional: Literal[False] = False) -> ArtifactStore: ...
+@overload
+def check_store(value: object, path: str, *, optional: bool) -> ArtifactStore | None: ...
+def check_store(value: object, path: str, *, optional: bool = False) -> ArtifactStore | None:
+    """``value`` is an :class:`ArtifactStore` (or None when ``optional``).
+
+    Args classes hold plain values and are built without the Pulumi runtime; a component
+    checks its live store here, before it registers anything.
+    """
+    if value is None and optional:
+        return None
+    if not isinstance(value, ArtifactStore):
+        raise ConfigurationError(path, f"expected an ArtifactStore, got {value!r}")
+    return value

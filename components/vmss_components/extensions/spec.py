@@ -1,0 +1,137 @@
+"""The extension spec: what one entry of a scale set's extension profile holds, and its rules.
+
+An :class:`Extension` creates no resource: the scale-set builder turns the list into the
+profile. Values may be ``pulumi.Input`` (a blob URL known after upload, a token from an
+invoke); protected settings are wrapped as a Pulumi secret when the profile is built.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+
+from .._checks import check_extension_name
+from .._guard import check_public_settings, check_public_value
+from ..errors import ConfigurationError
+
+_VERSION = re.compile(r"\d+\.\d+")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Extension:
+    """One extension in a scale set's model.
+
+    ``settings`` are public (visible to anyone who can read the scale set); anything secret
+    goes in ``protected_settings``, which Azure encrypts and never returns. ``provision_after``
+    names extensions that must finish first. ``force_update_tag`` re-runs the extension when it
+    changes even if no setting did.
+    """
+
+    name: str
+    publisher: str
+    type: str
+    type_handler_version: str
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    protected_settings: Mapping[str, Any] | None = None
+    auto_upgrade_minor_version: bool = True
+    enable_automatic_upgrade: bool | None = None
+    force_update_tag: pulumi.Input[str] | None = None
+    provision_after: Sequence[str] = ()
+    suppress_failures: bool | None = None
+
+    def __post_init__(self) -> None:
+        check_extension(self, "extension")
+
+
+def check_extension(extension: Extension, path: str) -> None:
+    """Plain-value rules of one extension; ``path`` prefixes the error paths."""
+    check_extension_name(extension.name, f"{path}.name")
+    for attribute in ("publisher", "type"):
+        value = getattr(extension, attribute)
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigurationError(f"{path}.{attribute}", f"expected a name, got {value!r}")
+    if not isinstance(extension.type_handler_version, str) or not _VERSION.fullmatch(
+        extension.type_handler_version
+    ):
+        raise ConfigurationError(
+            f"{path}.type_handler_version",
+            f"{extension.type_handler_version!r} is not a major.minor version such as '2.77'",
+        )
+    if not isinstance(extension.settings, Mapping):
+        raise ConfigurationError(f"{path}.settings", "expected a mapping (at least {})")
+    if extension.protected_settings is not None and not isinstance(
+        extension.protected_settings, Mapping
+    ):
+        raise ConfigurationError(f"{path}.protected_settings", "expected a mapping or None")
+    if isinstance(extension.provision_after, str):
+        raise ConfigurationError(
+            f"{path}.provision_after", "expected a list of extension names, got one string"
+        )
+    if not isinstance(extension.provision_after, Sequence) or not all(
+        isinstance(name, str) for name in extension.provision_after
+    ):
+        raise ConfigurationError(
+            f"{path}.provision_after",
+            f"expected a list of extension names, got {extension.provision_after!r}",
+        )
+    for flag, optional in (
+        ("auto_upgrade_minor_version", False),
+        ("enable_automatic_upgrade", True),
+        ("suppress_failures", True),
+    ):
+        value = getattr(extension, flag)
+        if not isinstance(value, bool) and not (optional and value is None):
+            raise ConfigurationError(f"{path}.{flag}", f"expected True or False, got {value!r}")
+    tag = extension.force_update_tag
+    if tag is not None and not isinstance(tag, str | pulumi.Output):
+        raise ConfigurationError(
+            f"{path}.force_update_tag", f"expected text or an Output, got {type(tag).__name__}"
+        )
+    if extension.name in extension.provision_after:
+        raise ConfigurationError(f"{path}.provision_after", "an extension cannot wait for itself")
+    check_public_settings(extension.settings, f"{path}.settings")
+    check_public_value(extension.force_update_tag, f"{path}.force_update_tag")
+
+
+def check_extension_list(
+    extensions: Sequence[Extension], path: str, *, others: Sequence[str] = ()
+) -> None:
+    """Names unique; every ``provision_after`` names an extension in the same list, or one of
+    ``others`` (extensions of the same scale set not in the list); no ordering loops."""
+    names = [e.name for e in extensions]
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name.lower() in seen:
+            raise ConfigurationError(f"{path}[{index}].name", f"two extensions are named {name!r}")
+        seen.add(name.lower())
+    for index, extension in enumerate(extensions):
+        for needed in extension.provision_after:
+            if needed not in names and needed not in others:
+                raise ConfigurationError(
+                    f"{path}[{index}].provision_after",
+                    f"{needed!r} is not an extension of this scale set (have {[*others, *names]})",
+                )
+    _check_acyclic(extensions, path)
+
+
+def _check_acyclic(extensions: Sequence[Extension], path: str) -> None:
+    after = {e.name: tuple(e.provision_after) for e in extensions}
+    state: dict[str, int] = {}
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            cycle = " -> ".join((*trail, name))
+            raise ConfigurationError(f"{path}.provision_after", f"ordering loops: {cycle}")
+        state[name] = 1
+        for needed in after.get(name, ()):
+            visit(needed, (*trail, name))
+        state[name] = 2
+
+    for extension in extensions:
+        visit(extension.name, ())

@@ -1,0 +1,188 @@
+"""The scale-set rules that need the OS and the component's own extensions. Pure.
+
+:func:`resolve_scale_set` takes plain arguments and returns a :class:`ScaleSetSpec`: the
+validated facts a build needs (OS, image, computer name prefix, SSH keys, the extensions the
+scale set adds for health and Machine Configuration). It registers nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pulumi
+
+from .._checks import check_component_name, check_type
+from .._naming import computer_name_prefix
+from .._types import OsType
+from ..errors import ConfigurationError
+from ..extensions import (
+    Extension,
+    check_extension_list,
+    guest_configuration_extension,
+    health_extension,
+)
+from .args import LINUX_DEFAULT_IMAGE, WINDOWS_DEFAULT_IMAGE, ImageReference, ScaleSetArgs
+
+_SSH_KEY = re.compile(
+    r"(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521)) ([A-Za-z0-9+/]+=*)(?: [^\r\n]*)?"
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScaleSetSpec:
+    """A validated scale set: resolved OS, image, computer name prefix, SSH keys, the
+    extensions it adds and its identities."""
+
+    args: ScaleSetArgs
+    os: OsType
+    image: ImageReference
+    computer_name_prefix: str
+    ssh_public_keys: tuple[str, ...]
+    added_extensions: tuple[Extension, ...]
+    system_assigned_identity: bool
+    user_assigned_resource_ids: tuple[pulumi.Input[str], ...]
+
+
+def resolve_scale_set(
+    args: ScaleSetArgs,
+    *,
+    os: OsType,
+    name: str,
+    component_extension_names: Sequence[str] = (),
+    path: str = "scale_set",
+) -> ScaleSetSpec:
+    """Check ``args`` for a scale set of ``os`` whose component adds the named extensions.
+
+    Raises ConfigurationError before any resource exists.
+    """
+    check_component_name(name)
+    check_type(args, ScaleSetArgs, path)
+    image = args.image or (WINDOWS_DEFAULT_IMAGE if os == "windows" else LINUX_DEFAULT_IMAGE)
+    image_os = image.operating_system()
+    if image_os is not None and image_os != os:
+        raise ConfigurationError(
+            f"{path}.image",
+            f"{image.publisher or image.id} is a {image_os} image, but this scale set runs {os}",
+        )
+    prefix = computer_name_prefix(args.computer_name_prefix, name, os, path)
+    keys = _ssh_keys(args, os, path)
+    if os == "windows" and isinstance(args.admin_password, str):
+        _check_windows_password(args.admin_password, f"{path}.admin_password")
+    added: list[Extension] = []
+    if args.health is not None:
+        added.append(
+            health_extension(
+                os,
+                protocol=args.health.protocol,
+                port=args.health.port,
+                request_path=args.health.request_path,
+                interval_in_seconds=args.health.interval_in_seconds,
+                number_of_probes=args.health.number_of_probes,
+            )
+        )
+    if args.machine_configuration:
+        added.append(guest_configuration_extension(os))
+    names = [
+        *component_extension_names,
+        *(e.name for e in added),
+        *(e.name for e in args.extra_extensions),
+    ]
+    _check_unique_names(names, component_extension_names, path)
+    # The user's extensions may wait for the component's and for each other: checked now,
+    # before the component registers anything (the whole list is checked again when built).
+    check_extension_list(
+        args.extra_extensions,
+        f"{path}.extra_extensions",
+        others=[*component_extension_names, *(e.name for e in added)],
+    )
+    return ScaleSetSpec(
+        args=args,
+        os=os,
+        image=image,
+        computer_name_prefix=prefix,
+        ssh_public_keys=keys,
+        added_extensions=tuple(added),
+        system_assigned_identity=args.system_assigned_identity,
+        user_assigned_resource_ids=tuple(args.managed_identities.user_assigned_resource_ids),
+    )
+
+
+def _check_unique_names(names: Sequence[str], owned: Sequence[str], path: str) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name.lower() in seen:
+            where = "extra_extensions" if name not in owned else "extension_name"
+            raise ConfigurationError(
+                f"{path}.{where}",
+                f"two extensions would be named {name!r}: names must be unique in a scale set",
+            )
+        seen.add(name.lower())
+
+
+def _ssh_keys(args: ScaleSetArgs, os: OsType, path: str) -> tuple[str, ...]:
+    if os == "windows":
+        if args.ssh_public_keys:
+            raise ConfigurationError(
+                f"{path}.ssh_public_keys", "Windows scale sets log in with a password, not SSH keys"
+            )
+        return ()
+    if args.admin_password is not None:
+        raise ConfigurationError(
+            f"{path}.admin_password",
+            "Linux scale sets here allow SSH keys only (password login is disabled)",
+        )
+    if not args.ssh_public_keys:
+        raise ConfigurationError(
+            f"{path}.ssh_public_keys", "a Linux scale set needs at least one SSH public key"
+        )
+    keys: list[str] = []
+    for index, entry in enumerate(args.ssh_public_keys):
+        where = f"{path}.ssh_public_keys[{index}]"
+        if isinstance(entry, Path):
+            try:
+                text = entry.expanduser().read_text().strip()
+            except OSError as error:
+                raise ConfigurationError(where, f"cannot read {entry}: {error.strerror}") from error
+        elif isinstance(entry, str):
+            text = entry.strip()
+        else:
+            raise ConfigurationError(
+                where, f"expected a key (str) or key file (Path), got {entry!r}"
+            )
+        if not _is_openssh_key(text):
+            raise ConfigurationError(
+                where, "not an OpenSSH public key ('ssh-rsa AAAA...' or 'ssh-ed25519 AAAA...')"
+            )
+        keys.append(text)
+    return tuple(keys)
+
+
+def _is_openssh_key(text: str) -> bool:
+    # The key blob starts with its own type name, length-prefixed: a pasted fragment or a
+    # private key fails here rather than at boot.
+    match = _SSH_KEY.fullmatch(text)
+    if match is None:
+        return False
+    try:
+        blob = base64.b64decode(match.group(2), validate=True)
+    except ValueError:
+        return False
+    length = int.from_bytes(blob[:4], "big")
+    return blob[4 : 4 + length] == match.group(1).encode()
+
+
+def _check_windows_password(password: str, path: str) -> None:
+    classes = sum(
+        bool(re.search(pattern, password))
+        for pattern in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^A-Za-z0-9]")
+    )
+    if not 12 <= len(password) <= 123 or classes < 3:
+        raise ConfigurationError(
+            path,
+            "Windows needs 12-123 characters with three of: lower case, upper case, digit, "
+            "special character",
+        )
