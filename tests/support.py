@@ -6,8 +6,8 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from vmss_components.store.sas import SasPolicy
 from vmss_components.scaleset import ScaleSetArgs
+from vmss_components.store.sas import SasPolicy
 
 #: The instant every test stands at unless it moves the clock itself.
 NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)

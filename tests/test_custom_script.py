@@ -26,10 +26,10 @@ from vmss_components import (
     Extension,
     HealthProbe,
     ImageReference,
+    ManagedIdentities,
     Package,
     UpgradePolicy,
 )
-from vmss_components.store import STORAGE_BLOB_DATA_READER
 from vmss_components.custom_script import has_sas_token, parse_identity_id, resolve_custom_script
 from vmss_components.extensions import (
     CSE_LINUX_PUBLISHER,
@@ -39,6 +39,7 @@ from vmss_components.extensions import (
     encode_script,
 )
 from vmss_components.scaleset import extension_args
+from vmss_components.store import STORAGE_BLOB_DATA_READER
 from vmss_components.testing import MOCK_SUBSCRIPTION_ID, UNKNOWN, MockDeployment, RecordedResource
 
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
@@ -118,7 +119,7 @@ def test_windows_with_sas(mocked: MockDeployment) -> None:
     cse = run_cse(mocked, "windows")
     vmss = mocked.resource(VMSS)
     assert vmss.parent == mocked.resource(COMPONENT, "app").urn
-    (artifact,) = cse.artifacts
+    (artifact,) = cse.artifacts.values()
     url_with_sas = resolved(mocked, artifact.url_with_sas)
     tag = resolved(mocked, cse.update_tag)
     assert extensions_of(vmss)["CustomScriptExtension"] == {
@@ -136,7 +137,7 @@ def test_windows_with_sas(mocked: MockDeployment) -> None:
     assert f"/app-cse-install-app-ps1/{package.sha256[:16]}/install-app.ps1?" in url_with_sas
     assert "sig=" in url_with_sas and len(tag) == 16
     assert mocked.resources_of_type(IDENTITY) == [] and mocked.resources_of_type(ROLE) == []
-    assert cse.identity is None and cse.role_assignment is None
+    assert cse.download_identity is None and cse.role_assignment is None
     assert "identity" not in vmss.inputs
 
 
@@ -147,7 +148,7 @@ def test_windows_with_a_created_managed_identity(mocked: MockDeployment) -> None
     assert identity.parent == mocked.resource(COMPONENT, "app").urn
     assert identity.get("resourceGroupName") == "rg-app"
     client_id = identity.outputs["clientId"]
-    (artifact,) = cse.artifacts
+    (artifact,) = cse.artifacts.values()
     assert extensions_of(vmss)["CustomScriptExtension"] == {
         "name": "CustomScriptExtension",
         "publisher": "Microsoft.Compute",
@@ -162,16 +163,19 @@ def test_windows_with_a_created_managed_identity(mocked: MockDeployment) -> None
         },
     }
     assert vmss.get("identity") == {"type": "UserAssigned", "userAssignedIdentities": [identity.id]}
-    assert cse.identity is not None
-    assert resolved(mocked, cse.identity_client_id) == client_id
+    assert cse.download_identity is not None
+    assert resolved(mocked, cse.download_identity_client_id) == client_id
     assert mocked.calls_to(LOOKUP) == []
 
 
 def test_linux_with_sas_and_an_external_uri(mocked: MockDeployment) -> None:
     cse = run_cse(mocked, "linux", file_uris=[EXTERNAL])
     vmss = mocked.resource(VMSS)
-    script, worker = cse.artifacts
-    assert [a.package.filename for a in cse.artifacts] == ["install-worker.sh", "worker.py"]
+    script, worker = cse.artifacts.values()
+    assert [a.package.filename for a in cse.artifacts.values()] == [
+        "install-worker.sh",
+        "worker.py",
+    ]
     assert extensions_of(vmss)["CustomScript"] == {
         "name": "CustomScript",
         "publisher": "Microsoft.Azure.Extensions",
@@ -201,13 +205,15 @@ def test_linux_with_sas_and_an_external_uri(mocked: MockDeployment) -> None:
 
 
 def test_linux_with_a_given_managed_identity(mocked: MockDeployment) -> None:
-    cse = run_cse(mocked, "linux", download="managed_identity", identity_id=IDENTITY_ID)
+    cse = run_cse(
+        mocked, "linux", download="managed_identity", download_identity_resource_id=IDENTITY_ID
+    )
     vmss = mocked.resource(VMSS)
     (call,) = mocked.calls_to(LOOKUP)
     assert call.args == {"resourceGroupName": "rg-identities", "resourceName": "id-app-download"}
-    client_id = resolved(mocked, cse.identity_client_id)
+    client_id = resolved(mocked, cse.download_identity_client_id)
     assert client_id and client_id != UNKNOWN
-    script, worker = cse.artifacts
+    script, worker = cse.artifacts.values()
     assert extensions_of(vmss)["CustomScript"] == {
         "name": "CustomScript",
         "publisher": "Microsoft.Azure.Extensions",
@@ -221,10 +227,10 @@ def test_linux_with_a_given_managed_identity(mocked: MockDeployment) -> None:
             "managedIdentity": {"clientId": client_id},
         },
     }
-    assert mocked.resources_of_type(IDENTITY) == [] and cse.identity is None
+    assert mocked.resources_of_type(IDENTITY) == [] and cse.download_identity is None
     assert vmss.get("identity.userAssignedIdentities") == [IDENTITY_ID]
     role = mocked.resource(ROLE, "app-blob-reader")
-    principal_id = resolved(mocked, cse.identity_principal_id)
+    principal_id = resolved(mocked, cse.download_identity_principal_id)
     assert role.get("principalId") == principal_id
     # The ids are the ones Azure answers for that identity (the mocks invent them from its id).
     answer, _ = mocked.mocks.call(
@@ -251,7 +257,7 @@ def test_linux_inline_script_is_gzip_base64_in_protected_settings(mocked: MockDe
     }
     encoded = extension["protectedSettings"]["script"]
     assert gzip.decompress(base64.b64decode(encoded, validate=True)).decode() == text
-    assert cse.artifacts == ()
+    assert cse.artifacts == {}
     assert mocked.resources_of_type("azure-native:storage:Blob") == []
 
 
@@ -291,12 +297,12 @@ def test_external_blob_uris_with_a_given_identity_need_no_store(mocked: MockDepl
         store=None,
         file_uris=[blob],
         download="managed_identity",
-        identity_id=IDENTITY_ID,
+        download_identity_resource_id=IDENTITY_ID,
     )
     extension = extensions_of(mocked.resource(VMSS))["CustomScript"]
     assert extension["settings"] == {"fileUris": [blob]}
     assert extension["protectedSettings"]["managedIdentity"] == {
-        "clientId": resolved(mocked, cse.identity_client_id)
+        "clientId": resolved(mocked, cse.download_identity_client_id)
     }
     # Nothing is published, so there is nothing of ours to grant.
     assert mocked.resources_of_type(ROLE) == [] and cse.role_assignment is None
@@ -337,14 +343,16 @@ def test_public_settings_carry_no_token_and_protected_settings_are_secret(
     else:
         assert protected.value["commandToExecute"] == command
         assert set(protected.value) <= CSE_PROTECTED_KEYS[cse.os]
-        for artifact in cse.artifacts:
+        for artifact in cse.artifacts.values():
             token = resolved(deployment, artifact.sas_token)
             assert token.startswith("?sv=") and token[1:] not in public_text
             assert deployment.resolve(artifact.sas_token).secret
         if download == "sas":
             assert all("sig=" in uri for uri in protected.value["fileUris"])
         else:
-            assert public["fileUris"] == [resolved(deployment, a.url) for a in cse.artifacts]
+            assert public["fileUris"] == [
+                resolved(deployment, a.url) for a in cse.artifacts.values()
+            ]
     assert deployment.resource(VMSS).is_secret("virtualMachineProfile")
     tag = deployment.resolve(cse.update_tag)
     # In a first preview the tag's key (a RandomBytes) does not exist yet: the tag is unknown.
@@ -372,7 +380,7 @@ def test_role_assignment_exists_before_the_scale_set(deployment: MockDeployment)
     component = deployment.resource(COMPONENT, "app")
     assert role.parent == component.urn and identity.parent == component.urn
     assert role.urn in vmss.dependencies
-    assert cse.role_assignment is not None and cse.identity is not None
+    assert cse.role_assignment is not None and cse.download_identity is not None
     assert role.get("principalType") == "ServicePrincipal"
     if deployment.preview:
         assert vmss.get("identity.userAssignedIdentities") == [UNKNOWN]
@@ -385,19 +393,22 @@ def test_role_assignment_exists_before_the_scale_set(deployment: MockDeployment)
         f"roleDefinitions/{STORAGE_BLOB_DATA_READER}"
     )
     assert vmss.get("identity") == {"type": "UserAssigned", "userAssignedIdentities": [identity.id]}
-    assert resolved(deployment, cse.identity_id) == identity.id
+    assert resolved(deployment, cse.download_identity_resource_id) == identity.id
 
 
 def test_a_given_identity_already_on_the_scale_set_is_attached_once(
     mocked: MockDeployment,
 ) -> None:
-    scale_set = scale_set_args(ssh_public_keys=[SSH_KEY], user_assigned_identity_ids=[IDENTITY_ID])
+    scale_set = scale_set_args(
+        ssh_public_keys=[SSH_KEY],
+        managed_identities=ManagedIdentities(user_assigned_resource_ids=[IDENTITY_ID]),
+    )
     run_cse(
         mocked,
         "linux",
         scale_set=scale_set,
         download="managed_identity",
-        identity_id=IDENTITY_ID,
+        download_identity_resource_id=IDENTITY_ID,
     )
     assert mocked.resource(VMSS).get("identity.userAssignedIdentities") == [IDENTITY_ID]
     assert mocked.resource(ROLE).urn in mocked.resource(VMSS).dependencies
@@ -408,7 +419,7 @@ def test_an_identity_id_known_only_at_deploy_time(mocked: MockDeployment) -> Non
         mocked,
         "linux",
         download="managed_identity",
-        identity_id=pulumi.Output.from_input(IDENTITY_ID),
+        download_identity_resource_id=pulumi.Output.from_input(IDENTITY_ID),
     )
     (call,) = mocked.calls_to(LOOKUP)
     assert call.args == {"resourceGroupName": "rg-identities", "resourceName": "id-app-download"}
@@ -416,7 +427,7 @@ def test_an_identity_id_known_only_at_deploy_time(mocked: MockDeployment) -> Non
     answer, _ = mocked.mocks.call(
         pulumi_mocks.MockCallArgs(token=LOOKUP, args=call.args, provider="")
     )
-    assert resolved(mocked, cse.identity_client_id) == answer["clientId"]
+    assert resolved(mocked, cse.download_identity_client_id) == answer["clientId"]
 
 
 # --- Update tags -----------------------------------------------------------------------------
@@ -497,7 +508,7 @@ def test_sas_rotation_changes_the_token_but_not_the_tag() -> None:
         with MockDeployment() as deployment:
             cse = run_cse(deployment, "windows", days=days)
             return resolved(deployment, cse.update_tag), resolved(
-                deployment, cse.artifacts[0].sas_token
+                deployment, next(iter(cse.artifacts.values())).sas_token
             )
 
     tag_now, token_now = tag_and_token(0)
@@ -522,7 +533,10 @@ def test_outputs(mocked: MockDeployment) -> None:
     assert cse.os == "linux"
     assert resolved(mocked, cse.vmss_name) == "app-vmss"
     assert resolved(mocked, cse.vmss_id).endswith("/virtualMachineScaleSets/app-vmss")
-    assert [a.key for a in cse.artifacts] == ["app-cse-install-worker-sh", "app-cse-worker-py"]
+    assert [a.key for a in cse.artifacts.values()] == [
+        "app-cse-install-worker-sh",
+        "app-cse-worker-py",
+    ]
     assert cse.admin_password is None
     assert [e.name for e in cse.extensions] == ["CustomScript"]
     key = mocked.resource("random:index/randomBytes:RandomBytes", "app-tag-key")
@@ -540,7 +554,7 @@ def test_preview_constructs_with_unknowns(previewed: MockDeployment) -> None:
     cse = run_cse(previewed, "windows", download="managed_identity")
     assert previewed.calls_to("azure-native:storage:listStorageAccountServiceSAS") == []
     assert previewed.resolve(cse.vmss_id).known is False
-    assert previewed.resolve(cse.identity_client_id).known is False
+    assert previewed.resolve(cse.download_identity_client_id).known is False
     assert previewed.resolve(cse.update_tag).known is False
     extension = extensions_of(previewed.resource(VMSS))["CustomScriptExtension"]
     assert extension["settings"] == {"fileUris": [UNKNOWN]}
@@ -635,13 +649,21 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
     ("linux", {"store": "artifacts"}, "store"),
     ("linux", {"download": "anonymous"}, "download"),
     ("linux", {"download": "SAS"}, "download"),
-    ("linux", {"identity_id": IDENTITY_ID}, "identity_id"),
-    ("linux", {"download": "managed_identity", "identity_id": NOT_AN_IDENTITY}, "identity_id"),
-    ("linux", {"download": "managed_identity", "identity_id": "id-app"}, "identity_id"),
+    ("linux", {"download_identity_resource_id": IDENTITY_ID}, "download_identity_resource_id"),
+    (
+        "linux",
+        {"download": "managed_identity", "download_identity_resource_id": NOT_AN_IDENTITY},
+        "download_identity_resource_id",
+    ),
+    (
+        "linux",
+        {"download": "managed_identity", "download_identity_resource_id": "id-app"},
+        "download_identity_resource_id",
+    ),
     (
         "linux",
         {"download": "managed_identity", "files": [], "store": None, "file_uris": [EXTERNAL]},
-        "identity_id",
+        "download_identity_resource_id",
     ),
     ("linux", {"rerun": -1}, "rerun"),
     ("linux", {"rerun": "1"}, "rerun"),
@@ -753,7 +775,7 @@ def test_a_malformed_identity_id_known_late_fails_with_the_same_error(
             mocked,
             "linux",
             download="managed_identity",
-            identity_id=pulumi.Output.from_input(NOT_AN_IDENTITY),
+            download_identity_resource_id=pulumi.Output.from_input(NOT_AN_IDENTITY),
         )
 
 

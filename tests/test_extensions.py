@@ -6,8 +6,8 @@ import pulumi
 import pytest
 
 from vmss_components import ConfigurationError, Extension
-from vmss_components.extensions import check_extension_list, update_tag
 from vmss_components._guard import check_public_settings, secret_reason
+from vmss_components.extensions import check_extension_list, update_tag
 from vmss_components.testing import MockDeployment
 
 

@@ -24,12 +24,13 @@ from vmss_components import (
     GuestAssignment,
     GuestAssignmentArgs,
     MachineConfigurationPackage,
+    ManagedIdentities,
     ScaleSetArgs,
 )
-from vmss_components.store import STORAGE_BLOB_DATA_READER
 from vmss_components._types import OsType
 from vmss_components.mof import parse_mof
 from vmss_components.scaleset import ScaleSetComponent, build_scale_set, resolve_scale_set
+from vmss_components.store import STORAGE_BLOB_DATA_READER
 from vmss_components.testing import MockDeployment, RecordedResource, reveal
 
 ASSIGNMENT = "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS"
@@ -261,8 +262,8 @@ def test_protected_parameters_are_secret_and_warn(mocked: MockDeployment) -> Non
     # properties secret.
     assign(
         mocked,
-        tier=linux(user_assigned_identity_ids=[IDENTITY_ID]),
-        content_identity_id=IDENTITY_ID,
+        tier=linux(managed_identities=ManagedIdentities(user_assigned_resource_ids=[IDENTITY_ID])),
+        content_identity_resource_id=IDENTITY_ID,
         protected_parameters={"[MotdFile]Motd;Contents": BANNER},
     )
     record = mocked.resource(ASSIGNMENT)
@@ -279,8 +280,8 @@ def test_protected_parameters_are_secret_and_warn(mocked: MockDeployment) -> Non
 def test_without_protected_parameters_nothing_is_secret_or_warned(mocked: MockDeployment) -> None:
     assignment = assign(
         mocked,
-        tier=linux(user_assigned_identity_ids=[IDENTITY_ID]),
-        content_identity_id=IDENTITY_ID,
+        tier=linux(managed_identities=ManagedIdentities(user_assigned_resource_ids=[IDENTITY_ID])),
+        content_identity_resource_id=IDENTITY_ID,
         parameters={"[MotdFile]Motd;Contents": BANNER},
     )
     assert not mocked.resource(ASSIGNMENT).is_secret("properties")
@@ -309,14 +310,17 @@ def test_content_identity_downloads_without_a_sas(mocked: MockDeployment) -> Non
         reader = managedidentity.UserAssignedIdentity(
             "mc-reader", resource_group_name="rg-identity"
         )
-        web = Tier("web", linux(user_assigned_identity_ids=[reader.id]))
+        web = Tier(
+            "web",
+            linux(managed_identities=ManagedIdentities(user_assigned_resource_ids=[reader.id])),
+        )
         assignment = GuestAssignment(
             "baseline",
             GuestAssignmentArgs(
                 package=sample_package(),
                 store=artifacts,
                 target=web,
-                content_identity_id=reader.id,
+                content_identity_resource_id=reader.id,
             ),
         )
         return assignment, reader, artifacts
@@ -346,8 +350,10 @@ def test_content_identity_downloads_without_a_sas(mocked: MockDeployment) -> Non
 def test_content_identity_as_a_plain_id(mocked: MockDeployment) -> None:
     assign(
         mocked,
-        tier=linux(user_assigned_identity_ids=[IDENTITY_ID.upper()]),
-        content_identity_id=IDENTITY_ID,
+        tier=linux(
+            managed_identities=ManagedIdentities(user_assigned_resource_ids=[IDENTITY_ID.upper()])
+        ),
+        content_identity_resource_id=IDENTITY_ID,
     )
     assert guest_configuration(mocked)["contentManagedIdentity"] == IDENTITY_ID
     assert mocked.resource(VMSS).get("identity.type") == "SystemAssigned, UserAssigned"
@@ -355,14 +361,16 @@ def test_content_identity_as_a_plain_id(mocked: MockDeployment) -> None:
 
 def test_a_content_identity_the_target_lacks(mocked: MockDeployment) -> None:
     with pytest.raises(ConfigurationError) as caught:
-        assign(mocked, content_identity_id=IDENTITY_ID)
-    assert caught.value.path == "content_identity_id"
-    assert "user_assigned_identity_ids" in str(caught.value)
+        assign(mocked, content_identity_resource_id=IDENTITY_ID)
+    assert caught.value.path == "content_identity_resource_id"
+    assert "user_assigned_resource_ids" in str(caught.value)
     assert mocked.resources_of_type(COMPONENT) == []
     other = IDENTITY_ID.replace("mc-reader", "other")
     with pytest.raises(ConfigurationError):
         assign(
-            mocked, tier=linux(user_assigned_identity_ids=[other]), content_identity_id=IDENTITY_ID
+            mocked,
+            tier=linux(managed_identities=ManagedIdentities(user_assigned_resource_ids=[other])),
+            content_identity_resource_id=IDENTITY_ID,
         )
 
 
@@ -381,14 +389,23 @@ def test_a_content_identity_known_only_at_deploy_time_is_still_checked() -> None
                 GuestAssignmentArgs(
                     package=sample_package(),
                     store=store(),
-                    target=Tier("web", linux(user_assigned_identity_ids=[attached.id])),
-                    content_identity_id=wanted.id,
+                    target=Tier(
+                        "web",
+                        linux(
+                            managed_identities=ManagedIdentities(
+                                user_assigned_resource_ids=[attached.id]
+                            )
+                        ),
+                    ),
+                    content_identity_resource_id=wanted.id,
                 ),
             )
 
         # Raised while Pulumi resolves the inputs, so it arrives as the engine's ValueError
         # carrying the ConfigurationError's message; the assignment is never sent.
-        with pytest.raises(ValueError, match="content_identity_id: the target does not carry"):
+        with pytest.raises(
+            ValueError, match="content_identity_resource_id: the target does not carry"
+        ):
             deployment.run(program)
         assert deployment.resources_of_type(ASSIGNMENT) == []
 
@@ -418,10 +435,12 @@ def test_an_external_windows_scale_set_names_its_extension(
     mocked: MockDeployment, tmp_path: Path
 ) -> None:
     target = ExternalScaleSet(resource_group_name="rg", vmss_name="win", os="windows")
-    assign(mocked, windows_package(tmp_path), target=target, content_identity_id=IDENTITY_ID)
+    assign(
+        mocked, windows_package(tmp_path), target=target, content_identity_resource_id=IDENTITY_ID
+    )
     (warning,) = [w for w in mocked.warnings if "cannot be checked" in w]
     assert "AzurePolicyforWindows" in warning and "ConfigurationforWindows" in warning
-    assert "content_identity_id" in warning
+    assert "content_identity_resource_id" in warning
     assert "location" not in mocked.resource(ASSIGNMENT).inputs
 
 
@@ -594,7 +613,11 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
         "target.scale_set.orchestration_mode",
         "Flexible: assignments to a scale set need Uniform orchestration",
     ),
-    ({"content_identity_id": "mc-reader"}, "content_identity_id", "not a user-assigned identity"),
+    (
+        {"content_identity_resource_id": "mc-reader"},
+        "content_identity_resource_id",
+        "not a user-assigned identity",
+    ),
     ({"target": "web-vmss"}, "target", "expected a scale-set component"),
     ({"store": "artifacts"}, "store", "expected an ArtifactStore"),
 ]

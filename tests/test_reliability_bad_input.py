@@ -221,7 +221,7 @@ CASES = [
     Case("dsc-argument-public-and-protected", lambda k: k.dsc(configuration_arguments={"Site": "a"}, protected_configuration_arguments={"site": CANARY}), "protected_configuration_arguments.site"),
     Case("cse-command-and-script", lambda k: k.cse(script="echo hi"), "script"),
     Case("cse-no-command-no-script", lambda k: k.cse(command=None), "command"),
-    Case("cse-identity-with-sas", lambda k: k.cse(identity_id="/subscriptions/0/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id"), "identity_id"),
+    Case("cse-identity-with-sas", lambda k: k.cse(download_identity_resource_id="/subscriptions/0/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id"), "download_identity_resource_id"),
     Case("cse-files-without-store", lambda k: k.cse(files=[k.packages.script], store=None), "store"),
     Case("cse-same-file-name-twice", lambda k: k.cse(files=[k.packages.script], file_uris=["https://example.com/install-worker.sh"]), "file_uris[0]"),
     Case("cse-token-uri-with-identity", lambda k: k.cse(download="managed_identity", files=[k.packages.script], file_uris=[f"https://example.com/tool.msi{CANARY_SAS}"]), "file_uris[0]"),
@@ -234,7 +234,7 @@ CASES = [
     Case("guest-parameter-twice", lambda k: k.guest(parameters={MOTD: "a"}, protected_parameters={MOTD: CANARY}), f"protected_parameters.{MOTD}"),
     Case("guest-target-lacks-agent", lambda k: k.guest(target=k.plain_target()), "target.scale_set.machine_configuration"),
     Case("guest-configuration-assigned-twice", lambda k: (k.baseline(), k.guest()), "target"),
-    Case("guest-identity-not-attached", lambda k: k.guest(content_identity_id="/subscriptions/0/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id"), "content_identity_id"),
+    Case("guest-identity-not-attached", lambda k: k.guest(content_identity_resource_id="/subscriptions/0/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id"), "content_identity_resource_id"),
     # -- expired or unusable SAS policy ---------------------------------------------------
     Case("sas-expiry-in-the-past", lambda k: policy_at(NOW, expiry="2020-01-01"), "sas.expiry"),
     Case("sas-expiry-three-days-away", lambda k: policy_at(NOW, expiry=NOW + timedelta(days=3)), "sas.expiry"),

@@ -109,7 +109,7 @@ PLACES = [
     Place("dsc-configuration-arguments", lambda k, key, value, text: k.dsc(configuration_arguments={key: value}), "configuration_arguments.{key}"),
     Place("dsc-nested-configuration-arguments", lambda k, key, value, text: k.dsc(configuration_arguments={"Site": {key: value}}), "configuration_arguments.Site.{key}"),
     Place("guest-parameters", lambda k, key, value, text: k.guest(parameters={f"[MotdFile]Motd;{key}": value}), "parameters.[MotdFile]Motd;{key}"),
-    Place("cse-public-file-uri-managed-identity", lambda k, key, value, text: k.cse(download="managed_identity", identity_id=IDENTITY, file_uris=[f"https://example.com{text}/tool.sh" if "?" not in text else f"https://example.com/tool.sh{text[text.index('?'):]}"]), "file_uris[0]"),
+    Place("cse-public-file-uri-managed-identity", lambda k, key, value, text: k.cse(download="managed_identity", download_identity_resource_id=IDENTITY, file_uris=[f"https://example.com{text}/tool.sh" if "?" not in text else f"https://example.com/tool.sh{text[text.index('?'):]}"]), "file_uris[0]"),
 ]
 # fmt: on
 

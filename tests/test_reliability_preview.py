@@ -20,6 +20,7 @@ from vmss_components import (
     GuestAssignment,
     GuestAssignmentArgs,
     HealthProbe,
+    ManagedIdentities,
     UpgradePolicy,
 )
 from vmss_components.scaleset import ScaleSetComponent
@@ -40,7 +41,10 @@ def guest_on_external(k: Kit) -> GuestAssignment:
     return GuestAssignment(
         "external",
         GuestAssignmentArgs(
-            package=k.packages.mc, store=k.store(), target=target, content_identity_id=reader.id
+            package=k.packages.mc,
+            store=k.store(),
+            target=target,
+            content_identity_resource_id=reader.id,
         ),
     )
 
@@ -49,9 +53,12 @@ def guest_with_identity(k: Kit) -> GuestAssignment:
     reader = identity("reader")
     target = k.cloud_init(
         "target",
-        scale_set=k.linux(machine_configuration=True, user_assigned_identity_ids=[reader.id]),
+        scale_set=k.linux(
+            machine_configuration=True,
+            managed_identities=ManagedIdentities(user_assigned_resource_ids=[reader.id]),
+        ),
     )
-    return k.guest("identity", target=target, content_identity_id=reader.id)
+    return k.guest("identity", target=target, content_identity_resource_id=reader.id)
 
 
 def cloud_init_with_site(k: Kit) -> Any:
@@ -69,7 +76,7 @@ COMPONENTS: list[tuple[str, Callable[[Kit], Any]]] = [
     ("dsc-rolling-autoscale", lambda k: k.dsc("web", scale_set=k.windows(upgrade=UpgradePolicy(mode="Rolling"), health=HealthProbe(), autoscale=Autoscale(minimum=1, maximum=4)))),
     ("cse-windows-sas", lambda k: k.cse("jobs", os="windows", files=[k.packages.script], command="powershell -File install.ps1")),
     ("cse-linux-created-identity", lambda k: k.cse("workers", files=[k.packages.script], download="managed_identity")),
-    ("cse-linux-identity-output", lambda k: k.cse("workers", files=[k.packages.script], download="managed_identity", identity_id=identity("given").id)),
+    ("cse-linux-identity-output", lambda k: k.cse("workers", files=[k.packages.script], download="managed_identity", download_identity_resource_id=identity("given").id)),
     ("cse-linux-script", lambda k: k.cse("scripted", command=None, script="#!/bin/sh\necho hi\n", file_uris=["https://example.com/tool.sh"])),
     ("cloud-init-with-artifact", cloud_init_with_site),
     ("guest-assignment-sas", lambda k: k.guest("baseline", parameters={"[MotdFile]Motd;Contents": "hi"}, protected_parameters={"[MotdFile]Motd;Mode": pulumi.Output.secret("0644")})),

@@ -212,7 +212,7 @@ class Tags:
             with MockDeployment() as deployment:
                 component = deployment.run(lambda: self.deploy(setup, clock))
             tag = deployment.resolve(component.update_tag).value
-            token = deployment.resolve(component.artifacts[0].sas_token).value
+            token = deployment.resolve(next(iter(component.artifacts.values())).sas_token).value
             self.seen[setup] = (tag, token)
         return self.seen[setup]
 

@@ -15,6 +15,7 @@ from vmss_components import (
     Extension,
     HealthProbe,
     ImageReference,
+    ManagedIdentities,
     ScaleSetArgs,
     UpgradePolicy,
 )
@@ -313,7 +314,10 @@ def test_machine_configuration_adds_agent_and_system_identity(mocked: MockDeploy
     )
     build(
         mocked,
-        scale_set_args(machine_configuration=True, user_assigned_identity_ids=[user_identity]),
+        scale_set_args(
+            machine_configuration=True,
+            managed_identities=ManagedIdentities(user_assigned_resource_ids=[user_identity]),
+        ),
         "windows",
     )
     vmss = vmss_of(mocked)
