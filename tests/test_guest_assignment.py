@@ -28,7 +28,7 @@ from vmss_components import (
 )
 from vmss_components.artifacts import STORAGE_BLOB_DATA_READER
 from vmss_components.extensions import OsType
-from vmss_components.mof import parse_mof
+from vmss_components.packaging.mof import parse_mof
 from vmss_components.scaleset import ScaleSetComponent, build_scale_set, plan_scale_set
 from vmss_components.testing import MockDeployment, RecordedResource, reveal
 

@@ -28,9 +28,9 @@ from .artifacts import ArtifactStore, PublishedArtifact
 from .errors import ConfigurationError
 from .extensions import GUEST_CONFIGURATION_PUBLISHER, OsType, guest_configuration_extension
 from .guard import check_public_settings
-from .mof import MofInstance, MofResource
 from .naming import artifact_key
 from .packaging import MachineConfigurationPackage
+from .packaging.mof import MofInstance, MofResource
 from .scaleset import ScaleSetComponent
 from .validation import check_choice, check_component_name, check_input_text
 
