@@ -7,7 +7,6 @@ hash a file one way, read once in chunks.
 from __future__ import annotations
 
 import base64
-
 import hashlib
 import zipfile
 from dataclasses import dataclass
