@@ -23,7 +23,7 @@ from vmss_components import (
     ImageReference,
     UpgradePolicy,
 )
-from vmss_components.packaging import powershell_configurations
+from vmss_components.packaging.dsc import powershell_configurations
 from vmss_components.scaleset import extension_args
 from vmss_components.testing import MockDeployment, RecordedResource, reveal
 

@@ -28,7 +28,7 @@ from vmss_components import (
     ScaleSetArgs,
 )
 from vmss_components._types import OsType
-from vmss_components.mof import parse_mof
+from vmss_components.packaging.mof import parse_mof
 from vmss_components.scaleset import ScaleSetComponent, build_scale_set, resolve_scale_set
 from vmss_components.store import STORAGE_BLOB_DATA_READER
 from vmss_components.testing import MockDeployment, RecordedResource, reveal

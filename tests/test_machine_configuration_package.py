@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -21,11 +22,10 @@ from mcsupport import (
     windows_sources,
     write_zip,
 )
-from support import write_tree
 
 from vmss_components import ConfigurationError, MachineConfigurationPackage, Package
-from vmss_components.mof import parse_mof
-from vmss_components.packaging import MACHINE_CONFIGURATION_MAX_BYTES
+from vmss_components.packaging.machine_configuration import MACHINE_CONFIGURATION_MAX_BYTES
+from vmss_components.packaging.mof import parse_mof
 
 LAYOUT = [
     "LinuxMotd.metaconfig.json",
@@ -37,7 +37,7 @@ LAYOUT = [
 
 def test_sample_layout_and_metadata() -> None:
     package = sample_package()
-    assert isinstance(package, Package)
+    assert isinstance(package.package, Package)
     assert (package.name, package.filename, package.configuration_name) == (
         "LinuxMotd",
         "LinuxMotd.zip",
@@ -391,12 +391,20 @@ def test_not_a_zip(tmp_path: Path) -> None:
         MachineConfigurationPackage.from_zip(path)
 
 
-def test_other_constructors_point_to_build(tmp_path: Path) -> None:
-    tree = write_tree(tmp_path / "tree", {"a.txt": "a"})
-    for make in (
-        lambda: MachineConfigurationPackage.from_directory(tree),
-        lambda: MachineConfigurationPackage.from_file(tree / "a.txt"),
-        lambda: MachineConfigurationPackage.from_content("a.txt", "a"),
-    ):
-        with pytest.raises(ConfigurationError, match=r"build|from_zip"):
-            make()
+def test_only_build_and_from_zip_make_a_package() -> None:
+    # Not a Package subclass: it holds one, and has none of its other constructors.
+    for other in ("from_directory", "from_file", "from_content"):
+        assert not hasattr(MachineConfigurationPackage, other)
+    package = sample_package()
+    with pytest.raises(TypeError, match=r"build\(name, mof=, modules=\) or \.from_zip"):
+        MachineConfigurationPackage(
+            package=package.package,
+            configuration_name=package.configuration_name,
+            mode="Audit",
+            version=package.version,
+            configuration=package.configuration,
+            resources=package.resources,
+            modules=package.modules,
+        )
+    with pytest.raises(TypeError, match="from_zip"):
+        dataclasses.replace(package, mode="Audit")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from mcsupport import SAMPLE_MOF, WINDOWS_MOF
 
 from vmss_components import ConfigurationError
-from vmss_components.mof import MofInstance, parse_mof, read_mof
+from vmss_components.packaging.mof import MofInstance, parse_mof, read_mof
 
 
 def test_the_sample_reads_as_its_compiler_wrote_it() -> None:

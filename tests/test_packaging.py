@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
+import json
 import os
 import shutil
 import stat
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from support import write_tree
+from support import DSC_SAMPLE, REPO, write_tree
 
-from vmss_components import ConfigurationError, Package, packaging
+from vmss_components import ConfigurationError, DscPackage, Package, packaging
+from vmss_components.packaging import as_package
 
 TREE = {
     "Configure.ps1": "Configuration Main { Node localhost { } }\n",
@@ -321,3 +325,72 @@ def test_from_zip_errors(tmp_path: Path) -> None:
     text = tmp_path / "archive.tar"
     text.write_text("x")
     expect_error("package.path", Package.from_zip, text)
+
+
+def test_dsc_package_holds_its_zip_and_is_made_only_by_from_directory() -> None:
+    dsc = DscPackage.from_directory(DSC_SAMPLE, script="WebServer.ps1", function="WebServer")
+    assert not isinstance(dsc, Package)
+    assert as_package(dsc) is dsc.package
+    file = dsc.package
+    assert (dsc.name, dsc.filename, dsc.path, dsc.sha256, dsc.md5_base64) == (
+        file.name,
+        file.filename,
+        file.path,
+        file.sha256,
+        file.md5_base64,
+    )
+    assert (dsc.size, dsc.uncompressed_size, dsc.content_type) == (
+        file.size,
+        file.uncompressed_size,
+        file.content_type,
+    )
+    with pytest.raises(TypeError, match=r"DscPackage\.from_directory"):
+        DscPackage(package=file, script="WebServer.ps1", function="Other")
+    with pytest.raises(TypeError, match=r"DscPackage\.from_directory"):
+        dataclasses.replace(dsc, function="Other")
+
+
+def test_as_package_is_the_file_to_upload(tmp_path: Path) -> None:
+    package = Package.from_content("a.txt", "a")
+    assert as_package(package) is package
+    with pytest.raises(ConfigurationError, match=r"expected a Package, got 'a\.txt'"):
+        as_package("a.txt")  # type: ignore[arg-type]
+
+
+# Each module of the package, imported alone in a fresh interpreter.
+PACKAGING_MODULES = sorted(
+    f"vmss_components.packaging.{path.stem}"
+    for path in (REPO / "components" / "vmss_components" / "packaging").glob("*.py")
+    if path.stem != "__init__"
+)
+# The library's own __init__ imports the components (and so Pulumi): a stand-in for it lets
+# the subprocess load only what the packaging modules themselves import.
+IMPORT_ALONE = """
+import importlib, importlib.util, json, sys, types
+spec = importlib.util.find_spec("vmss_components")
+stub = types.ModuleType("vmss_components")
+stub.__path__ = list(spec.submodule_search_locations)
+sys.modules["vmss_components"] = stub
+before = set(sys.modules)
+importlib.import_module(sys.argv[1])
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+@pytest.mark.parametrize("module", ["vmss_components.packaging", *PACKAGING_MODULES])
+def test_packaging_imports_only_the_standard_library_and_errors(module: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_ALONE, module],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = json.loads(result.stdout)
+    assert module in loaded
+    assert not [m for m in loaded if m.split(".")[0].startswith("pulumi")]
+    ours = {m for m in loaded if m.split(".")[0] == "vmss_components"}
+    assert ours <= {"vmss_components.errors", "vmss_components.packaging"} | {
+        m for m in ours if m.startswith("vmss_components.packaging.")
+    }
+    others = {m.split(".")[0] for m in loaded} - {"vmss_components"}
+    assert others <= sys.stdlib_module_names, sorted(others - sys.stdlib_module_names)

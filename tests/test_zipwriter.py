@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from vmss_components import packaging, zipwriter
+from vmss_components import ConfigurationError
+from vmss_components.packaging import _fast_zip, _zip, cache_dir
 
 
-def _tree(root: Path, seed: int) -> list[packaging.ZipEntry]:
+def _tree(root: Path, seed: int) -> list[_zip.ZipEntry]:
     rng = random.Random(seed)
-    entries = [packaging.ZipEntry(arcname="meta.json", data=b'{"Type": "Audit"}\n')]
+    entries = [_zip.ZipEntry(arcname="meta.json", data=b'{"Type": "Audit"}\n')]
     sizes = [0, 1, 100, 5_000, 70_000, 300_000, (1 << 20) + 7]
     for index in range(30):
         size = rng.choice(sizes)
@@ -27,13 +28,13 @@ def _tree(root: Path, seed: int) -> list[packaging.ZipEntry]:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        entries.append(packaging.ZipEntry(arcname=name, source=path))
+        entries.append(_zip.ZipEntry(arcname=name, source=path))
     return sorted(entries, key=lambda e: e.arcname)
 
 
-def _members(entries: list[packaging.ZipEntry]) -> list[zipwriter.Member]:
+def _members(entries: list[_zip.ZipEntry]) -> list[_fast_zip.Member]:
     return [
-        zipwriter.Member(
+        _fast_zip.Member(
             arcname=e.arcname,
             source=e.source,
             data=e.data,
@@ -43,28 +44,28 @@ def _members(entries: list[packaging.ZipEntry]) -> list[zipwriter.Member]:
     ]
 
 
-def _write(members: list[zipwriter.Member], path: Path, workers: int) -> zipwriter.Written:
-    return zipwriter.write_zip(
+def _write(members: list[_fast_zip.Member], path: Path, workers: int) -> _fast_zip.Written:
+    return _fast_zip.write_zip(
         members,
         path,
-        on_read_error=packaging._read_error,
-        date_time=packaging._FIXED_DATE_TIME,
-        external_attr=packaging._FILE_ATTRIBUTES,
-        create_system=packaging._UNIX,
+        on_read_error=_zip._read_error,
+        date_time=_zip._FIXED_DATE_TIME,
+        external_attr=_zip._FILE_ATTRIBUTES,
+        create_system=_zip._UNIX,
         workers=workers,
     )
 
 
 @pytest.mark.parametrize("workers", [1, 2, 4])
-@pytest.mark.parametrize("stream_threshold", [zipwriter.STREAM_THRESHOLD, 50_000])
+@pytest.mark.parametrize("stream_threshold", [_fast_zip.STREAM_THRESHOLD, 50_000])
 def test_same_bytes_as_zipfile_and_digests_of_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int, stream_threshold: int
 ) -> None:
-    monkeypatch.setattr(zipwriter, "STREAM_THRESHOLD", stream_threshold)
-    monkeypatch.setattr(zipwriter, "WINDOW", 2 << 20)
+    monkeypatch.setattr(_fast_zip, "STREAM_THRESHOLD", stream_threshold)
+    monkeypatch.setattr(_fast_zip, "WINDOW", 2 << 20)
     entries = _tree(tmp_path / "tree", seed=workers)
     reference = tmp_path / "reference.zip"
-    uncompressed = packaging._write_zip(entries, reference)
+    uncompressed = _zip._write_zip(entries, reference)
     written = _write(_members(entries), tmp_path / "fast.zip", workers)
     data = (tmp_path / "fast.zip").read_bytes()
     assert data == reference.read_bytes()
@@ -88,20 +89,20 @@ def test_the_unzip_tool_reads_it(tmp_path: Path) -> None:
 
 
 def test_archives_needing_zip64_are_left_to_zipfile() -> None:
-    small = zipwriter.Member(arcname="a", data=b"x")
-    assert zipwriter.fits([small])
-    huge = zipwriter.Member(arcname="big.iso", source=Path("big.iso"), size_hint=3 << 30)
-    assert not zipwriter.fits([small, huge])
-    many = [zipwriter.Member(arcname=f"f{i}", data=b"") for i in range(70_000)]
-    assert not zipwriter.fits(many)
+    small = _fast_zip.Member(arcname="a", data=b"x")
+    assert _fast_zip.fits([small])
+    huge = _fast_zip.Member(arcname="big.iso", source=Path("big.iso"), size_hint=3 << 30)
+    assert not _fast_zip.fits([small, huge])
+    many = [_fast_zip.Member(arcname=f"f{i}", data=b"") for i in range(70_000)]
+    assert not _fast_zip.fits(many)
 
 
 def test_the_first_unreadable_file_in_archive_order_is_reported(tmp_path: Path) -> None:
     entries = _tree(tmp_path / "tree", seed=3)
     members = _members(entries)
-    members[5] = zipwriter.Member(arcname="gone", source=tmp_path / "gone", size_hint=10)
-    members[20] = zipwriter.Member(arcname="gone2", source=tmp_path / "gone2", size_hint=10)
-    with pytest.raises(packaging.ConfigurationError, match="gone: No such file"):
+    members[5] = _fast_zip.Member(arcname="gone", source=tmp_path / "gone", size_hint=10)
+    members[20] = _fast_zip.Member(arcname="gone2", source=tmp_path / "gone2", size_hint=10)
+    with pytest.raises(ConfigurationError, match="gone: No such file"):
         _write(members, tmp_path / "fast.zip", 2)
 
 
@@ -111,10 +112,10 @@ def test_files_that_grew_past_the_estimate_are_written_by_zipfile(
     source = tmp_path / "tree"
     entries = _tree(source, seed=5)
     reference = tmp_path / "reference.zip"
-    packaging._write_zip(entries, reference)
+    _zip._write_zip(entries, reference)
     # As if the files had grown between the estimate and the reading.
-    monkeypatch.setattr(zipwriter, "fits", lambda members: True)
-    monkeypatch.setattr(zipwriter, "_ZIP64_LIMIT", 100_000)
-    built = packaging.build_zip(entries, label="grown", origin=str(source))
+    monkeypatch.setattr(_fast_zip, "fits", lambda members: True)
+    monkeypatch.setattr(_fast_zip, "_ZIP64_LIMIT", 100_000)
+    built = _zip.build_zip(entries, label="grown", origin=str(source))
     assert built.path.read_bytes() == reference.read_bytes()
-    assert not list(packaging.cache_dir().rglob("*.part"))
+    assert not list(cache_dir().rglob("*.part"))

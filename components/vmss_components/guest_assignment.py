@@ -35,7 +35,7 @@ from ._naming import artifact_key
 from ._types import AssignmentType, OsType, choices
 from .errors import ConfigurationError
 from .extensions import GUEST_CONFIGURATION_PUBLISHER, guest_configuration_extension
-from .mof import MofInstance, MofResource
+from .packaging.mof import MofInstance, MofResource
 from .packaging import MachineConfigurationPackage
 from .scaleset import ScaleSetComponent, ScaleSetFacts
 from .store import ArtifactStore, PublishedArtifact, StoreFacts, check_store

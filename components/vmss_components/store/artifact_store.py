@@ -20,7 +20,7 @@ from pulumi_azure_native import authorization, storage
 
 from .._checks import check_component_name, check_input_text, check_pattern, check_tags
 from ..errors import ConfigurationError
-from ..packaging import Package, check_blob_name
+from ..packaging import Package, Publishable, as_package, check_blob_name
 from .facts import StoreFacts
 from .sas import SasPolicy
 
@@ -83,12 +83,14 @@ class ArtifactStoreArgs:
 class PublishedArtifact:
     """A package uploaded to the store, and how instances download it.
 
-    ``url`` carries no token and may appear anywhere; ``sas_token`` (with its leading ``?``)
-    and ``url_with_sas`` are secrets. ``update_tag`` changes exactly when the content does.
+    ``package`` is what was published (a DSC or Machine Configuration package keeps its
+    format's facts; the uploaded file is ``as_package(package)``). ``url`` carries no token
+    and may appear anywhere; ``sas_token`` (with its leading ``?``) and ``url_with_sas`` are
+    secrets. ``update_tag`` changes exactly when the content does.
     """
 
     key: str
-    package: Package
+    package: Publishable
     blob: storage.Blob
     blob_name: str
     url: pulumi.Output[str]
@@ -229,30 +231,30 @@ class ArtifactStore(pulumi.ComponentResource):
         """Raise ConfigurationError (at ``path``) unless ``key`` is still free in this store."""
         self.facts.check_unpublished(key, path)
 
-    def publish(self, key: str, package: Package) -> PublishedArtifact:
+    def publish(self, key: str, package: Publishable) -> PublishedArtifact:
         """Upload ``package`` under ``key`` and sign a read-only SAS for that one blob.
 
         ``key`` (lower-case letters, digits, dashes) names the artifact's folder and its Pulumi
-        resource; each key is published once per store.
+        resource; each key is published once per store. A DSC or Machine Configuration package
+        uploads the zip it holds.
         """
         check_pattern(key, "key", _KEY, "1-63 lower-case letters, digits and dashes")
         if key in self._published:
             raise ConfigurationError("key", f"{key!r} is already published in this store")
-        if not isinstance(package, Package):
-            raise ConfigurationError("package", f"expected a Package, got {package!r}")
-        check_blob_name(package.filename, "package.filename")
-        blob_name = blob_name_for(key, package)
+        file = as_package(package)
+        check_blob_name(file.filename, "package.filename")
+        blob_name = blob_name_for(key, file)
         blob = storage.Blob(
             f"{self._name}-{key}",
             account_name=self.account.name,
             container_name=self.container.name,
             resource_group_name=self._args.resource_group_name,
             blob_name=blob_name,
-            source=pulumi.FileAsset(str(package.path)),
-            content_md5=package.md5_base64,
-            content_type=package.content_type,
+            source=pulumi.FileAsset(str(file.path)),
+            content_md5=file.md5_base64,
+            content_type=file.content_type,
             type=storage.BlobType.BLOCK,
-            metadata={"sha256": package.sha256},
+            metadata={"sha256": file.sha256},
             # Superseded content stays: instances on an older model still download it.
             opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
         )
@@ -284,8 +286,8 @@ class ArtifactStore(pulumi.ComponentResource):
             sas_token=sas_token,
             url_with_sas=url_with_sas,
             sas_expiry=self.sas_expiry,
-            sha256=package.sha256,
-            update_tag=package.sha256[:_UPDATE_TAG_LENGTH],
+            sha256=file.sha256,
+            update_tag=file.sha256[:_UPDATE_TAG_LENGTH],
         )
         self._published[key] = artifact
         return artifact

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
-from .errors import ConfigurationError
+from ..errors import ConfigurationError
 
 #: A property value: text, a number, a boolean, NULL, an array or an embedded instance.
 MofValue = Union[str, int, float, bool, None, "MofInstance", tuple["MofValue", ...]]

@@ -1,0 +1,163 @@
+"""The files a package is made of: checked paths, the tree walk and the exclusion globs. Pure.
+
+A folder becomes the sorted list of its regular files, ``(relative posix path, path)``, with
+symlinks followed only inside the tree and :data:`JUNK_PATTERNS` plus the caller's globs left
+out. Every problem is a :class:`ConfigurationError` naming the argument it came from.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from ..errors import ConfigurationError
+
+#: Names never packaged: version control, caches, OS litter and editor backups.
+JUNK_PATTERNS: tuple[str, ...] = (
+    ".git",
+    ".svn",
+    ".hg",
+    "__pycache__",
+    "*.pyc",
+    "*.pyo",
+    ".DS_Store",
+    "Thumbs.db",
+    "desktop.ini",
+    "*~",
+    "*.swp",
+    "*.swo",
+    ".#*",
+    "#*#",
+)
+
+
+def collect_tree(root: Path, patterns: Sequence[str], argument: str) -> list[tuple[str, Path]]:
+    """Every regular file under ``root`` as ``(relative posix path, path)``, sorted.
+
+    Symlinks are followed when they point inside the tree; one pointing outside it, a broken
+    one, a loop, or anything that is not a regular file or folder is an error.
+    """
+    real_root = root.resolve()
+    found: list[tuple[str, Path]] = []
+    _walk(real_root, real_root, "", patterns, argument, found, frozenset({real_root}))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def _walk(
+    real_root: Path,
+    directory: Path,
+    prefix: str,
+    patterns: Sequence[str],
+    argument: str,
+    found: list[tuple[str, Path]],
+    ancestors: frozenset[Path],
+) -> None:
+    excluded = _exclusion_matcher(tuple(patterns))
+    try:
+        children = list(os.scandir(directory))
+    except OSError as error:
+        raise ConfigurationError(
+            argument, f"cannot read folder {directory}: {error.strerror or error}"
+        ) from error
+    for child in children:
+        relative = f"{prefix}{child.name}"
+        if excluded(relative):
+            continue
+        try:
+            if child.is_symlink():
+                target = Path(os.path.realpath(child.path))
+                if not target.is_relative_to(real_root):
+                    raise ConfigurationError(
+                        argument, f"symlink {relative} points outside the tree, to {target}"
+                    )
+                if not target.exists():
+                    raise ConfigurationError(argument, f"symlink {relative} is broken")
+                mode = target.stat().st_mode
+            else:
+                # The scandir entry caches its stat: one system call per file, no Path parsing.
+                mode = child.stat().st_mode
+                target = None
+        except OSError as error:
+            raise ConfigurationError(
+                argument, f"cannot read {relative}: {error.strerror or error}"
+            ) from error
+        if stat.S_ISDIR(mode):
+            folder = target if target is not None else Path(child.path)
+            if folder in ancestors:
+                raise ConfigurationError(argument, f"symlink {relative} makes a loop")
+            _walk(
+                real_root, folder, f"{relative}/", patterns, argument, found, ancestors | {folder}
+            )
+        elif stat.S_ISREG(mode):
+            found.append((relative, target if target is not None else Path(child.path)))
+        else:
+            raise ConfigurationError(argument, f"{relative} is not a regular file or folder")
+
+
+def is_excluded(relative: str, patterns: Sequence[str]) -> bool:
+    """Whether a ``/``-separated relative path matches the junk list or an exclude glob."""
+    return _exclusion_matcher(tuple(patterns))(relative)
+
+
+@functools.lru_cache(maxsize=64)
+def _exclusion_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """One compiled test for the junk list and ``patterns``, as ``fnmatchcase`` reads them.
+
+    Patterns without ``/`` match the last name of the path; the others the whole path.
+    """
+    names = [p for p in (*JUNK_PATTERNS, *patterns) if "/" not in p]
+    paths = [p.strip("/") for p in (*JUNK_PATTERNS, *patterns) if "/" in p]
+    name_match = re.compile("|".join(fnmatch.translate(p) for p in names)).match if names else None
+    path_match = re.compile("|".join(fnmatch.translate(p) for p in paths)).match if paths else None
+
+    def excluded(relative: str) -> bool:
+        if name_match is not None and name_match(relative.rsplit("/", 1)[-1]):
+            return True
+        return path_match is not None and path_match(relative) is not None
+
+    return excluded
+
+
+def check_patterns(exclude: Iterable[str], argument: str) -> tuple[str, ...]:
+    """``exclude`` as a tuple of glob patterns; a single string or an empty pattern is an error."""
+    if isinstance(exclude, str | bytes):
+        raise ConfigurationError(
+            argument, f"expected a list of glob patterns, got the single string {exclude!r}"
+        )
+    patterns = tuple(exclude)
+    for index, pattern in enumerate(patterns):
+        if not isinstance(pattern, str) or not pattern.strip("/"):
+            raise ConfigurationError(f"{argument}[{index}]", f"{pattern!r} is not a glob pattern")
+    return patterns
+
+
+def existing_directory(source: str | os.PathLike[str], argument: str) -> Path:
+    """``source`` as an absolute path to a folder that exists."""
+    path = _as_path(source, argument)
+    if not path.exists():
+        raise ConfigurationError(argument, f"{path} does not exist")
+    if not path.is_dir():
+        raise ConfigurationError(argument, f"{path} is not a folder")
+    return path
+
+
+def existing_file(source: str | os.PathLike[str], argument: str) -> Path:
+    """``source`` as an absolute path to a regular file that exists."""
+    path = _as_path(source, argument)
+    if not path.exists():
+        raise ConfigurationError(argument, f"{path} does not exist")
+    if not path.is_file():
+        raise ConfigurationError(argument, f"{path} is not a regular file")
+    return path
+
+
+def _as_path(source: str | os.PathLike[str], argument: str) -> Path:
+    if not isinstance(source, str | os.PathLike) or not os.fspath(source):
+        raise ConfigurationError(argument, f"expected a path, got {source!r}")
+    return Path(source).expanduser().absolute()

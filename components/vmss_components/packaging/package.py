@@ -1,0 +1,241 @@
+"""Package: a file ready to upload, with the digests Azure and the update tags need. Pure.
+
+``Package.from_directory`` builds a zip whose bytes depend only on the names and contents of
+the files (sorted entries, fixed timestamps and permissions, no directory prefix), so the same
+tree gives the same digest wherever it is checked out, and so the same blob URL and update tag.
+``from_file``, ``from_content`` and ``from_zip`` publish one file byte for byte. The DSC and
+Machine Configuration packages hold a :class:`Package` (see :mod:`.dsc`,
+:mod:`.machine_configuration`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import mimetypes
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Self
+
+from ..errors import ConfigurationError
+from ._cache import BuiltZip, atomic_write, cache_dir
+from ._digests import file_digests, zip_uncompressed_size
+from ._tree import check_patterns, collect_tree, existing_directory, existing_file
+from ._zip import ZipEntry, build_zip
+
+# Blob names travel unencoded into extension settings and download URLs: keep them to
+# characters that need no escaping anywhere (letters, digits, dot, dash, underscore).
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9_-])?$")
+
+
+def check_blob_name(value: str, path: str) -> str:
+    """Return ``value`` if it is safe as one segment of a blob name, else raise."""
+    if not isinstance(value, str) or not _SAFE_NAME.match(value):
+        raise ConfigurationError(
+            path,
+            f"{value!r} is not a safe blob name: use 1-200 letters, digits, '.', '-' or '_', "
+            "starting with a letter or digit and not ending with '.'",
+        )
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Package:
+    """A file ready to publish: where it is on disk and what its bytes are.
+
+    ``sha256`` is lower-case hex; ``md5_base64`` is what a blob's ``content_md5`` takes;
+    ``size`` is the file's size and ``uncompressed_size`` the size of its content once
+    unpacked (equal to ``size`` for a plain file).
+    """
+
+    name: str
+    filename: str
+    path: Path
+    sha256: str
+    md5_base64: str
+    size: int
+    uncompressed_size: int
+    content_type: str
+
+    @classmethod
+    def from_directory(
+        cls,
+        source: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        exclude: Sequence[str] = (),
+    ) -> Self:
+        """Zip a directory tree deterministically; an unchanged tree is served from cache.
+
+        Entries are the tree's regular files (symlinks inside the tree followed), sorted by
+        their ``/``-separated path relative to ``source``, with fixed timestamps and
+        permissions. :data:`JUNK_PATTERNS` and the ``exclude`` globs are left out; a pattern
+        without ``/`` matches a file or folder name at any depth.
+        """
+        tree = read_tree(source, name=name, exclude=exclude)
+        return cls._from_built(tree.name, zip_tree(tree))
+
+    @classmethod
+    def _from_built(cls, name: str, built: BuiltZip) -> Self:
+        return cls(
+            name=name,
+            filename=f"{name}.zip",
+            path=built.path,
+            sha256=built.sha256,
+            md5_base64=built.md5_base64,
+            size=built.size,
+            uncompressed_size=built.uncompressed_size,
+            content_type="application/zip",
+        )
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Self:
+        """One file, published byte for byte (a script or installer for Custom Script)."""
+        file_path = existing_file(path, "package.path")
+        filename = check_blob_name(file_path.name, "package.path")
+        digests = file_digests(file_path, "package.path")
+        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        return cls(
+            name=filename,
+            filename=filename,
+            path=file_path,
+            sha256=digests.sha256,
+            md5_base64=digests.md5_base64,
+            size=digests.size,
+            uncompressed_size=digests.size,
+            content_type=content_type,
+        )
+
+    @classmethod
+    def from_content(cls, filename: str, content: str | bytes) -> Self:
+        """Text or bytes given in code, published as a file named ``filename``.
+
+        The content is written once to the cache, under its digest, so it can be uploaded.
+        """
+        check_blob_name(filename, "package.filename")
+        if not isinstance(content, str | bytes):
+            raise ConfigurationError("package.content", f"expected text or bytes, got {content!r}")
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        digest = hashlib.sha256(data).hexdigest()
+        path = cache_dir() / "content" / digest / filename
+        if not path.is_file() or path.stat().st_size != len(data):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, data)
+        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        return cls(
+            name=filename,
+            filename=filename,
+            path=path,
+            sha256=digest,
+            md5_base64=base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode(),
+            size=len(data),
+            uncompressed_size=len(data),
+            content_type=content_type,
+        )
+
+    @classmethod
+    def from_zip(cls, path: str | os.PathLike[str]) -> Self:
+        """A zip built elsewhere, published byte for byte after checking it is a readable zip."""
+        file_path = existing_file(path, "package.path")
+        filename = check_blob_name(file_path.name, "package.path")
+        if not filename.lower().endswith(".zip"):
+            raise ConfigurationError("package.path", f"{file_path} is not a .zip file")
+        uncompressed = zip_uncompressed_size(file_path, "package.path")
+        digests = file_digests(file_path, "package.path")
+        return cls(
+            name=filename[: -len(".zip")],
+            filename=filename,
+            path=file_path,
+            sha256=digests.sha256,
+            md5_base64=digests.md5_base64,
+            size=digests.size,
+            uncompressed_size=uncompressed,
+            content_type="application/zip",
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tree:
+    """A folder's packageable files: ``(relative posix path, path)`` sorted by path."""
+
+    root: Path
+    name: str
+    files: tuple[tuple[str, Path], ...]
+
+
+def read_tree(source: str | os.PathLike[str], *, name: str | None, exclude: Sequence[str]) -> Tree:
+    """Check ``source`` and list its files as :meth:`Package.from_directory` would zip them."""
+    root = existing_directory(source, "package.source")
+    package_name = check_blob_name(root.name if name is None else name, "package.name")
+    patterns = check_patterns(exclude, "package.exclude")
+    files = collect_tree(root, patterns, "package.source")
+    if not files:
+        raise ConfigurationError(
+            "package.source", f"{root} holds no files to package (after exclusions)"
+        )
+    return Tree(root=root.resolve(), name=package_name, files=tuple(files))
+
+
+def zip_tree(tree: Tree) -> BuiltZip:
+    """Zip a tree's files as :meth:`Package.from_directory` does (served from cache if built)."""
+    entries = [ZipEntry(arcname=rel, source=path) for rel, path in tree.files]
+    return build_zip(entries, label=tree.name, origin=str(tree.root))
+
+
+def package_zip(name: str, built: BuiltZip) -> Package:
+    """The zip :func:`build_zip` wrote, as the package ``<name>.zip``."""
+    return Package._from_built(name, built)
+
+
+class HoldsPackage:
+    """The file attributes of a package that holds a :class:`Package`, read from ``package``.
+
+    DSC and Machine Configuration packages are not Packages: they hold the file to upload and
+    add what their format says. These read-only properties let code that reads a package's
+    file (name, digests, sizes) take any of them.
+    """
+
+    package: Package
+
+    @property
+    def name(self) -> str:
+        """The package's name (the zip's name without ``.zip``)."""
+        return self.package.name
+
+    @property
+    def filename(self) -> str:
+        """The file name it is published under."""
+        return self.package.filename
+
+    @property
+    def path(self) -> Path:
+        """Where the file is on disk."""
+        return self.package.path
+
+    @property
+    def sha256(self) -> str:
+        """SHA256 of the file, lower-case hex."""
+        return self.package.sha256
+
+    @property
+    def md5_base64(self) -> str:
+        """MD5 of the file, base64, as a blob's ``content_md5`` takes it."""
+        return self.package.md5_base64
+
+    @property
+    def size(self) -> int:
+        """The file's size in bytes."""
+        return self.package.size
+
+    @property
+    def uncompressed_size(self) -> int:
+        """The size of the zip's content once extracted."""
+        return self.package.uncompressed_size
+
+    @property
+    def content_type(self) -> str:
+        """The blob's content type."""
+        return self.package.content_type
