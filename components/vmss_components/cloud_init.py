@@ -22,7 +22,11 @@ from typing import Any
 import pulumi
 
 from .artifacts import ArtifactStore, PublishedArtifact, blob_name_for
-from .cloudinit import (
+from .errors import ConfigurationError
+from .naming import artifact_key
+from .packaging import Package
+from .scaleset import ScaleSetArgs, ScaleSetComponent, ScaleSetPlan, build_scale_set, plan_scale_set
+from .userdata import (
     COMPRESS_MODES,
     ArtifactValues,
     CheckedUserData,
@@ -33,10 +37,6 @@ from .cloudinit import (
     resolve_placeholders,
     stand_in_url,
 )
-from .errors import ConfigurationError
-from .naming import artifact_key
-from .packaging import Package
-from .scaleset import ScaleSetArgs, ScaleSetComponent, ScaleSetPlan, build_scale_set, plan_scale_set
 from .validation import check_choice
 
 # Artifact keys appear in placeholders and in blob folder names: lower-case letters, digits
