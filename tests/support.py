@@ -62,7 +62,7 @@ def require_cloud_init() -> str:
     """The real ``cloud-init`` command; outside CI its absence skips the test, in CI it fails."""
     import pytest
 
-    from vmss_components.cloudinit import cloud_init_command
+    from vmss_components.userdata import cloud_init_command
 
     command = cloud_init_command()
     if command is None:

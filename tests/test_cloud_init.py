@@ -29,11 +29,10 @@ from vmss_components import (
     Package,
     ScaleSetArgs,
     UpgradePolicy,
-    cloudinit,
 )
 from vmss_components.cloud_init import resolve_cloud_init
-from vmss_components.cloudinit import CUSTOM_DATA_LIMIT, render_cloud_config
 from vmss_components.testing import MockDeployment, RecordedResource
+from vmss_components.userdata import CUSTOM_DATA_LIMIT, render_cloud_config, schema
 
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
 COMPONENT = "vmss:index:CloudInitScaleSet"
@@ -299,7 +298,7 @@ def test_the_sample_passes_the_real_cloud_init(
 def test_without_cloud_init_one_warning_says_the_schema_check_was_skipped(
     monkeypatch: pytest.MonkeyPatch, mocked: MockDeployment
 ) -> None:
-    monkeypatch.setattr(cloudinit, "cloud_init_command", lambda: None)
+    monkeypatch.setattr(schema, "cloud_init_command", lambda: None)
     run(mocked)
     skipped = [w for w in mocked.warnings if "schema validation skipped" in w]
     assert len(skipped) == 1 and skipped[0].startswith("web: cloud_config: ")
@@ -316,7 +315,7 @@ def test_cloud_init_deprecations_are_warnings(
         'echo "Cloud config schema deprecations: apt_update: DEPRECATED. Use package_update."\n'
     )
     tool.chmod(0o755)
-    monkeypatch.setattr(cloudinit, "cloud_init_command", lambda: str(tool))
+    monkeypatch.setattr(schema, "cloud_init_command", lambda: str(tool))
     run(mocked, cloud_config="#cloud-config\napt_update: true\n", store=None, artifacts={})
     assert "web: cloud-init deprecation: apt_update: DEPRECATED. Use package_update." in (
         mocked.warnings

@@ -23,17 +23,6 @@ import pulumi
 
 from ._checks import check_choice
 from ._naming import artifact_key
-from .cloudinit import (
-    COMPRESS_MODES,
-    ArtifactValues,
-    CheckedUserData,
-    Compress,
-    CustomData,
-    check_user_data,
-    encode_custom_data,
-    resolve_placeholders,
-    stand_in_url,
-)
 from .errors import ConfigurationError
 from .packaging import Package
 from .scaleset import (
@@ -44,6 +33,17 @@ from .scaleset import (
     resolve_scale_set,
 )
 from .store import ArtifactStore, PublishedArtifact, StoreFacts, blob_name_for, check_store
+from .userdata import (
+    COMPRESS_MODES,
+    ArtifactValues,
+    CheckedUserData,
+    Compress,
+    CustomData,
+    check_user_data,
+    encode_custom_data,
+    resolve_placeholders,
+    stand_in_url,
+)
 
 # Artifact keys appear in placeholders and in blob folder names: lower-case letters, digits
 # and single dashes, no dots (".sha256" follows a key).

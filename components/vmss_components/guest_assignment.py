@@ -35,8 +35,8 @@ from ._naming import artifact_key
 from ._types import AssignmentType, OsType, choices
 from .errors import ConfigurationError
 from .extensions import GUEST_CONFIGURATION_PUBLISHER, guest_configuration_extension
-from .packaging.mof import MofInstance, MofResource
 from .packaging import MachineConfigurationPackage
+from .packaging.mof import MofInstance, MofResource
 from .scaleset import ScaleSetComponent, ScaleSetFacts
 from .store import ArtifactStore, PublishedArtifact, StoreFacts, check_store
 

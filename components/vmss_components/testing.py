@@ -29,9 +29,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TypeVar
 
-from google.protobuf import json_format, struct_pb2
-
 import pulumi
+from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import resource as pulumi_resource
 from pulumi.runtime import rpc, settings

@@ -149,9 +149,7 @@ class ScaleSetComponent(pulumi.ComponentResource):
         self.vmss_name = built.vmss.name
         self.vmss_id = built.vmss.id
         self.principal_id = (
-            built.vmss.identity.apply(_principal_id)
-            if spec.system_assigned_identity
-            else None
+            built.vmss.identity.apply(_principal_id) if spec.system_assigned_identity else None
         )
         self.os = spec.os
         self.admin_password = built.admin_password

@@ -1,4 +1,4 @@
-"""vmss_components.cloudinit: rendering, formats, placeholders, validation (real and structural),
+"""vmss_components.userdata: rendering, formats, placeholders, validation (real and structural),
 customData encoding and its size limit."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import CLOUD_INIT_SAMPLE, require_cloud_init
 
-from vmss_components import ConfigurationError, cloudinit
-from vmss_components.cloudinit import (
+from vmss_components import ConfigurationError
+from vmss_components.userdata import (
     CUSTOM_DATA_LIMIT,
     ArtifactValues,
     check_user_data,
@@ -30,6 +30,7 @@ from vmss_components.cloudinit import (
     read_user_data,
     render_cloud_config,
     resolve_placeholders,
+    schema,
     stand_in_url,
     validate_user_data,
 )
@@ -50,7 +51,7 @@ def real_cloud_init() -> str:
 
 @pytest.fixture
 def without_cloud_init(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cloudinit, "cloud_init_command", lambda: None)
+    monkeypatch.setattr(schema, "cloud_init_command", lambda: None)
 
 
 def fake_cloud_init(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> None:
@@ -59,7 +60,7 @@ def fake_cloud_init(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str
     tool.parent.mkdir()
     tool.write_text("#!/bin/sh\n" + textwrap.dedent(script))
     tool.chmod(0o755)
-    monkeypatch.setattr(cloudinit, "cloud_init_command", lambda: str(tool))
+    monkeypatch.setattr(schema, "cloud_init_command", lambda: str(tool))
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -502,11 +503,11 @@ def test_without_cloud_init_structural_checks_reject(text: str, message: str) ->
 def test_without_cloud_init_one_line_says_the_schema_check_was_skipped(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="vmss_components.cloudinit")
+    caplog.set_level(logging.INFO, logger="vmss_components.userdata.schema")
     validation = validate_user_data((CLOUD_INIT_SAMPLE / "web.yaml").read_text())
     assert validation.schema_checked_by is None
     assert validation.skipped is not None and "skipped" in validation.skipped
-    lines = [r.getMessage() for r in caplog.records if r.name == "vmss_components.cloudinit"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "vmss_components.userdata.schema"]
     assert lines == [validation.skipped]
     assert "cloud-init command is not installed" in lines[0]
     collected: list[str] = []
@@ -518,7 +519,7 @@ def test_without_cloud_init_one_line_says_the_schema_check_was_skipped(
 def test_without_cloud_init_scripts_need_no_schema_and_log_nothing(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="vmss_components.cloudinit")
+    caplog.set_level(logging.INFO, logger="vmss_components.userdata.schema")
     assert validate_user_data("#!/bin/sh\necho hi\n").skipped is None
     assert caplog.records == []
 
@@ -624,7 +625,7 @@ def test_the_size_check_sees_the_resolved_urls() -> None:
 def test_check_user_data_refuses_unknown_keys_before_validating(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(cloudinit, "cloud_init_command", lambda: pytest.fail("validated"))
+    monkeypatch.setattr(schema, "cloud_init_command", lambda: pytest.fail("validated"))
     with pytest.raises(ConfigurationError, match="'app'"):
         check_user_data("#!/bin/sh\ncurl ${artifact:app}\n", stand_ins=SITE)
 

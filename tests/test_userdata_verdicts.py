@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from vmss_components import cloudinit
-from vmss_components.cloudinit import ArtifactValues, check_user_data, stand_in_url
+from vmss_components import ConfigurationError
+from vmss_components.userdata import (
+    ArtifactValues,
+    CheckedUserData,
+    _tool,
+    check_user_data,
+    schema,
+    stand_in_url,
+)
 
 TEMPLATE = "#cloud-config\nruncmd:\n  - curl -o /tmp/s.zip '${artifact:site}'\n"
 SHA = "ab" * 32
@@ -26,16 +33,16 @@ def tool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
         f'echo schema >> "{log}"\n'
     )
     tool.chmod(0o755)
-    monkeypatch.setattr(cloudinit, "cloud_init_command", lambda: str(tool))
+    monkeypatch.setattr(schema, "cloud_init_command", lambda: str(tool))
     return tool, log
 
 
 def _fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    for cache in ("_RESULTS", "_SHAPES", "_VERSIONS"):
-        monkeypatch.setattr(cloudinit, cache, {})
+    for module, cache in ((_tool, "_RESULTS"), (schema, "_SHAPES"), (_tool, "_VERSIONS")):
+        monkeypatch.setattr(module, cache, {})
 
 
-def _check(blob: str) -> cloudinit.CheckedUserData:
+def _check(blob: str) -> CheckedUserData:
     stand_in = stand_in_url(blob, sas_expiry="2027-05-22T00:00:00Z")
     return check_user_data(TEMPLATE, stand_ins={"site": ArtifactValues(url=stand_in, sha256=SHA)})
 
@@ -83,9 +90,9 @@ def test_rejections_are_never_remembered(tmp_path: Path, monkeypatch: pytest.Mon
         'echo "Error:" >&2; echo "Cloud config schema errors: runcmd: bad" >&2; exit 1\n'
     )
     tool.chmod(0o755)
-    monkeypatch.setattr(cloudinit, "cloud_init_command", lambda: str(tool))
+    monkeypatch.setattr(schema, "cloud_init_command", lambda: str(tool))
     for _ in range(2):
         _fresh_process(monkeypatch)
-        with pytest.raises(cloudinit.ConfigurationError, match="runcmd: bad"):
+        with pytest.raises(ConfigurationError, match="runcmd: bad"):
             _check("web1-site/0000000000000000/site.zip")
     assert _runs(log) == 4  # the plain run and the annotated one, each time
