@@ -122,3 +122,14 @@ def test_unknown_invokes_fail_loudly(mocked: MockDeployment) -> None:
 
     with pytest.raises(Exception, match="do not answer the invoke azure-native:nothing:here"):
         mocked.run(program)
+
+
+def test_a_pulumi_without_a_setting_a_deployment_restores_fails_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delattr(settings.SETTINGS, "callbacks")
+    deployment = MockDeployment()
+    with pytest.raises(
+        RuntimeError, match=r"has no pulumi\.runtime\.settings\.SETTINGS\.callbacks"
+    ):
+        deployment.__enter__()
