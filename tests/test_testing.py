@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import types
+
 import pulumi
 import pytest
 from pulumi.runtime import settings
@@ -127,7 +129,11 @@ def test_unknown_invokes_fail_loudly(mocked: MockDeployment) -> None:
 def test_a_pulumi_without_a_setting_a_deployment_restores_fails_naming_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.delattr(settings.SETTINGS, "callbacks")
+    # The settings of a Pulumi without `callbacks`, one of the fields a deployment restores.
+    kept = ["rpc_manager", "outputs", "monitor", "engine", "project", "stack", "dry_run"]
+    kept += ["organization", "monitor_features"]
+    older = types.SimpleNamespace(**{name: getattr(settings.SETTINGS, name) for name in kept})
+    monkeypatch.setattr(settings, "SETTINGS", older)
     deployment = MockDeployment()
     with pytest.raises(
         RuntimeError, match=r"has no pulumi\.runtime\.settings\.SETTINGS\.callbacks"
