@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 
 import pulumi
@@ -10,8 +11,10 @@ import pytest
 from pulumi.runtime import resource as pulumi_resource
 from pulumi.runtime.proto import source_pb2
 from pulumi_azure_native import authorization, resources, storage
+from support import REPO
 
 from vmss_components.testing import MockDeployment, RecordedCall, RecordedResource, _speedups
+from vmss_plan import load_project, run_plan
 
 
 class _Base:
@@ -98,7 +101,7 @@ def _record(
         deployment.run(
             lambda: seen.extend((pulumi_resource._get_stack_trace is original, gc.isenabled()))
         )
-    return {r.urn: r for r in deployment.resources}, deployment.calls, seen
+    return _by_urn(deployment.resources), deployment.calls, seen
 
 
 def test_speedups_are_off_by_default() -> None:
@@ -165,3 +168,22 @@ def test_versions_are_matched_on_major_and_minor(
     monkeypatch.setattr(_speedups, "VERIFIED_PULUMI", ("3.272",))
     monkeypatch.setattr(_speedups, "PULUMI_VERSION", version)
     assert _speedups.pulumi_verified() is verified
+
+
+def test_the_dev_stack_records_the_same_on_the_public_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    project = load_project(REPO)
+    fast = run_plan(project, "dev")
+    monkeypatch.setattr(_speedups, "PULUMI_VERSION", "3.999.0")
+    public = run_plan(project, "dev")
+    assert fast.deployment.speedups_active and not public.deployment.speedups_active
+    assert _by_urn(public.deployment.resources) == _by_urn(fast.deployment.resources)
+    assert public.deployment.calls == fast.deployment.calls
+    assert public.stack_outputs == fast.stack_outputs
+
+
+def _by_urn(recorded: list[RecordedResource]) -> dict[str, RecordedResource]:
+    """Resources by URN, dependencies sorted: Pulumi gathers them in a set, whose order
+    varies from run to run with or without the speed-ups."""
+    return {r.urn: dataclasses.replace(r, dependencies=sorted(r.dependencies)) for r in recorded}
