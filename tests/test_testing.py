@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import types
 
 import pulumi
@@ -139,3 +141,19 @@ def test_a_pulumi_without_a_setting_a_deployment_restores_fails_naming_it(
         RuntimeError, match=r"has no pulumi\.runtime\.settings\.SETTINGS\.callbacks"
     ):
         deployment.__enter__()
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [("pulumi.runtime.stack", "run_pulumi_func"), ("pulumi.runtime.config", "_SECRET_KEYS")],
+)
+def test_a_pulumi_without_an_internal_the_kit_needs_fails_on_import_naming_it(
+    module: str, name: str
+) -> None:
+    program = f"import {module} as m\ndel m.{name}\nimport vmss_components.testing\n"
+    result = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "ImportError: vmss_components.testing cannot run on pulumi" in result.stderr
+    assert name in result.stderr.splitlines()[-1]

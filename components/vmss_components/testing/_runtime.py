@@ -15,8 +15,16 @@ from __future__ import annotations
 import importlib.metadata
 from typing import Any
 
-#: The installed Pulumi SDK's version.
-PULUMI_VERSION = importlib.metadata.version("pulumi")
+
+def _installed_pulumi() -> str:
+    try:
+        return importlib.metadata.version("pulumi")
+    except importlib.metadata.PackageNotFoundError:  # vendored, without its metadata
+        return "unknown"
+
+
+#: The installed Pulumi SDK's version (``"unknown"`` when its package metadata is missing).
+PULUMI_VERSION = _installed_pulumi()
 
 try:
     import pulumi.output
