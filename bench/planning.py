@@ -56,6 +56,7 @@ def raw_dev() -> None:
         stack="dev",
         config=config.values,
         secret_config_keys=config.secret_keys,
+        speedups=True,
     ) as deployment:
         deployment.run(program.program)
 

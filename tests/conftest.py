@@ -27,21 +27,21 @@ def package_cache(
 @pytest.fixture
 def mocked() -> Iterator[MockDeployment]:
     """A deployment (``pulumi up``) against the Azure mocks, recorded."""
-    with MockDeployment(preview=False) as deployment:
+    with MockDeployment(preview=False, speedups=True) as deployment:
         yield deployment
 
 
 @pytest.fixture
 def previewed() -> Iterator[MockDeployment]:
     """A preview (``pulumi preview`` of a new stack): Azure-computed values are unknown."""
-    with MockDeployment(preview=True) as deployment:
+    with MockDeployment(preview=True, speedups=True) as deployment:
         yield deployment
 
 
 @pytest.fixture(params=["update", "preview"])
 def deployment(request: pytest.FixtureRequest) -> Iterator[MockDeployment]:
     """The same test in both modes."""
-    with MockDeployment(preview=request.param == "preview") as recorded:
+    with MockDeployment(preview=request.param == "preview", speedups=True) as recorded:
         yield recorded
 
 

@@ -256,6 +256,7 @@ def stack_deployment(
         stack=stack,
         config=values,
         secret_config_keys=secret_keys,
+        speedups=True,
     )
 
 

@@ -156,7 +156,7 @@ def test_sas_call_arguments(mocked: MockDeployment, package: Package) -> None:
 
 def test_same_window_same_token_next_window_new_token(tmp_path: Path, package: Package) -> None:
     def token_at(moment: object) -> str:
-        with MockDeployment() as deployment:
+        with MockDeployment(speedups=True) as deployment:
             artifact = deployment.run(
                 lambda: ArtifactStore("store", store_args(sas=policy_at(moment))).publish(
                     "web", package
@@ -205,7 +205,7 @@ def test_grant_read_assigns_blob_data_reader_on_the_container(mocked: MockDeploy
     )
     name = grant.get("roleAssignmentName")
     assert len(name) == 36 and name.count("-") == 4
-    with MockDeployment() as again:
+    with MockDeployment(speedups=True) as again:
         again.run(program)
         assert (
             again.resource("azure-native:authorization:RoleAssignment").get("roleAssignmentName")

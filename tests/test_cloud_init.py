@@ -155,7 +155,7 @@ def test_the_artifact_is_published_before_the_scale_set(mocked: MockDeployment) 
 def test_the_stand_in_url_was_at_least_as_long_as_the_real_one(mocked: MockDeployment) -> None:
     ci = run(mocked)
     real = mocked.resolve(ci.artifacts["site"].url_with_sas).value
-    with MockDeployment() as again:
+    with MockDeployment(speedups=True) as again:
         store = again.run(
             lambda: ArtifactStore(
                 "store", ArtifactStoreArgs(resource_group_name="rg-app", sas=policy_at(NOW))
@@ -192,7 +192,7 @@ def test_the_hash_is_the_sha256_of_the_decoded_custom_data_and_not_secret(
 
 def test_the_hash_is_stable_and_follows_the_content(tmp_path: Path) -> None:
     def hash_of(**overrides: Any) -> str:
-        with MockDeployment() as deployment:
+        with MockDeployment(speedups=True) as deployment:
             return str(deployment.resolve(run(deployment, **overrides).custom_data_hash).value)
 
     first = hash_of()

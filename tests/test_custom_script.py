@@ -434,7 +434,7 @@ def test_an_identity_id_known_only_at_deploy_time(mocked: MockDeployment) -> Non
 
 
 def plan_tag(os_type: str = "linux", **overrides: Any) -> tuple[str, dict[str, Any]]:
-    with MockDeployment() as deployment:
+    with MockDeployment(speedups=True) as deployment:
         cse = run_cse(deployment, os_type, **overrides)
         extension = extensions_of(deployment.resource(VMSS))[the_extension(cse).name]
         return resolved(deployment, cse.update_tag), extension
@@ -505,7 +505,7 @@ def test_the_tag_follows_the_script() -> None:
 
 def test_sas_rotation_changes_the_token_but_not_the_tag() -> None:
     def tag_and_token(days: int) -> tuple[str, str]:
-        with MockDeployment() as deployment:
+        with MockDeployment(speedups=True) as deployment:
             cse = run_cse(deployment, "windows", days=days)
             return resolved(deployment, cse.update_tag), resolved(
                 deployment, next(iter(cse.artifacts.values())).sas_token

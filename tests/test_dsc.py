@@ -156,7 +156,7 @@ def test_configuration_data_as_text(mocked: MockDeployment) -> None:
 
 def test_same_folder_twice_gives_the_same_tag_and_settings(tmp_path: Path) -> None:
     def plan_once() -> tuple[str, Any]:
-        with MockDeployment() as deployment:
+        with MockDeployment(speedups=True) as deployment:
             dsc = run_dsc(deployment, sample())
             extension = extensions_of(deployment.resource(VMSS))["Microsoft.Powershell.DSC"]
             return deployment.resolve(dsc.update_tag).value, extension
@@ -164,7 +164,7 @@ def test_same_folder_twice_gives_the_same_tag_and_settings(tmp_path: Path) -> No
     first_tag, first = plan_once()
     copy = tmp_path / "elsewhere" / "web"
     shutil.copytree(DSC_SAMPLE, copy)
-    with MockDeployment() as deployment:
+    with MockDeployment(speedups=True) as deployment:
         dsc = run_dsc(deployment, sample(source=copy))
         moved = extensions_of(deployment.resource(VMSS))["Microsoft.Powershell.DSC"]
         assert deployment.resolve(dsc.update_tag).value == first_tag
@@ -173,7 +173,7 @@ def test_same_folder_twice_gives_the_same_tag_and_settings(tmp_path: Path) -> No
 
 
 def plan_extension(source: Path, **package_args: Any) -> tuple[dict[str, Any], str, str]:
-    with MockDeployment() as deployment:
+    with MockDeployment(speedups=True) as deployment:
         dsc = run_dsc(deployment, sample(source=source, **package_args))
         extension = extensions_of(deployment.resource(VMSS))["Microsoft.Powershell.DSC"]
         blob = deployment.resource("azure-native:storage:Blob").get("blobName")
@@ -204,11 +204,11 @@ def test_an_excluded_file_changing_changes_nothing(tmp_path: Path) -> None:
 
 
 def test_rerun_changes_only_the_tag(tmp_path: Path) -> None:
-    with MockDeployment() as deployment:
+    with MockDeployment(speedups=True) as deployment:
         base = run_dsc(deployment, sample())
         base_tag = deployment.resolve(base.update_tag).value
         base_settings = extensions_of(deployment.resource(VMSS))["Microsoft.Powershell.DSC"]
-    with MockDeployment() as deployment:
+    with MockDeployment(speedups=True) as deployment:
         again = run_dsc(deployment, sample(), rerun=1)
         tag = deployment.resolve(again.update_tag).value
         settings = extensions_of(deployment.resource(VMSS))["Microsoft.Powershell.DSC"]
@@ -218,7 +218,7 @@ def test_rerun_changes_only_the_tag(tmp_path: Path) -> None:
 
 def test_tag_follows_protected_arguments_without_revealing_them() -> None:
     def tag_for(credential: dict[str, str]) -> tuple[str, bool]:
-        with MockDeployment() as deployment:
+        with MockDeployment(speedups=True) as deployment:
             dsc = run_dsc(
                 deployment,
                 sample(),
@@ -237,7 +237,7 @@ def test_the_sas_token_is_not_part_of_the_tag() -> None:
     def tag_and_token(days: int) -> tuple[str, str]:
         from datetime import timedelta
 
-        with MockDeployment() as deployment:
+        with MockDeployment(speedups=True) as deployment:
 
             def program() -> DscScaleSet:
                 store = ArtifactStore(

@@ -35,7 +35,7 @@ def test_an_extension_cannot_wait_for_itself() -> None:
 
 
 def resolve(tag: pulumi.Output[str]) -> tuple[str, bool]:
-    with MockDeployment() as deployment:
+    with MockDeployment(speedups=True) as deployment:
         resolved = deployment.resolve(tag)
         return resolved.value, resolved.secret
 

@@ -375,7 +375,7 @@ def test_a_content_identity_the_target_lacks(mocked: MockDeployment) -> None:
 
 
 def test_a_content_identity_known_only_at_deploy_time_is_still_checked() -> None:
-    with MockDeployment() as deployment:
+    with MockDeployment(speedups=True) as deployment:
 
         def program() -> GuestAssignment:
             attached = managedidentity.UserAssignedIdentity(
@@ -523,7 +523,7 @@ def test_a_second_assignment_on_one_external_scale_set(mocked: MockDeployment) -
 def test_claims_do_not_leak_between_stacks() -> None:
     target = ExternalScaleSet(resource_group_name="rg", vmss_name="legacy", os="linux")
     for _ in range(2):
-        with MockDeployment() as deployment:
+        with MockDeployment(speedups=True) as deployment:
             assign(deployment, target=target)
             assert len(deployment.resources_of_type(ASSIGNMENT)) == 1
 

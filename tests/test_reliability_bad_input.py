@@ -278,7 +278,7 @@ def baseline(
     per set of fixtures)."""
     if fixtures not in _BASELINES:
         kit = Kit(tmp, packages)
-        with MockDeployment() as deployment:
+        with MockDeployment(speedups=True) as deployment:
             deployment.run(lambda: kit.make(fixtures))
         registered = {(r.type, r.name) for r in deployment.resources}
         _BASELINES[fixtures] = (registered, len(deployment.calls_to(SAS)))
@@ -296,7 +296,7 @@ def test_bad_input_names_the_argument_and_registers_nothing(
 ) -> None:
     kit = Kit(tmp_path, packages)
     # Anything but a ConfigurationError escapes pytest.raises and fails the test.
-    with MockDeployment() as deployment, pytest.raises(ConfigurationError) as raised:
+    with MockDeployment(speedups=True) as deployment, pytest.raises(ConfigurationError) as raised:
         deployment.run(lambda: case.build(kit))
     error = raised.value
     assert error.path == case.path, str(error)
@@ -375,7 +375,7 @@ def test_bad_stack_config_names_the_key_and_registers_nothing(case: ConfigCase) 
 def test_the_shell_user_data_fixture_is_valid(packages: Packages, tmp_path: Path) -> None:
     """Cases fail for their one wrong argument, not for the kit's defaults."""
     kit = Kit(tmp_path, packages)
-    with MockDeployment() as deployment:
+    with MockDeployment(speedups=True) as deployment:
         deployment.run(
             lambda: (
                 kit.dsc(),
@@ -435,7 +435,7 @@ def test_a_wrong_value_in_any_field_is_a_configuration_error_or_taken(
     label, field = target
     kit = Kit(tmp_path, packages)
     build = SWEEP[label][1]
-    with MockDeployment() as deployment:
+    with MockDeployment(speedups=True) as deployment:
         try:
             built = deployment.run(lambda: build(kit, field, value))
         except ConfigurationError:

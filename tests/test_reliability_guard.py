@@ -142,7 +142,7 @@ def test_a_secret_where_it_would_be_public_is_refused(
     place: Place, kind: Secretish, packages: Packages, tmp_path: Path
 ) -> None:
     kit = Kit(tmp_path, packages)
-    with MockDeployment() as deployment, pytest.raises(ConfigurationError) as raised:
+    with MockDeployment(speedups=True) as deployment, pytest.raises(ConfigurationError) as raised:
         deployment.run(lambda: place.put(kit, kind.key, kind.value, kind.text))
     error = raised.value
     assert error.path == place.path.format(key=kind.key), str(error)
@@ -166,7 +166,7 @@ def test_the_same_places_take_innocent_values(packages: Packages, tmp_path: Path
                 setattr(own, method, _renamed(build, f"ok{index}"))
             built.append(place.put(own, INNOCENT.key, INNOCENT.value, INNOCENT.text))
 
-    with MockDeployment() as deployment:
+    with MockDeployment(speedups=True) as deployment:
         deployment.run(program)
     assert len(built) == len(PLACES)
     assert deployment.resources_of_type("azure-native:compute:VirtualMachineScaleSet")

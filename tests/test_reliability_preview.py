@@ -106,7 +106,7 @@ def test_components_construct_in_a_preview(
     label: str, build: Callable[[Kit], Any], packages: Packages, tmp_path: Path
 ) -> None:
     kit = Kit(tmp_path, packages)
-    with MockDeployment(preview=True) as deployment:
+    with MockDeployment(preview=True, speedups=True) as deployment:
         component = deployment.run(lambda: build(kit))
     assert not unknown_arguments(deployment)
     # The store's account name waits on a random suffix: no token can be signed yet,

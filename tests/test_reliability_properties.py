@@ -209,7 +209,7 @@ class Tags:
     def __call__(self, setup: Setup) -> tuple[str, str]:
         if setup not in self.seen:
             clock = NOW + timedelta(days=200 * setup.window)
-            with MockDeployment() as deployment:
+            with MockDeployment(speedups=True) as deployment:
                 component = deployment.run(lambda: self.deploy(setup, clock))
             tag = deployment.resolve(component.update_tag).value
             token = deployment.resolve(next(iter(component.artifacts.values())).sas_token).value

@@ -177,7 +177,7 @@ EXPECTED: dict[str, set[str]] = {
 
 
 def run_consumers(root: Path) -> tuple[Snapshot, MockDeployment]:
-    with MockDeployment() as deployment:
+    with MockDeployment(speedups=True) as deployment:
         deployment.run(lambda: consumers(root))
     return snapshot(deployment.resources), deployment
 

@@ -179,7 +179,7 @@ def test_every_component_keeps_plain_text_secrets_secret(
         )
         kit.guest("baseline", protected_parameters={motd: CANARY})
 
-    with MockDeployment() as deployment:
+    with MockDeployment(speedups=True) as deployment:
         deployment.run(program)
     extra = {ADMIN_PASSWORD, APP_POOL_PASSWORD, COMMAND_SECRET, CANARY}
     result = scan(deployment, {}, extra)

@@ -302,7 +302,7 @@ def test_user_extensions_follow_and_names_must_be_unique(mocked: MockDeployment)
     assert vmss_of(mocked).get("virtualMachineProfile.extensionProfile.extensions")[0]["name"] == (
         "Monitor"
     )
-    with MockDeployment() as again, pytest.raises(ConfigurationError) as caught:
+    with MockDeployment(speedups=True) as again, pytest.raises(ConfigurationError) as caught:
         build(again, linux(extra_extensions=[extra, extra]))
     assert caught.value.path == "scale_set.extra_extensions"
 

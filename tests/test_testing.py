@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import types
+
 import pulumi
 import pytest
 from pulumi.runtime import settings
@@ -122,3 +126,34 @@ def test_unknown_invokes_fail_loudly(mocked: MockDeployment) -> None:
 
     with pytest.raises(Exception, match="do not answer the invoke azure-native:nothing:here"):
         mocked.run(program)
+
+
+def test_a_pulumi_without_a_setting_a_deployment_restores_fails_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The settings of a Pulumi without `callbacks`, one of the fields a deployment restores.
+    kept = ["rpc_manager", "outputs", "monitor", "engine", "project", "stack", "dry_run"]
+    kept += ["organization", "monitor_features"]
+    older = types.SimpleNamespace(**{name: getattr(settings.SETTINGS, name) for name in kept})
+    monkeypatch.setattr(settings, "SETTINGS", older)
+    deployment = MockDeployment()
+    with pytest.raises(
+        RuntimeError, match=r"has no pulumi\.runtime\.settings\.SETTINGS\.callbacks"
+    ):
+        deployment.__enter__()
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [("pulumi.runtime.stack", "run_pulumi_func"), ("pulumi.runtime.config", "_SECRET_KEYS")],
+)
+def test_a_pulumi_without_an_internal_the_kit_needs_fails_on_import_naming_it(
+    module: str, name: str
+) -> None:
+    program = f"import {module} as m\ndel m.{name}\nimport vmss_components.testing\n"
+    result = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "ImportError: vmss_components.testing cannot run on pulumi" in result.stderr
+    assert name in result.stderr.splitlines()[-1]

@@ -49,6 +49,7 @@ def run_plan(
         stack=stack,
         config=config.values,
         secret_config_keys=config.secret_keys,
+        speedups=True,
     )
     with deployment, _observing(on_build), _working_directory(project.root):
         deployment.run(lambda: _run_program(project.main))
