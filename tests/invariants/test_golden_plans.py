@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from vmss_plan import PlanRun, build_document
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
