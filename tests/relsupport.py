@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import DSC_SAMPLE, MC_SAMPLE, NOW, SSH_KEY, policy_at, scale_set_args
+from support import (
+    DSC_SAMPLE,
+    DSC_SAMPLE_ARGUMENTS,
+    MC_SAMPLE,
+    NOW,
+    SSH_KEY,
+    policy_at,
+    scale_set_args,
+)
 
 from vmss_components import (
     ArtifactStore,
@@ -132,7 +140,10 @@ class Kit:
             lambda: DscScaleSet(
                 "kit-web",
                 DscScaleSetArgs(
-                    scale_set=self.windows(), store=self.store(), package=self.packages.dsc
+                    scale_set=self.windows(),
+                    store=self.store(),
+                    package=self.packages.dsc,
+                    **DSC_SAMPLE_ARGUMENTS,
                 ),
             ),
         )
@@ -169,7 +180,7 @@ class Kit:
     # -- components under test ------------------------------------------------------------
 
     def dsc(self, name: str = "bad", **overrides: Any) -> DscScaleSet:
-        values: dict[str, Any] = {"package": self.packages.dsc}
+        values: dict[str, Any] = {"package": self.packages.dsc, **DSC_SAMPLE_ARGUMENTS}
         values.update(overrides)
         if "scale_set" not in values:
             values["scale_set"] = self.windows()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from vmss_components.scaleset import ScaleSetArgs
 from vmss_components.store.sas import SasPolicy
@@ -39,6 +40,14 @@ SSH_KEY = (
 )
 REPO = Path(__file__).resolve().parent.parent
 DSC_SAMPLE = REPO / "stacks" / "artifacts" / "dsc" / "web"
+#: Values for the sample configuration's mandatory parameters (SiteTitle, AppPoolCredential):
+#: a DscScaleSet refuses the sample without them.
+DSC_SAMPLE_ARGUMENTS: dict[str, Any] = {
+    "configuration_arguments": {"SiteTitle": "Contoso"},
+    "protected_configuration_arguments": {
+        "AppPoolCredential": {"userName": "apppool", "password": "Sup3r-Secret-Pw!"}
+    },
+}
 MC_SAMPLE = REPO / "stacks" / "artifacts" / "machine-configuration"
 
 

@@ -248,7 +248,13 @@ def test_the_sas_token_is_not_part_of_the_tag() -> None:
                 )
                 return DscScaleSet(
                     "web",
-                    DscScaleSetArgs(scale_set=scale_set_args(), store=store, package=sample()),
+                    DscScaleSetArgs(
+                        scale_set=scale_set_args(),
+                        store=store,
+                        package=sample(),
+                        configuration_arguments={"SiteTitle": "Contoso"},
+                        protected_configuration_arguments={"AppPoolCredential": CREDENTIAL},
+                    ),
                 )
 
             dsc = deployment.run(program)

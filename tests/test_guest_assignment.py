@@ -213,6 +213,10 @@ def test_a_windows_dsc_scale_set_as_target(mocked: MockDeployment, tmp_path: Pat
                 package=DscPackage.from_directory(
                     DSC_SAMPLE, script="WebServer.ps1", function="WebServer"
                 ),
+                configuration_arguments={"SiteTitle": "Contoso"},
+                protected_configuration_arguments={
+                    "AppPoolCredential": {"userName": "apppool", "password": "Sup3r-Secret-Pw!"}
+                },
             ),
         )
         return GuestAssignment(

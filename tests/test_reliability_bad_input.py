@@ -245,7 +245,7 @@ CASES = [
     # -- malformed MOF --------------------------------------------------------------------
     Case("mof-unterminated-instance", lambda k: mc_build(k, SAMPLE_MOF.rsplit("};", 1)[0]), "package.mof"),
     Case("mof-empty", lambda k: mc_build(k, ""), "package.mof"),
-    Case("mof-other-configuration-name", lambda k: mc_build(k, SAMPLE_MOF.replace('"LinuxMotd"', '"OtherName"')), "package.mof"),
+    Case("mof-resource-ids-differ-in-case-only", lambda k: mc_build(k, SAMPLE_MOF.replace('"[SshdOption]PermitRootLogin"', '"[motdfile]MOTD"')), "package.mof"),
     Case("mof-not-a-mof", lambda k: mc_build(k, "Configuration LinuxMotd { Node localhost { } }"), "package.mof"),
     Case("guest-parameter-unknown-property", lambda k: k.guest(parameters={"[MotdFile]Motd;Colour": "red"}), "parameters.[MotdFile]Motd;Colour"),
     Case("guest-parameter-unknown-resource", lambda k: k.guest(parameters={"[File]Motd;Contents": "x"}), "parameters.[File]Motd;Contents"),

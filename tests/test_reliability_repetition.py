@@ -97,6 +97,10 @@ def consumers(root: Path) -> None:
                 root / "dsc" / "web", script="WebServer.ps1", function="WebServer"
             ),
             configuration_data=root / "dsc" / "ConfigurationData.psd1",
+            configuration_arguments={"SiteTitle": "Contoso"},
+            protected_configuration_arguments={
+                "AppPoolCredential": {"userName": "apppool", "password": "Sup3r-Secret-Pw!"}
+            },
         ),
     )
     CloudInitScaleSet(

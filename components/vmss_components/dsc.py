@@ -7,6 +7,7 @@ an update tag that changes exactly when the package, the arguments or ``rerun`` 
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -103,6 +104,106 @@ class DscScaleSetArgs:
             )
         check_extension_name(self.extension_name, "extension_name")
         check_int(self.rerun, "rerun", minimum=0, maximum=1_000_000)
+        check_configuration_parameters(self)
+
+
+# Parameters every compiled configuration function takes besides its own (ast.cs
+# ConfigurationBuildInParametersStr), and PowerShell's common parameters ([CmdletBinding()]).
+_BUILT_IN_PARAMETERS = frozenset(
+    name.lower()
+    for name in (
+        "InstanceName",
+        "DependsOn",
+        "PsDscRunAsCredential",
+        "OutputPath",
+        "ConfigurationData",
+        "Verbose",
+        "Debug",
+        "ErrorAction",
+        "WarningAction",
+        "InformationAction",
+        "ErrorVariable",
+        "WarningVariable",
+        "InformationVariable",
+        "OutVariable",
+        "OutBuffer",
+        "PipelineVariable",
+    )
+)
+
+
+def check_configuration_parameters(args: DscScaleSetArgs) -> None:
+    """Every mandatory parameter of the configuration gets a value from the arguments.
+
+    The DSC extension calls the configuration with the public and protected arguments; a
+    mandatory parameter without one makes PowerShell stop (it cannot prompt), on every
+    instance. A ``[PSCredential]`` parameter counts as given only from the protected
+    arguments, where the extension turns ``{"userName", "password"}`` into a credential.
+    """
+    public = {key.lower() for key in args.configuration_arguments}
+    protected = {key.lower() for key in args.protected_configuration_arguments}
+    given = public | protected
+    if args.configuration_data is not None:
+        given.add("configurationdata")
+    missing: list[str] = []
+    credentials: list[str] = []
+    for parameter in args.package.parameters:
+        if parameter.mandatory is not True:
+            continue
+        key = parameter.name.lower()
+        if parameter.is_credential:
+            if key not in protected:
+                credentials.append(parameter.name)
+        elif key not in given:
+            missing.append(parameter.name)
+    if not missing and not credentials:
+        return
+    parts: list[str] = []
+    if missing:
+        parts.append(
+            f"{', '.join(missing)} (give {'them' if len(missing) > 1 else 'it'} in "
+            "configuration_arguments, or protected_configuration_arguments if secret)"
+        )
+    if credentials:
+        parts.append(
+            f"{', '.join(credentials)} (a PSCredential: give "
+            f"{'them' if len(credentials) > 1 else 'it'} in protected_configuration_arguments "
+            "as {'userName': ..., 'password': ...})"
+        )
+    raise ConfigurationError(
+        "configuration_arguments",
+        f"Configuration {args.package.function} in {args.package.script} has mandatory "
+        f"parameters without a value: {'; '.join(parts)}. The extension cannot prompt, so the "
+        "configuration would fail on every instance",
+    )
+
+
+def configuration_argument_warnings(args: DscScaleSetArgs) -> list[str]:
+    """What may go wrong with the arguments, without being certain to."""
+    warnings: list[str] = []
+    names = {p.name.lower(): p.name for p in args.package.parameters}
+    given = {
+        key.lower()
+        for key in (*args.configuration_arguments, *args.protected_configuration_arguments)
+    }
+    for parameter in args.package.parameters:
+        if parameter.mandatory is None and parameter.name.lower() not in given:
+            warnings.append(
+                f"parameter {parameter.name} of Configuration {args.package.function} is "
+                "mandatory depending on an expression (Mandatory = <expression>), and no "
+                "argument gives it a value"
+            )
+    for key in (*args.configuration_arguments, *args.protected_configuration_arguments):
+        if key.lower() in names or key.lower() in _BUILT_IN_PARAMETERS:
+            continue
+        close = difflib.get_close_matches(key.lower(), list(names), n=1)
+        hint = f" (did you mean {names[close[0]]}?)" if close else ""
+        known = ", ".join(p.name for p in args.package.parameters) or "none"
+        warnings.append(
+            f"argument {key!r} matches no parameter of Configuration {args.package.function} "
+            f"(its parameters: {known}){hint}: PowerShell refuses an unknown parameter"
+        )
+    return warnings
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +214,7 @@ class DscSpec:
     artifact_key: str
     configuration_data: Package | None
     configuration_data_key: str | None
+    warnings: tuple[str, ...] = ()
 
 
 def resolve_dsc(name: str, args: DscScaleSetArgs, store: StoreFacts) -> DscSpec:
@@ -154,6 +256,7 @@ def resolve_dsc(name: str, args: DscScaleSetArgs, store: StoreFacts) -> DscSpec:
         artifact_key=key,
         configuration_data=data,
         configuration_data_key=data_key,
+        warnings=(*args.package.warnings, *configuration_argument_warnings(args)),
     )
 
 
@@ -221,6 +324,8 @@ class DscScaleSet(ScaleSetComponent):
         built = build_scale_set(
             name, spec.scale_set, parent=self, extensions=[extension], artifacts=published
         )
+        for warning in spec.warnings:
+            pulumi.log.warn(f"{name}: {warning}", resource=self)
         pulumi.log.warn(
             f"{name}: the PowerShell DSC extension retires on {DSC_RETIREMENT}; plan the move to "
             "Azure Machine Configuration (GuestAssignment in this library)",

@@ -223,7 +223,8 @@ def resolve_guest_assignment(
         (key, _check_parameter(key, value, package, f"protected_parameters.{key}", secret=True))
         for key, value in args.protected_parameters.items()
     )
-    warnings: list[str] = []
+    # What reading the package found worth a look (names, metaconfig, InSpec), first.
+    warnings: list[str] = list(package.warnings)
     if protected:
         names = ", ".join(key for key, _ in protected)
         warnings.append(

@@ -1,11 +1,13 @@
 """Machine Configuration (guest configuration) packages: build one, or read and check one. Pure.
 
 A :class:`MachineConfigurationPackage` holds the zip (a :class:`Package`) and what Azure reads
-from it: the configuration name, the metaconfig's mode and version, the parsed MOF, its
-resources and the module folders. It is made only by :meth:`~MachineConfigurationPackage.build`
-(from a compiled MOF and its modules) or :meth:`~MachineConfigurationPackage.from_zip` (a
-package built elsewhere), which check every rule of the format here; calling the class
-directly (or ``dataclasses.replace``) raises ``TypeError``, so none exists unchecked.
+from it: the configuration name (the MOF's file name, as the agent takes it), the metaconfig's
+mode and version, the parsed MOF, its resources, the module folders and Chef InSpec profiles,
+and warnings about what the agent may object to. It is made only by
+:meth:`~MachineConfigurationPackage.build` (from a compiled MOF and its modules) or
+:meth:`~MachineConfigurationPackage.from_zip` (a package built elsewhere), which check every
+rule of the format here; calling the class directly (or ``dataclasses.replace``) raises
+``TypeError``, so none exists unchecked.
 """
 
 from __future__ import annotations
@@ -13,26 +15,28 @@ from __future__ import annotations
 import json
 import os
 import re
-import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import InitVar, dataclass
 from pathlib import Path
 from typing import Literal, Self
 
+from .._files import read_file_bytes
 from ..errors import ConfigurationError
 from ._digests import file_digests
-from ._tree import collect_tree, existing_directory, existing_file
+from ._encodings import decode_mof, decode_text
+from ._tree import check_windows_names, collect_tree, existing_directory, existing_file
 from ._zip import ZipEntry, build_zip
-from .mof import MofDocument, MofResource, decode_mof, parse_mof, read_mof
+from ._zip_read import SafeZip
+from .mof import MAX_MOF_CHARACTERS, MofDocument, MofResource, parse_mof, read_mof
 from .package import HoldsPackage, Package, check_blob_name, package_zip
 
 #: Azure's limit on a Machine Configuration package once extracted (100 MB, read as MiB).
 MACHINE_CONFIGURATION_MAX_BYTES = 100 * 1024 * 1024
 MACHINE_CONFIGURATION_MODES = ("Audit", "AuditAndSet")
-# The one name shared by the zip, the MOF's configuration and the assignment: a PowerShell
+# The package's name: the MOF's file name, the zip's and the assignment's. A PowerShell
 # configuration name, which is also safe as a blob name and an ARM resource name.
-_CONFIGURATION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
-_PACKAGE_VERSION = re.compile(r"\d+\.\d+\.\d+")
+_CONFIGURATION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}", re.ASCII)
+_PACKAGE_VERSION = re.compile(r"\d+\.\d+\.\d+", re.ASCII)
 # Native resources of the GuestConfiguration module ship with the agent: the packaging tools
 # copy no module for them.
 _AGENT_MODULES = {"guestconfiguration"}
@@ -51,6 +55,20 @@ _WINDOWS_MODULES = {
     "activedirectorydsc",
     "sqlserverdsc",
 }
+# Chef InSpec audits run by a native resource the agent ships (Linux only); its profile is a
+# folder of the package, Modules/<profile>/inspec.yml.
+INSPEC_CLASS = "MSFT_ChefInSpecResource"
+_INSPEC_NATIVE = f"DscNativeResources/{INSPEC_CLASS}/lib{INSPEC_CLASS}.so"
+_NATIVE_FOLDER = "DscNativeResources"
+_INSPEC_INSTALLER = "install_inspec.sh"
+# The Microsoft packager refuses a frequency below 15 minutes and writes one above it.
+_MIN_FREQUENCY = 15
+# Small members read whole: the metaconfig and module manifests.
+_SMALL_FILE = 1024 * 1024
+# A metaconfig nests no deeper than this (JSON's parser would recurse on deeper input).
+_JSON_DEPTH = 32
+# The zip itself: its content at the limit, plus room for headers.
+_MAX_ZIP_BYTES = 100 * 1024 * 1024 + 16 * 1024 * 1024
 _PSD1_VERSION = re.compile(
     r"^\s*ModuleVersion\s*=\s*['\"]([^'\"]+)['\"]", re.IGNORECASE | re.MULTILINE
 )
@@ -75,21 +93,28 @@ class MachineConfigurationPackage(HoldsPackage):
 
     ``<name>.zip`` holds, with no folder around them, ``<name>.mof`` (the compiled
     configuration), ``<name>.metaconfig.json`` (``{"Type": "Audit" | "AuditAndSet",
-    "Version": "x.y.z"}``) and ``Modules/<Module>/...`` for each resource module. The zip name,
-    the MOF name and the MOF's configuration name are the same: Azure finds one by the other.
-    ``content_hash`` is the upper-case SHA256 an assignment carries.
+    "Version": "x.y.z"}``) and ``Modules/<Module>/...`` for each resource module (plus, for
+    Chef InSpec audits, ``Modules/<profile>/`` and the native resource under
+    ``Modules/DscNativeResources/``). The package's name is the MOF's file name, as the agent
+    and Microsoft's tools take it; the zip is published under that name and the assignment
+    carries it. The MOF's own configuration name may differ (Microsoft's baselines do): that is
+    a warning, not an error. ``content_hash`` is the upper-case SHA256 an assignment carries.
 
     ``package`` is the zip to upload; ``name``, ``filename``, ``sha256`` and the other file
-    attributes read from it.
+    attributes read from it. ``warnings`` lists what deserves a look without being wrong.
     """
 
     package: Package
     configuration_name: str
     mode: str
-    version: str
+    version: str | None
     configuration: MofDocument
     resources: tuple[MofResource, ...]
     modules: tuple[str, ...]
+    inspec_profiles: tuple[str, ...] = ()
+    native_resources: tuple[str, ...] = ()
+    frequency_minutes: int | None = None
+    warnings: tuple[str, ...] = ()
     _checked: InitVar[object] = None
 
     def __post_init__(self, _checked: object) -> None:
@@ -105,9 +130,10 @@ class MachineConfigurationPackage(HoldsPackage):
         return self.sha256.upper()
 
     def operating_system(self) -> Literal["windows", "linux"] | None:
-        """The OS the resource modules run on, when a known module says so, else None."""
+        """The OS the resources run on, when a known module or Chef InSpec says so, else None."""
         names = {r.module_name.lower() for r in self.resources}
-        linux, windows = bool(names & _LINUX_MODULES), bool(names & _WINDOWS_MODULES)
+        linux = bool(names & _LINUX_MODULES) or bool(_inspec_resources(self.configuration))
+        windows = bool(names & _WINDOWS_MODULES)
         if linux == windows:
             return None
         return "linux" if linux else "windows"
@@ -119,15 +145,21 @@ class MachineConfigurationPackage(HoldsPackage):
         *,
         mof: Path,
         modules: Path | None = None,
+        inspec_profiles: Path | None = None,
         mode: str = "Audit",
         version: str = "1.0.0",
+        frequency_minutes: int | None = None,
     ) -> Self:
         """Package a compiled MOF and its resource modules as ``<name>.zip``, deterministically.
 
-        ``mof`` is the compiled file (often ``localhost.mof``; it is renamed ``<name>.mof``)
-        and must be configuration ``name``. Each subfolder of ``modules`` is a module, packaged
-        as ``Modules/<subfolder>/...``; every module the MOF uses must be there, at the
-        version the MOF names when the folder has a manifest.
+        ``mof`` is the compiled file (often ``localhost.mof``; it is renamed ``<name>.mof``).
+        Each subfolder of ``modules`` is a module, packaged as ``Modules/<subfolder>/...``;
+        every module the MOF uses must be there, at the version the MOF names when the folder
+        has a manifest. ``modules/DscNativeResources/<Resource>/`` holds native resources and
+        ``modules/install_inspec.sh`` the InSpec installer, as Microsoft's packager lays them
+        out. ``inspec_profiles`` is a folder holding one folder per Chef InSpec profile the MOF
+        names (``<profile>/inspec.yml``); InSpec packages can only audit. ``frequency_minutes``
+        (at least 15) sets how often the agent evaluates the configuration.
         """
         check_configuration_name(name, "package.name")
         mode = _check_mode(mode, "package.mode")
@@ -135,104 +167,147 @@ class MachineConfigurationPackage(HoldsPackage):
             raise ConfigurationError(
                 "package.version", f"{version!r} is not a version such as '1.0.0'"
             )
-        if not isinstance(mof, Path):
+        if frequency_minutes is not None and (
+            isinstance(frequency_minutes, bool)
+            or not isinstance(frequency_minutes, int)
+            or not _MIN_FREQUENCY <= frequency_minutes <= 1_000_000
+        ):
             raise ConfigurationError(
-                "package.mof",
-                f"expected a pathlib.Path to the compiled .mof file, got {mof!r} "
-                "(a str is never taken for a path)",
+                "package.frequency_minutes",
+                f"{frequency_minutes!r} is not a whole number of minutes of at least "
+                f"{_MIN_FREQUENCY} (the agent evaluates at most every 15 minutes)",
             )
-        mof_path = existing_file(mof, "package.mof")
+        mof_path = _path_argument(mof, "package.mof", "the compiled .mof file")
+        mof_path = existing_file(mof_path, "package.mof")
         if mof_path.suffix.lower() != ".mof":
             raise ConfigurationError("package.mof", f"{mof_path} is not a .mof file")
         document = read_mof(mof_path, path="package.mof")
-        _check_same_name(name, document, "package.mof")
+        warnings = list(document.warnings)
+        _check_has_resources(document, mof_path.name, "package.mof")
+        warnings += _inner_name_warnings(name, document, f"{mof_path.name}")
 
         module_files: list[tuple[str, Path]] = []
         if modules is not None:
-            if not isinstance(modules, Path):
-                raise ConfigurationError(
-                    "package.modules",
-                    f"expected a pathlib.Path to a folder of modules, got {modules!r}",
-                )
-            root = existing_directory(modules, "package.modules")
+            root = existing_directory(
+                _path_argument(modules, "package.modules", "a folder of modules"),
+                "package.modules",
+            )
             module_files = collect_tree(root, (), "package.modules")
+            check_windows_names(module_files, "package.modules")
             for relative, _ in module_files:
-                if "/" not in relative:
+                if "/" not in relative and relative != _INSPEC_INSTALLER:
                     raise ConfigurationError(
                         "package.modules",
                         f"{relative} sits directly in {root}: each subfolder is one module, "
                         "so files belong inside a module folder",
                     )
-        module_names = sorted({relative.split("/", 1)[0] for relative, _ in module_files})
-        for module in module_names:
-            check_blob_name(module, f"package.modules.{module}")
+        folders = sorted({rel.split("/", 1)[0] for rel, _ in module_files if "/" in rel})
+        for folder in folders:
+            check_blob_name(folder, f"package.modules.{folder}")
+        module_names = [f for f in folders if f != _NATIVE_FOLDER]
+        native = _native_resources(rel for rel, _ in module_files)
+
+        inspec = _inspec_resources(document)
+        profile_files = _build_profiles(name, inspec, inspec_profiles, mode, warnings)
+        profiles = sorted({rel.split("/", 1)[0] for rel, _ in profile_files})
+        for profile in profiles:
+            if profile in folders:
+                raise ConfigurationError(
+                    "package.inspec_profiles",
+                    f"{profile} is both a module folder and an InSpec profile: Modules/{profile} "
+                    "can hold only one of them",
+                )
+        if inspec and _INSPEC_NATIVE not in {rel for rel, _ in module_files}:
+            warnings.append(_missing_native_warning("modules/"))
+
         files = dict(module_files)
         _check_modules(
             document,
             set(module_names),
-            lambda relative: _read_text(files[relative]) if relative in files else None,
+            lambda relative: _read_manifest(files[relative]) if relative in files else None,
             "package.modules",
         )
+        if not module_names and not native and not profiles:
+            warnings.append(_no_modules_warning())
 
-        metaconfig = _metaconfig(mode, version)
+        metaconfig = _metaconfig(mode, version, frequency_minutes)
         total = mof_path.stat().st_size + len(metaconfig)
-        total += sum(path.stat().st_size for _, path in module_files)
+        total += sum(path.stat().st_size for _, path in (*module_files, *profile_files))
         _check_size(total, "package")
 
         entries = [
             ZipEntry(arcname=f"{name}.mof", source=mof_path),
             ZipEntry(arcname=f"{name}.metaconfig.json", data=metaconfig),
             *(ZipEntry(arcname=f"Modules/{rel}", source=path) for rel, path in module_files),
+            *(ZipEntry(arcname=f"Modules/{rel}", source=path) for rel, path in profile_files),
         ]
-        origin = f"{mof_path.resolve()}|{modules.resolve() if modules is not None else ''}"
+        origin = (
+            f"{mof_path.resolve()}|{modules.resolve() if modules is not None else ''}"
+            f"|{inspec_profiles.resolve() if inspec_profiles is not None else ''}"
+        )
         built = build_zip(entries, label=name, origin=origin)
         return cls(
             package=package_zip(name, built),
-            configuration_name=document.configuration_name,
+            configuration_name=name,
             mode=mode,
             version=version,
             configuration=document,
             resources=document.resources,
             modules=tuple(module_names),
+            inspec_profiles=tuple(profiles),
+            native_resources=native,
+            frequency_minutes=frequency_minutes,
+            warnings=tuple(warnings),
             _checked=_CHECKED,
         )
 
     @classmethod
     def from_zip(cls, path: str | os.PathLike[str]) -> Self:
         """Read and check a package built elsewhere (``New-GuestConfigurationPackage``); it is
-        published byte for byte."""
+        published byte for byte.
+
+        As Microsoft's package runner does, the name is the MOF's file name (a zip named
+        ``Web_1.0.0.zip`` holding ``Web.mof`` is package ``Web``, published as ``Web.zip``), and
+        a package without ``<name>.metaconfig.json`` is an Audit package, with a warning.
+        """
         file_path = existing_file(path, "package.path")
         filename = check_blob_name(file_path.name, "package.path")
         if not filename.lower().endswith(".zip"):
             raise ConfigurationError("package.path", f"{file_path} is not a .zip file")
-        name = check_configuration_name(filename[: -len(".zip")], "package.path")
-        try:
-            with zipfile.ZipFile(file_path) as archive:
-                read = _ZipReader(archive, file_path)
-                document, mode, version, modules = read.package(name)
-        except (zipfile.BadZipFile, OSError) as error:
+        size = file_path.stat().st_size
+        if size > _MAX_ZIP_BYTES:
             raise ConfigurationError(
-                "package.path", f"{file_path} is not a readable zip: {error}"
-            ) from error
+                "package.path",
+                f"{filename} is {size:,} bytes: a Machine Configuration package holds at most "
+                f"{MACHINE_CONFIGURATION_MAX_BYTES:,} bytes once extracted",
+            )
+        with SafeZip(file_path, "package.path", limit=MACHINE_CONFIGURATION_MAX_BYTES) as archive:
+            read = _ZipReader(archive, filename)
+            read.package()
+            archive.verify()
         digests = file_digests(file_path, "package.path")
         package = Package(
-            name=name,
-            filename=filename,
+            name=read.name,
+            filename=f"{read.name}.zip",
             path=file_path,
             sha256=digests.sha256,
             md5_base64=digests.md5_base64,
             size=digests.size,
-            uncompressed_size=read.uncompressed_size,
+            uncompressed_size=archive.uncompressed_size,
             content_type="application/zip",
         )
         return cls(
             package=package,
-            configuration_name=document.configuration_name,
-            mode=mode,
-            version=version,
-            configuration=document,
-            resources=document.resources,
-            modules=modules,
+            configuration_name=read.name,
+            mode=read.mode,
+            version=read.version,
+            configuration=read.document,
+            resources=read.document.resources,
+            modules=read.modules,
+            inspec_profiles=read.profiles,
+            native_resources=read.native,
+            frequency_minutes=read.frequency,
+            warnings=tuple(read.warnings),
             _checked=_CHECKED,
         )
 
@@ -240,96 +315,350 @@ class MachineConfigurationPackage(HoldsPackage):
 class _ZipReader:
     """The checks of :meth:`MachineConfigurationPackage.from_zip` over one open archive."""
 
-    def __init__(self, archive: zipfile.ZipFile, file_path: Path) -> None:
+    def __init__(self, archive: SafeZip, filename: str) -> None:
         self.archive = archive
-        self.file_path = file_path
-        self.members: dict[str, zipfile.ZipInfo] = {}
-        for info in archive.infolist():
-            # Zips made by older Windows tools separate folders with '\'.
-            member = info.filename.replace("\\", "/")
-            parts = member.split("/")
-            if member.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
-                raise ConfigurationError(
-                    "package.path", f"{file_path} holds an unsafe path {info.filename!r}"
-                )
-            if not info.is_dir():
-                self.members[member] = info
-        self.uncompressed_size = sum(info.file_size for info in self.members.values())
+        self.filename = filename
+        self.members = archive.members
+        self.warnings: list[str] = []
+        self.name = ""
+        self.mode = "Audit"
+        self.version: str | None = None
+        self.frequency: int | None = None
+        self.modules: tuple[str, ...] = ()
+        self.profiles: tuple[str, ...] = ()
+        self.native: tuple[str, ...] = ()
 
     def text(self, member: str) -> str:
-        return _decode_text(self.archive.read(self.members[member]))
+        return decode_text(self.archive.read(member, limit=_SMALL_FILE))
 
-    def package(self, name: str) -> tuple[MofDocument, str, str, tuple[str, ...]]:
-        _check_size(self.uncompressed_size, "package.path")
+    def package(self) -> None:
+        check_windows_names([(m, Path(m)) for m in self.members], "package.path")
         root = sorted(m for m in self.members if "/" not in m)
         mofs = [m for m in root if m.lower().endswith(".mof")]
         if not mofs:
             nested = sorted(m for m in self.members if m.lower().endswith(".mof"))
             hint = (
-                f"; found {', '.join(nested)}: zip the package's content, not a folder holding it"
+                f"; found {', '.join(nested[:5])}: zip the package's content, not a folder "
+                "holding it"
                 if nested
                 else ""
             )
             raise ConfigurationError(
-                "package.path", f"{self.file_path.name} has no .mof at its root{hint}"
+                "package.path", f"{self.filename} has no .mof at its root{hint}"
             )
         if len(mofs) > 1:
             raise ConfigurationError(
                 "package.path",
-                f"{self.file_path.name} has {len(mofs)} MOFs at its root ({', '.join(mofs)}): "
+                f"{self.filename} has {len(mofs)} MOFs at its root ({', '.join(mofs[:5])}): "
                 "a package holds exactly one configuration",
             )
-        if mofs[0] != f"{name}.mof":
+        mof = mofs[0]
+        stem = mof[: -len(".mof")]
+        if not _CONFIGURATION_NAME.fullmatch(stem):
             raise ConfigurationError(
                 "package.path",
-                f"the MOF is {mofs[0]}, but the zip is {name}.zip: Azure needs the zip, the MOF "
-                f"and the configuration to share one name ({name}.mof)",
+                f"the package's MOF is {mof!r}, and its name ({stem!r}) names the package: use "
+                "1-64 letters, digits, '_' or '-', starting with a letter (it names the zip, "
+                "the MOF and the Azure assignment)",
             )
+        self.name = stem
+        if self.filename[: -len(".zip")] != stem:
+            self.warnings.append(
+                f"{self.filename} holds {mof}: the agent and Microsoft's tools name the package "
+                f"after its MOF, so it is published as {stem}.zip and assigned as {stem!r}"
+            )
+        data = self.archive.read(mof, limit=MAX_MOF_CHARACTERS)
         document = parse_mof(
-            decode_mof(
-                self.archive.read(self.members[mofs[0]]), source=mofs[0], path="package.path"
-            ),
-            source=mofs[0],
-            path="package.path",
+            decode_mof(data, source=mof, path="package.path"), source=mof, path="package.path"
         )
-        _check_same_name(name, document, "package.path")
-        mode, version = self.metaconfig(name)
-        modules = sorted(
-            {
-                m.split("/")[1]
-                for m in self.members
-                if m.startswith("Modules/") and m.count("/") >= 2
-            }
+        _check_has_resources(document, mof, "package.path")
+        self.document = document
+        self.warnings += document.warnings
+        self.warnings += _inner_name_warnings(stem, document, mof)
+        self.metaconfig(stem)
+
+        folders = {
+            m.split("/")[1] for m in self.members if m.startswith("Modules/") and m.count("/") >= 2
+        }
+        folders |= {f.split("/")[1] for f in self.archive.folders if f.startswith("Modules/")}
+        self.native = _native_resources(
+            m[len("Modules/") :] for m in self.members if m.startswith("Modules/")
         )
+        inspec = _inspec_resources(document)
+        profiles = self.check_inspec(inspec, folders)
+        self.profiles = tuple(sorted(profiles))
+        self.modules = tuple(sorted(folders - profiles - {_NATIVE_FOLDER}))
         _check_modules(
             document,
-            set(modules),
+            set(self.modules),
             lambda relative: (
                 self.text(f"Modules/{relative}") if f"Modules/{relative}" in self.members else None
             ),
             "package.path",
         )
-        return document, mode, version, tuple(modules)
+        if not folders:
+            self.warnings.append(_no_modules_warning())
 
-    def metaconfig(self, name: str) -> tuple[str, str]:
-        member = f"{name}.metaconfig.json"
-        if member not in self.members:
+    def check_inspec(self, inspec: list[MofResource], folders: set[str]) -> set[str]:
+        """Every InSpec profile the MOF names is a folder of the package with an inspec.yml."""
+        if not inspec:
+            return set()
+        if self.mode == "AuditAndSet":
             raise ConfigurationError(
                 "package.path",
-                f"{self.file_path.name} has no {member} at its root: it says whether the "
-                "package audits or also sets (Type) and its Version",
+                f"{self.filename} is AuditAndSet but its MOF runs Chef InSpec "
+                f"({_ids(inspec)}), which can only audit: Microsoft's tools refuse it; set Type "
+                "to Audit",
+            )
+        profiles: set[str] = set()
+        for resource in inspec:
+            profile = _profile_folder(resource, folders)
+            if profile is None:
+                raise ConfigurationError(
+                    "package.path",
+                    f"{resource.resource_id or resource.class_name} (line {resource.line}) "
+                    "names no InSpec profile (its Name is not text)",
+                )
+            if f"Modules/{profile}/inspec.yml" not in self.members:
+                raise ConfigurationError(
+                    "package.path",
+                    f"{self.filename} has no Modules/{profile}/inspec.yml: the Chef InSpec "
+                    f"profile of {resource.resource_id or resource.class_name} must be in the "
+                    "package",
+                )
+            profiles.add(profile)
+        if f"Modules/{_INSPEC_NATIVE}" not in self.members:
+            self.warnings.append(_missing_native_warning("Modules/"))
+        return profiles
+
+    def metaconfig(self, name: str) -> None:
+        member = f"{name}.metaconfig.json"
+        if member not in self.members:
+            near = [m for m in self.members if m.lower() == member.lower()]
+            hint = f" ({near[0]} differs in case, and Linux reads names exactly)" if near else ""
+            self.warnings.append(
+                f"{self.filename} has no {member}{hint}: it is taken as an Audit package of "
+                "unknown version, as Microsoft's package runner takes it"
+            )
+            return
+        text = self.text(member)
+        if _json_depth(text) > _JSON_DEPTH:
+            raise ConfigurationError(
+                "package.path", f"{member} nests deeper than {_JSON_DEPTH} levels"
             )
         try:
-            meta = json.loads(self.text(member))
-        except ValueError as error:
-            raise ConfigurationError("package.path", f"{member} is not JSON: {error}") from error
+            meta = json.loads(text)
+        except (ValueError, RecursionError) as error:
+            raise ConfigurationError(
+                "package.path", f"{member} is not JSON: {_short(error)}"
+            ) from error
         if not isinstance(meta, dict):
             raise ConfigurationError("package.path", f"{member} must hold a JSON object")
-        mode = _check_mode(meta.get("Type"), "package.path", what=f"Type in {member}")
-        version = meta.get("Version")
-        if not isinstance(version, str) or not version.strip():
-            raise ConfigurationError("package.path", f"{member} has no Version")
-        return mode, version
+        fields = {str(key).lower(): value for key, value in meta.items()}
+        if "type" not in fields:
+            self.warnings.append(
+                f"{member} has no Type: it is taken as an Audit package, as Microsoft's package "
+                "runner takes it"
+            )
+        else:
+            self.mode = _check_mode(fields["type"], "package.path", what=f"Type in {member}")
+        version = fields.get("version")
+        if isinstance(version, str) and version.strip():
+            self.version = version
+        else:
+            self.warnings.append(f"{member} has no Version")
+        frequency = fields.get("configurationmodefrequencymins")
+        if frequency is not None:
+            if (
+                isinstance(frequency, int)
+                and not isinstance(frequency, bool)
+                and (frequency >= _MIN_FREQUENCY)
+            ):
+                self.frequency = frequency
+            else:
+                self.warnings.append(
+                    f"configurationModeFrequencyMins in {member} is {_short(frequency)}: the "
+                    f"agent takes a whole number of minutes of at least {_MIN_FREQUENCY}"
+                )
+
+
+def _path_argument(value: object, argument: str, what: str) -> Path:
+    if not isinstance(value, Path):
+        shown = repr(value) if isinstance(value, str) else f"a {type(value).__name__}"
+        raise ConfigurationError(
+            argument,
+            f"expected a pathlib.Path to {what}, got {shown} (a str is never taken for a path)",
+        )
+    return value
+
+
+def _check_has_resources(document: MofDocument, source: str, path: str) -> None:
+    if not document.resources:
+        raise ConfigurationError(
+            path,
+            f"{source} holds no resource (no instance with a ResourceID): Microsoft's packager "
+            "refuses a configuration it cannot find resources in",
+        )
+
+
+def _inner_name_warnings(name: str, document: MofDocument, source: str) -> list[str]:
+    found = document.configuration_name
+    if found == name:
+        return []
+    if found is None:
+        return [
+            f"{source} does not name its configuration (an older MOF): the package names it "
+            f"{name!r}"
+        ]
+    return [
+        f"{source} is configuration {found!r} inside, but the package is {name!r}: the agent "
+        "and Microsoft's tools use the package's name (the MOF's file name), so it runs as "
+        f"{name!r}"
+    ]
+
+
+def _inspec_resources(document: MofDocument) -> list[MofResource]:
+    return [r for r in document.resources if r.class_name.lower() == INSPEC_CLASS.lower()]
+
+
+def _ids(resources: Sequence[MofResource]) -> str:
+    shown = [r.resource_id or r.class_name for r in resources[:3]]
+    more = f" and {len(resources) - 3} more" if len(resources) > 3 else ""
+    return ", ".join(shown) + more
+
+
+def _resource_text(resource: MofResource, name: str) -> str | None:
+    for key, value in resource.properties.items():
+        if key.lower() == name.lower():
+            return value if isinstance(value, str) and value else None
+    return None
+
+
+def _profile_folder(resource: MofResource, folders: set[str]) -> str | None:
+    """The package folder holding an InSpec resource's profile.
+
+    Older packages point at it with ``GithubPath`` (``<package>/Modules/<folder>/``), whose
+    folder need not be the resource's Name; otherwise the folder is the Name.
+    """
+    github = _resource_text(resource, "GithubPath")
+    if github is not None:
+        parts = [p for p in github.replace("\\", "/").split("/") if p]
+        for index, part in enumerate(parts[:-1]):
+            if part.lower() == "modules" and parts[index + 1] in folders:
+                return parts[index + 1]
+    return _resource_text(resource, "Name")
+
+
+def _build_profiles(
+    name: str,
+    inspec: list[MofResource],
+    inspec_profiles: Path | None,
+    mode: str,
+    warnings: list[str],
+) -> list[tuple[str, Path]]:
+    """The files of the InSpec profiles the MOF names, as ``(<profile>/..., path)``."""
+    if not inspec:
+        if inspec_profiles is not None:
+            raise ConfigurationError(
+                "package.inspec_profiles",
+                "the MOF runs no Chef InSpec resource (MSFT_ChefInSpecResource), so it takes "
+                "no InSpec profiles",
+            )
+        return []
+    if mode == "AuditAndSet":
+        raise ConfigurationError(
+            "package.mode",
+            f"the MOF runs Chef InSpec ({_ids(inspec)}), which can only audit: use mode='Audit'",
+        )
+    if inspec_profiles is None:
+        raise ConfigurationError(
+            "package.inspec_profiles",
+            f"the MOF runs Chef InSpec ({_ids(inspec)}): give the folder holding its profiles "
+            "(<profile>/inspec.yml)",
+        )
+    root = existing_directory(
+        _path_argument(inspec_profiles, "package.inspec_profiles", "a folder of InSpec profiles"),
+        "package.inspec_profiles",
+    )
+    files = collect_tree(root, (), "package.inspec_profiles")
+    check_windows_names(files, "package.inspec_profiles")
+    wanted: list[str] = []
+    for resource in inspec:
+        profile = _resource_text(resource, "Name")
+        if profile is None:
+            raise ConfigurationError(
+                "package.mof",
+                f"{resource.resource_id or resource.class_name} (line {resource.line}) names "
+                "no InSpec profile (its Name is not text)",
+            )
+        check_blob_name(profile, f"package.inspec_profiles.{profile}")
+        if f"{profile}/inspec.yml" not in {rel for rel, _ in files}:
+            raise ConfigurationError(
+                "package.inspec_profiles",
+                f"{root} has no {profile}/inspec.yml: the Chef InSpec profile of "
+                f"{resource.resource_id or resource.class_name} must be in the package",
+            )
+        expected = f"{name}/Modules/{profile}/"
+        github = _resource_text(resource, "GithubPath")
+        if github is not None and github.replace("\\", "/") != expected:
+            warnings.append(
+                f"GithubPath of {resource.resource_id or profile} is {github!r}; Microsoft's "
+                f"packager rewrites it to {expected!r}, and this library keeps the MOF as it is"
+            )
+        wanted.append(profile)
+    return [(rel, path) for rel, path in files if rel.split("/", 1)[0] in wanted]
+
+
+def _native_resources(relatives: object) -> tuple[str, ...]:
+    """The native resources under ``DscNativeResources/<Resource>/`` in module paths."""
+    found: set[str] = set()
+    for relative in relatives:  # type: ignore[attr-defined]
+        parts = str(relative).split("/")
+        if len(parts) >= 3 and parts[0] == _NATIVE_FOLDER:
+            found.add(parts[1])
+    return tuple(sorted(found))
+
+
+def _missing_native_warning(where: str) -> str:
+    return (
+        f"the MOF runs Chef InSpec, but {where}{_INSPEC_NATIVE} is not in the package: "
+        "Microsoft's packager copies the native resource (and Modules/install_inspec.sh) from "
+        "the GuestConfiguration module; check that your agent version provides it"
+    )
+
+
+def _no_modules_warning() -> str:
+    return (
+        "the package has no folder under Modules/: Microsoft's package runner refuses such a "
+        "package, though the MOF's resources may all ship with the agent"
+    )
+
+
+def _json_depth(text: str) -> int:
+    """How deep ``[`` and ``{`` nest outside JSON strings, counted without recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _short(value: object) -> str:
+    text = str(value) if isinstance(value, BaseException) else repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _check_mode(value: object, path: str, *, what: str = "mode") -> str:
@@ -337,23 +666,7 @@ def _check_mode(value: object, path: str, *, what: str = "mode") -> str:
     for mode in MACHINE_CONFIGURATION_MODES:
         if isinstance(value, str) and value.lower() == mode.lower():
             return mode
-    raise ConfigurationError(path, f"{what} is {value!r}: use 'Audit' or 'AuditAndSet'")
-
-
-def _check_same_name(name: str, document: MofDocument, path: str) -> None:
-    found = document.configuration_name
-    if found == name:
-        return
-    case = (
-        " (they differ only in case, and names are compared exactly)"
-        if found.lower() == name.lower()
-        else ""
-    )
-    raise ConfigurationError(
-        path,
-        f"the MOF is configuration {found!r}, but the package is named {name!r}{case}: Azure "
-        "needs the zip, the MOF and the assignment to carry the same name",
-    )
+    raise ConfigurationError(path, f"{what} is {_short(value)}: use 'Audit' or 'AuditAndSet'")
 
 
 def _check_size(total: int, path: str) -> None:
@@ -376,7 +689,8 @@ def _check_modules(
     used_by: dict[str, list[str]] = {}
     for resource in document.resources:
         module = resource.module_name
-        if module.lower() in _AGENT_MODULES:
+        # Native resources (the agent's own, and Chef InSpec) need no module folder.
+        if module.lower() in _AGENT_MODULES or resource.class_name.lower() == INSPEC_CLASS.lower():
             continue
         if module.lower() == "psdesiredstateconfiguration":
             raise ConfigurationError(
@@ -394,7 +708,9 @@ def _check_modules(
             )
         used_by.setdefault(module, []).append(resource.resource_id)
     for module, version in sorted(versions.items()):
-        users = ", ".join(used_by[module])
+        users = ", ".join(used_by[module][:3]) + (
+            f" and {len(used_by[module]) - 3} more" if len(used_by[module]) > 3 else ""
+        )
         if module not in modules:
             near = [m for m in modules if m.lower() == module.lower()]
             hint = (
@@ -422,23 +738,14 @@ def _version_key(version: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def _metaconfig(mode: str, version: str) -> bytes:
-    # ASCII JSON with sorted keys, as deterministic as the zip around it.
-    return (json.dumps({"Type": mode, "Version": version}, indent=2, sort_keys=True) + "\n").encode(
-        "ascii"
-    )
+def _metaconfig(mode: str, version: str, frequency_minutes: int | None) -> bytes:
+    # ASCII JSON with sorted keys, as deterministic as the zip around it. Like Microsoft's
+    # packager, a frequency is written only above the agent's default of 15 minutes.
+    meta: dict[str, object] = {"Type": mode, "Version": version}
+    if frequency_minutes is not None and frequency_minutes > _MIN_FREQUENCY:
+        meta["configurationModeFrequencyMins"] = frequency_minutes
+    return (json.dumps(meta, indent=2, sort_keys=True) + "\n").encode("ascii")
 
 
-def _read_text(path: Path) -> str:
-    try:
-        return _decode_text(path.read_bytes())
-    except OSError as error:
-        raise ConfigurationError(
-            "package.modules", f"cannot read {path}: {error.strerror or error}"
-        ) from error
-
-
-def _decode_text(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    return data.decode("utf-8-sig", errors="replace")
+def _read_manifest(path: Path) -> str:
+    return decode_text(read_file_bytes(path, "package.modules", limit=_SMALL_FILE))

@@ -6,23 +6,31 @@ such as ``[File]MotdFile``, ``ModuleName``, ``ModuleVersion``, ``ConfigurationNa
 own settings; credentials and key-value pairs are separate instances referenced by
 ``$alias``; a final ``OMI_ConfigurationDocument`` instance names the configuration.
 
-The reader is a small tokenizer and a recursive-descent parser over the subset of the DMTF
-MOF grammar (DSP0221) that compilers emit: ``#pragma`` lines, ``//`` and ``/* */`` comments,
-strings with escapes (adjacent literals concatenate), char16 literals, integers (decimal,
-hex, octal, binary), reals, booleans, ``NULL``, arrays ``{...}``, alias references and
-embedded ``instance of`` values. Anything else is a :class:`ConfigurationError` naming the
-line and column.
+The reader follows the grammar of OMI's MOF parser (the one the Linux agent and
+PowerShell-DSC-for-Linux use) and DMTF's DSP0221: ``#pragma`` lines, ``//`` and ``/* */``
+comments, strings with every escape (raw newlines inside a string are part of it; adjacent
+literals concatenate), char16 literals, integers (decimal, hex, octal, binary), reals,
+booleans, ``NULL``, arrays ``{...}`` of values, alias references, embedded ``instance of``
+values and qualifiers before a property (``[Key] Name = "x";``), keywords in any case.
+
+Any text gives a :class:`MofDocument` or a :class:`ConfigurationError` naming the line and
+column: tokens are read one at a time (no list of them is built), aliases are resolved without
+recursion, and the size of the text, the number of instances and values, the length of number
+literals and the nesting of instances (inline or through aliases) are bounded.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
+from .._files import read_file_bytes
 from ..errors import ConfigurationError
+from ._encodings import decode_mof
 
 #: A property value: text, a number, a boolean, NULL, an array or an embedded instance.
 MofValue = Union[str, int, float, bool, None, "MofInstance", tuple["MofValue", ...]]
@@ -38,8 +46,24 @@ BASE_PROPERTIES = (
 )
 CONFIGURATION_DOCUMENT = "OMI_ConfigurationDocument"
 
+#: The longest MOF text read (characters).
+MAX_MOF_CHARACTERS = 16 * 1024 * 1024
+#: At most this many ``instance of`` blocks, counting embedded ones.
+MAX_INSTANCES = 100_000
+#: At most this many values (each array item counts).
+MAX_VALUES = 1_000_000
+#: Instances nest (inline, or by alias) at most this deep.
+MAX_DEPTH = 32
+#: Aliases may expand to at most this many instances when followed from one instance.
+MAX_EXPANDED = 100_000
+#: The longest number literal, in characters (a 64-bit binary literal is 66).
+MAX_NUMBER_LENGTH = 100
+# MOF's widest integers are sint64 and uint64.
+_INTEGER_RANGE = (-(2**63), 2**64 - 1)
+
 # `[Type]Name`; composite resources nest as `[Inner]Name::[Outer]Name`, kept whole in `name`.
 _RESOURCE_ID = re.compile(r"\[(?P<type>[^\[\]]+)\](?P<name>.+)", re.DOTALL)
+_DOCUMENT_VERSION = re.compile(r"\d+\.\d+\.\d+", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -58,14 +82,18 @@ class MofInstance:
                 return value
         return None
 
+    def has(self, name: str) -> bool:
+        """Whether the instance sets ``name`` (case-insensitively), even to NULL."""
+        return any(key.lower() == name.lower() for key in self.properties)
+
 
 @dataclass(frozen=True)
 class MofResource:
     """A resource of the configuration (an instance with a ``ResourceID``).
 
     ``resource_type`` and ``name`` come from a ``[Type]Name`` ResourceID (None for native
-    resources whose ID is free text). ``properties`` holds the resource's own settings, without
-    the ``OMI_BaseResource`` ones, which have fields of their own.
+    resources whose ID is free text, or empty). ``properties`` holds the resource's own
+    settings, without the ``OMI_BaseResource`` ones, which have fields of their own.
     """
 
     class_name: str
@@ -83,13 +111,22 @@ class MofResource:
 
 @dataclass(frozen=True)
 class MofDocument:
-    """A compiled configuration: its name, resources, every instance, and pragmas."""
+    """A compiled configuration: its name, resources, every instance, and pragmas.
 
-    configuration_name: str
+    ``configuration_name`` is the ``Name`` of the ``OMI_ConfigurationDocument``; without a
+    document, the one ``ConfigurationName`` all resources share; else None (WMF 4 era MOFs
+    have no name: the package names them). ``resource_configuration_names`` lists the distinct
+    ``ConfigurationName`` values of the resources, which may differ from the document's name.
+    ``warnings`` says what the agent may object to without refusing the MOF.
+    """
+
+    configuration_name: str | None
     resources: tuple[MofResource, ...]
     instances: tuple[MofInstance, ...]
     document: MofInstance | None
     pragmas: tuple[tuple[str, str], ...] = field(default=())
+    resource_configuration_names: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())
 
     def resource(self, resource_id: str) -> MofResource | None:
         """The resource whose ``ResourceID`` is exactly ``resource_id``."""
@@ -116,17 +153,17 @@ class _Token:
     column: int
 
 
-_PUNCTUATION = set("{}()[];,=:")
-_IDENT_START = re.compile(r"[A-Za-z_]")
+_PUNCTUATION = frozenset("{}()[];,=:")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# MOF numbers (DSP0221): reals, then hex, binary, octal and decimal integers.
-_REAL = re.compile(r"[+-]?(?:\d*\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+)")
+# MOF numbers (OMI mof_getnumber, DSP0221): reals, then hex, binary, octal and decimal integers.
+_REAL = re.compile(r"[+-]?(?:[0-9]*\.[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+)")
 _HEX = re.compile(r"[+-]?0[xX][0-9A-Fa-f]+")
 _BINARY = re.compile(r"[+-]?[01]+[bB]")
-_DECIMAL = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?[0-9]+")
 _HEX_DIGITS = re.compile(r"[0-9A-Fa-f]{1,4}")
-_NUMBER_START = re.compile(r"[+-]?\.?\d")
+_NUMBER_START = re.compile(r"[+-]?\.?[0-9]")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "'": "'", "\\": "\\"}
+_SPACE = frozenset(" \t\r\f\v\ufeff")
 
 
 class _Tokenizer:
@@ -138,55 +175,55 @@ class _Tokenizer:
         self.line = 1
         self.line_start = 0
 
-    def error(self, reason: str, line: int | None = None, column: int | None = None) -> Exception:
+    def error(
+        self, reason: str, line: int | None = None, column: int | None = None
+    ) -> ConfigurationError:
         where = f"line {line or self.line}"
         col = column if column is not None else self.pos - self.line_start + 1
         return ConfigurationError(self.path, f"{self.source}, {where}, column {col}: {reason}")
 
-    def _newline(self, at: int) -> None:
-        self.line += 1
-        self.line_start = at + 1
+    def _count_lines(self, start: int, end: int) -> None:
+        """Account for the newlines in ``text[start:end]`` (comments, raw string content)."""
+        count = self.text.count("\n", start, end)
+        if count:
+            self.line += count
+            self.line_start = self.text.rfind("\n", start, end) + 1
 
     def _skip_space_and_comments(self) -> None:
         text = self.text
-        while self.pos < len(text):
+        length = len(text)
+        while self.pos < length:
             char = text[self.pos]
             if char == "\n":
-                self._newline(self.pos)
                 self.pos += 1
-            elif char in " \t\r\f\v\ufeff":
+                self.line += 1
+                self.line_start = self.pos
+            elif char in _SPACE:
                 self.pos += 1
             elif text.startswith("//", self.pos):
                 end = text.find("\n", self.pos)
-                self.pos = len(text) if end < 0 else end
+                self.pos = length if end < 0 else end
             elif text.startswith("/*", self.pos):
                 start_line, start_column = self.line, self.pos - self.line_start + 1
                 end = text.find("*/", self.pos + 2)
                 if end < 0:
                     raise self.error("comment '/*' is never closed", start_line, start_column)
-                for index in range(self.pos, end):
-                    if text[index] == "\n":
-                        self._newline(index)
+                self._count_lines(self.pos, end)
                 self.pos = end + 2
             else:
                 return
-
-    def tokens(self) -> list[_Token]:
-        found: list[_Token] = []
-        while True:
-            self._skip_space_and_comments()
-            if self.pos >= len(self.text):
-                found.append(_Token("eof", "end of file", None, self.line, self._column()))
-                return found
-            found.append(self._next())
 
     def _column(self) -> int:
         return self.pos - self.line_start + 1
 
     def _token(self, kind: str, start: int, value: object, line: int, column: int) -> _Token:
-        return _Token(kind, self.text[start : self.pos], value, line, column)
+        shown = self.text[start : min(self.pos, start + 60)]
+        return _Token(kind, shown, value, line, column)
 
-    def _next(self) -> _Token:
+    def next(self) -> _Token:
+        self._skip_space_and_comments()
+        if self.pos >= len(self.text):
+            return _Token("eof", "end of file", None, self.line, self._column())
         text = self.text
         start, line, column = self.pos, self.line, self._column()
         char = text[start]
@@ -212,36 +249,46 @@ class _Tokenizer:
         if char in _PUNCTUATION:
             self.pos += 1
             return self._token("punct", start, char, line, column)
-        if char.isdigit() or (char in "+-." and self._starts_number()):
+        if char.isdigit() or (char in "+-." and _NUMBER_START.match(text, self.pos)):
             number = self._number()
             return self._token("number", start, number, line, column)
-        if _IDENT_START.match(char):
-            match = _IDENT.match(text, start)
-            assert match is not None
+        match = _IDENT.match(text, start)
+        if match is not None:
             self.pos = match.end()
             return self._token("ident", start, match.group(), line, column)
         raise self.error(f"unexpected character {char!r}")
 
-    def _starts_number(self) -> bool:
-        return _NUMBER_START.match(self.text, self.pos) is not None
-
     def _number(self) -> int | float:
         text = self.text
-        forms: tuple[tuple[re.Pattern[str], Callable[[str], int | float]], ...] = (
-            (_REAL, float),
-            (_HEX, lambda s: int(s, 16)),
-            (_BINARY, lambda s: int(s[:-1], 2)),
-            (_DECIMAL, self._decimal_or_octal),
-        )
-        for pattern, convert in forms:
+        for pattern, base in ((_REAL, 0), (_HEX, 16), (_BINARY, 2), (_DECIMAL, 10)):
             match = pattern.match(text, self.pos)
-            if match is not None:
-                end = match.end()
-                if end < len(text) and (text[end].isalnum() or text[end] in "_."):
-                    continue
+            if match is None:
+                continue
+            end = match.end()
+            if end < len(text) and (text[end].isalnum() or text[end] in "_."):
+                continue
+            literal = match.group()
+            if len(literal) > MAX_NUMBER_LENGTH:
+                raise self.error(
+                    f"a number literal of {len(literal):,} characters: no MOF type holds more "
+                    f"than {MAX_NUMBER_LENGTH}"
+                )
+            if base == 0:
+                real = float(literal)
+                if math.isinf(real):
+                    raise self.error(f"{literal!r} is too large for a MOF real")
                 self.pos = end
-                value: int | float = convert(match.group())
-                return value
+                return real
+            if base == 2:
+                value = int(literal[:-1], 2)
+            elif base == 10:
+                value = self._decimal_or_octal(literal)
+            else:
+                value = int(literal, 16)
+            if not _INTEGER_RANGE[0] <= value <= _INTEGER_RANGE[1]:
+                raise self.error(f"{literal!r} is outside the 64-bit range of MOF integers")
+            self.pos = end
+            return value
         raise self.error("malformed number")
 
     def _decimal_or_octal(self, literal: str) -> int:
@@ -254,21 +301,29 @@ class _Tokenizer:
         return int(literal)
 
     def _string(self) -> str:
+        """A ``"…"`` literal. Raw newlines are part of it, as in OMI's lexer."""
         text = self.text
+        start_line, start_column = self.line, self._column()
         self.pos += 1
         parts: list[str] = []
+        quote = -1
         while True:
-            if self.pos >= len(text) or text[self.pos] == "\n":
-                raise self.error("string is not closed before the end of the line")
-            char = text[self.pos]
-            if char == '"':
+            if quote < self.pos:
+                # Found once per closing-quote candidate: an escaped quote moves past it.
+                quote = text.find('"', self.pos)
+            if quote < 0:
+                raise self.error(
+                    "string is not closed before the end of the file", start_line, start_column
+                )
+            backslash = text.find("\\", self.pos, quote)
+            stop = backslash if backslash >= 0 else quote
+            parts.append(text[self.pos : stop])
+            self._count_lines(self.pos, stop)
+            self.pos = stop
+            if stop == quote:
                 self.pos += 1
                 return "".join(parts)
-            if char == "\\":
-                parts.append(self._escape())
-                continue
-            parts.append(char)
-            self.pos += 1
+            parts.append(self._escape())
 
     def _char16(self) -> str:
         text = self.text
@@ -297,8 +352,13 @@ class _Tokenizer:
             match = _HEX_DIGITS.match(text, self.pos + 2)
             if match is None:
                 raise self.error("'\\x' needs 1-4 hex digits")
+            point = int(match.group(), 16)
+            if 0xD800 <= point <= 0xDFFF:
+                raise self.error(
+                    f"'\\x{match.group()}' is half of a UTF-16 surrogate pair, not a character"
+                )
             self.pos = match.end()
-            return chr(int(match.group(), 16))
+            return chr(point)
         raise self.error(f"unknown escape '\\{code}'")
 
 
@@ -314,35 +374,45 @@ class _Reference:
     column: int
 
 
+@dataclass
+class _RawInstance:
+    """An instance as read, its values still holding references."""
+
+    class_name: str
+    alias: str | None
+    properties: dict[str, object]
+    line: int
+    column: int
+
+
 class _Parser:
-    def __init__(self, tokens: list[_Token], tokenizer: _Tokenizer) -> None:
-        self.tokens = tokens
-        self.index = 0
+    def __init__(self, tokenizer: _Tokenizer) -> None:
         self.tokenizer = tokenizer
+        self.current = tokenizer.next()
         self.pragmas: list[tuple[str, str]] = []
+        self.instances = 0
+        self.values = 0
 
-    @property
-    def current(self) -> _Token:
-        return self.tokens[self.index]
-
-    def error(self, reason: str, token: _Token | None = None) -> Exception:
+    def error(self, reason: str, token: _Token | None = None) -> ConfigurationError:
         at = token or self.current
         return self.tokenizer.error(reason, at.line, at.column)
 
     def advance(self) -> _Token:
         token = self.current
         if token.kind != "eof":
-            self.index += 1
+            self.current = self.tokenizer.next()
         return token
+
+    def is_punct(self, char: str) -> bool:
+        return self.current.kind == "punct" and self.current.value == char
 
     def is_keyword(self, word: str) -> bool:
         token = self.current
-        return token.kind == "ident" and token.text.lower() == word
+        return token.kind == "ident" and str(token.value).lower() == word
 
     def expect_punct(self, char: str, what: str) -> _Token:
-        token = self.current
-        if token.kind != "punct" or token.value != char:
-            raise self.error(f"expected '{char}' {what}, found {_describe(token)}")
+        if not self.is_punct(char):
+            raise self.error(f"expected '{char}' {what}, found {_describe(self.current)}")
         return self.advance()
 
     def expect_keyword(self, word: str, what: str) -> _Token:
@@ -356,40 +426,81 @@ class _Parser:
             raise self.error(f"expected {what}, found {_describe(token)}")
         return self.advance()
 
-    # document := (pragma | instance)* EOF
-    def document(self) -> list[MofInstance]:
-        instances: list[MofInstance] = []
+    # document := (pragma | [qualifiers] instance ';')* EOF
+    def document(self) -> list[_RawInstance]:
+        instances: list[_RawInstance] = []
         while self.current.kind != "eof":
             if self.current.kind == "pragma":
                 self.pragma()
-            elif self.is_keyword("instance"):
-                instances.append(self.instance())
+                continue
+            if self.is_punct("["):
+                self.qualifiers()
+            if self.is_keyword("instance"):
+                instances.append(self.instance(depth=1))
                 self.expect_punct(";", "after the closing '}' of an instance")
-            elif self.is_keyword("class") or (
-                self.current.kind == "punct" and self.current.value == "["
-            ):
+            elif self.is_keyword("class") or self.is_keyword("qualifier"):
                 raise self.error(
-                    "class declarations and qualifiers belong in schema MOFs, not in a "
+                    "class and qualifier declarations belong in schema MOFs, not in a "
                     "compiled configuration"
                 )
             else:
                 raise self.error(f"expected 'instance of', found {_describe(self.current)}")
         return instances
 
-    # pragma := '#pragma' ident '(' string ')'
+    # pragma := '#pragma' ident '(' string+ ')'
     def pragma(self) -> None:
         self.advance()
         name = self.expect_ident("a pragma name")
-        self.expect_punct("(", f"after #pragma {name.text}")
-        value = self.string_value(f"as the argument of #pragma {name.text}")
-        self.expect_punct(")", f"after the argument of #pragma {name.text}")
-        self.pragmas.append((name.text, value))
+        if not self.is_punct("("):
+            raise self.error(
+                f"#pragma {name.value} needs its value in parentheses, #pragma {name.value}"
+                '("value"); a pragma without them is a WMI registration MOF, not a compiled '
+                "configuration"
+            )
+        self.advance()
+        value = self.string_value(f"as the argument of #pragma {name.value}")
+        self.expect_punct(")", f"after the argument of #pragma {name.value}")
+        if str(name.value).lower() == "include":
+            raise self.error(
+                f"#pragma include({value!r}) reads another file: a package holds one MOF, so "
+                "compile the configuration into a single file",
+                name,
+            )
+        self.pragmas.append((str(name.value), value))
 
-    # instance := 'instance' 'of' ident ['as' alias] '{' (ident '=' value ';')* '}'
-    def instance(self) -> MofInstance:
+    # qualifiers := '[' qualifier (',' qualifier)* ']'
+    # qualifier := ident [ '(' value ')' | array ] [ ':' ident+ ]
+    def qualifiers(self) -> None:
+        self.advance()
+        while True:
+            name = self.expect_ident("a qualifier name")
+            if self.is_punct("("):
+                self.advance()
+                self.scalar(f"qualifier {name.value}", depth=MAX_DEPTH)
+                self.expect_punct(")", f"after the value of qualifier {name.value}")
+            elif self.is_punct("{"):
+                self.array(f"qualifier {name.value}", depth=MAX_DEPTH)
+            if self.is_punct(":"):
+                self.advance()
+                self.expect_ident("a qualifier flavor")
+                while self.current.kind == "ident":
+                    self.advance()
+            if self.is_punct(","):
+                self.advance()
+                continue
+            self.expect_punct("]", "to close the qualifiers")
+            return
+
+    # instance := 'instance' 'of' ident ['as' alias] '{' ([qualifiers] ident '=' value ';')* '}'
+    def instance(self, depth: int) -> _RawInstance:
         start = self.expect_keyword("instance", "")
+        if depth > MAX_DEPTH:
+            raise self.error(f"instances nest deeper than {MAX_DEPTH} levels", start)
+        self.instances += 1
+        if self.instances > MAX_INSTANCES:
+            raise self.error(f"more than {MAX_INSTANCES:,} instances", start)
         self.expect_keyword("of", "after 'instance'")
-        class_name = self.expect_ident("a class name after 'instance of'").text
+        class_name = str(self.expect_ident("a class name after 'instance of'").value)
         alias: str | None = None
         if self.is_keyword("as"):
             self.advance()
@@ -400,23 +511,21 @@ class _Parser:
         self.expect_punct("{", f"to open instance of {class_name}")
         properties: dict[str, object] = {}
         seen: set[str] = set()
-        while not (self.current.kind == "punct" and self.current.value == "}"):
+        while not self.is_punct("}"):
             if self.current.kind == "eof":
                 raise self.error(f"instance of {class_name} is never closed with '}}'")
+            if self.is_punct("["):
+                self.qualifiers()
             name = self.expect_ident(f"a property name in instance of {class_name}")
-            if name.text.lower() in seen:
-                raise self.error(f"property {name.text} is set twice", name)
-            seen.add(name.text.lower())
-            self.expect_punct("=", f"after property {name.text}")
-            properties[name.text] = self.value(name.text)
-            self.expect_punct(";", f"after the value of {name.text}")
+            key = str(name.value)
+            if key.lower() in seen:
+                raise self.error(f"property {key} is set twice", name)
+            seen.add(key.lower())
+            self.expect_punct("=", f"after property {key}")
+            properties[key] = self.value(key, depth)
+            self.expect_punct(";", f"after the value of {key}")
         self.advance()
-        return MofInstance(
-            class_name=class_name,
-            alias=alias,
-            properties=properties,  # type: ignore[arg-type]  # references resolved later
-            line=start.line,
-        )
+        return _RawInstance(class_name, alias, properties, start.line, start.column)
 
     def string_value(self, what: str) -> str:
         token = self.current
@@ -427,8 +536,20 @@ class _Parser:
             parts.append(str(self.advance().value))
         return "".join(parts)
 
-    # value := string+ | char | number | TRUE | FALSE | NULL | alias | array | instance
-    def value(self, property_name: str) -> object:
+    def count_value(self) -> None:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise self.error(f"more than {MAX_VALUES:,} values")
+
+    # value := array | scalar
+    def value(self, property_name: str, depth: int) -> object:
+        if self.is_punct("{"):
+            return self.array(property_name, depth)
+        return self.scalar(property_name, depth)
+
+    # scalar := string+ | char | number | TRUE | FALSE | NULL | alias | instance
+    def scalar(self, property_name: str, depth: int) -> object:
+        self.count_value()
         token = self.current
         if token.kind == "string":
             return self.string_value(f"for {property_name}")
@@ -438,10 +559,8 @@ class _Parser:
         if token.kind == "alias":
             self.advance()
             return _Reference(str(token.value), token.line, token.column)
-        if token.kind == "punct" and token.value == "{":
-            return self.array(property_name)
         if token.kind == "ident":
-            word = token.text.lower()
+            word = str(token.value).lower()
             if word in ("true", "false"):
                 self.advance()
                 return word == "true"
@@ -449,23 +568,24 @@ class _Parser:
                 self.advance()
                 return None
             if word == "instance":
-                return self.instance()
+                return self.instance(depth + 1)
+        if token.kind == "punct" and token.value == "{":
+            raise self.error(f"the array of {property_name} holds an array: arrays hold values")
         raise self.error(f"expected a value for {property_name}, found {_describe(token)}")
 
-    # array := '{' [value (',' value)*] '}'
-    def array(self, property_name: str) -> tuple[object, ...]:
+    # array := '{' [scalar (',' scalar)*] '}'
+    def array(self, property_name: str, depth: int) -> tuple[object, ...]:
         self.advance()
         items: list[object] = []
-        if self.current.kind == "punct" and self.current.value == "}":
+        if self.is_punct("}"):
             self.advance()
             return ()
         while True:
-            items.append(self.value(property_name))
-            token = self.current
-            if token.kind == "punct" and token.value == ",":
+            items.append(self.scalar(property_name, depth))
+            if self.is_punct(","):
                 self.advance()
                 continue
-            if token.kind == "punct" and token.value == "}":
+            if self.is_punct("}"):
                 self.advance()
                 return tuple(items)
             raise self.error(f"expected ',' or '}}' in the array of {property_name}")
@@ -484,40 +604,54 @@ def _describe(token: _Token) -> str:
 def parse_mof(text: str, *, source: str = "MOF", path: str = "mof") -> MofDocument:
     """Read compiled MOF text. ``source`` names it in messages, ``path`` is the error's path."""
     if not isinstance(text, str):
-        raise ConfigurationError(path, f"expected MOF text, got {text!r}")
+        raise ConfigurationError(path, f"expected MOF text, got {type(text).__name__}")
+    if len(text) > MAX_MOF_CHARACTERS:
+        raise ConfigurationError(
+            path, f"{source} is {len(text):,} characters, over the limit of {MAX_MOF_CHARACTERS:,}"
+        )
     tokenizer = _Tokenizer(text, source, path)
-    parser = _Parser(tokenizer.tokens(), tokenizer)
+    parser = _Parser(tokenizer)
     raw = parser.document()
     instances = _resolve(raw, tokenizer)
     return _interpret(instances, parser.pragmas, tokenizer)
 
 
 def read_mof(file: Path, *, path: str = "mof") -> MofDocument:
-    """Read a compiled MOF file: UTF-8 (with or without BOM) or UTF-16 with a BOM, as
-    Windows PowerShell writes it."""
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise ConfigurationError(path, f"cannot read {file}: {error.strerror or error}") from error
+    """Read a compiled MOF file (a regular file of at most 16 MiB) in any encoding OMI reads:
+    UTF-8 with or without BOM, UTF-16 with or without BOM, or Windows-1252."""
+    data = read_file_bytes(file, path)
     return parse_mof(decode_mof(data, source=file.name, path=path), source=file.name, path=path)
 
 
-def decode_mof(data: bytes, *, source: str, path: str) -> str:
-    """MOF bytes as text: UTF-16 when a byte-order mark says so, else UTF-8."""
-    try:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return data.decode("utf-16")
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ConfigurationError(
-            path, f"{source} is neither UTF-8 nor UTF-16 with a byte-order mark: {error}"
-        ) from error
+def _references(instance: _RawInstance) -> tuple[list[tuple[_Reference, int]], int, int]:
+    """The alias references in ``instance`` and its embedded instances, each with the level it
+    sits at (1: the instance itself), the embedded nesting depth and the embedded count."""
+    found: list[tuple[_Reference, int]] = []
+    deepest = 1
+    embedded = 0
+    pending: list[tuple[object, int]] = [(v, 1) for v in instance.properties.values()]
+    while pending:
+        value, level = pending.pop()
+        if isinstance(value, _Reference):
+            found.append((value, level))
+        elif isinstance(value, tuple):
+            pending.extend((item, level) for item in value)
+        elif isinstance(value, _RawInstance):
+            embedded += 1
+            deepest = max(deepest, level + 1)
+            pending.extend((v, level + 1) for v in value.properties.values())
+    return found, deepest, embedded
 
 
-def _resolve(instances: list[MofInstance], tokenizer: _Tokenizer) -> list[MofInstance]:
-    """Replace ``$alias`` references with the instances they name."""
-    by_alias: dict[str, MofInstance] = {}
-    for instance in instances:
+def _resolve(raw: list[_RawInstance], tokenizer: _Tokenizer) -> list[MofInstance]:
+    """Replace ``$alias`` references with the instances they name, without recursion.
+
+    The instances are ordered so every instance comes after those it references (a cycle is
+    an error), then built in that order; the nesting depth and the number of instances one
+    instance expands to are bounded, so later walks of the values stay small.
+    """
+    by_alias: dict[str, _RawInstance] = {}
+    for instance in raw:
         if instance.alias is None:
             continue
         key = instance.alias.lower()
@@ -525,42 +659,118 @@ def _resolve(instances: list[MofInstance], tokenizer: _Tokenizer) -> list[MofIns
             raise tokenizer.error(
                 f"alias ${instance.alias} is declared twice (first on line {by_alias[key].line})",
                 instance.line,
-                1,
+                instance.column,
             )
         by_alias[key] = instance
 
-    resolving: set[str] = set()
-    done: dict[int, MofInstance] = {}
-
-    def resolve_value(value: object) -> MofValue:
-        if isinstance(value, _Reference):
-            target = by_alias.get(value.alias.lower())
+    targets: dict[int, list[_RawInstance]] = {}
+    levels: dict[int, list[int]] = {}
+    own: dict[int, tuple[int, int]] = {}
+    for instance in raw:
+        named: list[_RawInstance] = []
+        references, deepest, embedded = _references(instance)
+        own[id(instance)] = (deepest, embedded)
+        levels[id(instance)] = [level for _, level in references]
+        for reference, _ in references:
+            target = by_alias.get(reference.alias.lower())
             if target is None:
                 raise tokenizer.error(
-                    f"${value.alias} names no instance in this file", value.line, value.column
+                    f"${reference.alias} names no instance in this file",
+                    reference.line,
+                    reference.column,
                 )
-            return resolve_instance(target, value)
+            if target is instance:
+                raise tokenizer.error(
+                    f"${reference.alias} refers to itself", reference.line, reference.column
+                )
+            named.append(target)
+        targets[id(instance)] = named
+
+    order = _dependency_order(raw, targets, tokenizer)
+    built: dict[int, MofInstance] = {}
+    depth: dict[int, int] = {}
+    expanded: dict[int, int] = {}
+    for instance in order:
+        named = targets[id(instance)]
+        deepest, embedded = own[id(instance)]
+        depth[id(instance)] = max(
+            [
+                deepest,
+                *(
+                    level + depth[id(t)]
+                    for level, t in zip(levels[id(instance)], named, strict=True)
+                ),
+            ]
+        )
+        expanded[id(instance)] = 1 + embedded + sum(expanded[id(t)] for t in named)
+        if depth[id(instance)] > MAX_DEPTH:
+            raise tokenizer.error(
+                f"instances nest deeper than {MAX_DEPTH} levels (embedded or through aliases)",
+                instance.line,
+                instance.column,
+            )
+        if expanded[id(instance)] > MAX_EXPANDED:
+            raise tokenizer.error(
+                f"the aliases of this instance expand to more than {MAX_EXPANDED:,} instances",
+                instance.line,
+                instance.column,
+            )
+        built[id(instance)] = _build(instance, by_alias, built)
+    return [built[id(instance)] for instance in raw]
+
+
+def _dependency_order(
+    raw: list[_RawInstance], targets: dict[int, list[_RawInstance]], tokenizer: _Tokenizer
+) -> list[_RawInstance]:
+    """The instances, each after every instance it references; a cycle is an error."""
+    state: dict[int, int] = {}  # 1: on the path being followed, 2: done
+    order: list[_RawInstance] = []
+    for root in raw:
+        if state.get(id(root)) == 2:
+            continue
+        stack: list[tuple[_RawInstance, int]] = [(root, 0)]
+        state[id(root)] = 1
+        while stack:
+            instance, index = stack[-1]
+            named = targets[id(instance)]
+            if index < len(named):
+                stack[-1] = (instance, index + 1)
+                target = named[index]
+                mark = state.get(id(target))
+                if mark == 1:
+                    alias = target.alias or target.class_name
+                    raise tokenizer.error(
+                        f"${alias} refers to itself through other aliases",
+                        instance.line,
+                        instance.column,
+                    )
+                if mark is None:
+                    state[id(target)] = 1
+                    stack.append((target, 0))
+                continue
+            stack.pop()
+            state[id(instance)] = 2
+            order.append(instance)
+    return order
+
+
+def _build(
+    instance: _RawInstance, by_alias: Mapping[str, _RawInstance], built: Mapping[int, MofInstance]
+) -> MofInstance:
+    """``instance`` with references replaced by built instances (embedded ones nest at most
+    :data:`MAX_DEPTH` deep, so this recursion is bounded)."""
+
+    def value_of(value: object) -> MofValue:
+        if isinstance(value, _Reference):
+            return built[id(by_alias[value.alias.lower()])]
         if isinstance(value, tuple):
-            return tuple(resolve_value(item) for item in value)
-        if isinstance(value, MofInstance):
-            return resolve_instance(value, None)
+            return tuple(value_of(item) for item in value)
+        if isinstance(value, _RawInstance):
+            return _build(value, by_alias, built)
         return value  # type: ignore[return-value]
 
-    def resolve_instance(instance: MofInstance, via: _Reference | None) -> MofInstance:
-        if id(instance) in done:
-            return done[id(instance)]
-        key = instance.alias.lower() if instance.alias else f"#{id(instance)}"
-        if key in resolving:
-            line = via.line if via else instance.line
-            raise tokenizer.error(f"${instance.alias} refers to itself", line, 1)
-        resolving.add(key)
-        properties = {name: resolve_value(v) for name, v in instance.properties.items()}
-        resolving.discard(key)
-        resolved = MofInstance(instance.class_name, instance.alias, properties, instance.line)
-        done[id(instance)] = resolved
-        return resolved
-
-    return [resolve_instance(instance, None) for instance in instances]
+    properties = {name: value_of(value) for name, value in instance.properties.items()}
+    return MofInstance(instance.class_name, instance.alias, properties, instance.line)
 
 
 def _interpret(
@@ -568,7 +778,7 @@ def _interpret(
     pragmas: list[tuple[str, str]],
     tokenizer: _Tokenizer,
 ) -> MofDocument:
-    """Find the configuration document and the resources, and check they agree."""
+    """Find the configuration document, the resources and the configuration's name."""
     documents = [i for i in instances if i.class_name.lower() == CONFIGURATION_DOCUMENT.lower()]
     if len(documents) > 1:
         raise tokenizer.error(
@@ -581,66 +791,64 @@ def _interpret(
     resources: list[MofResource] = []
     seen_ids: dict[str, int] = {}
     for instance in instances:
-        if instance is document or instance.get("ResourceID") is None:
+        if instance is document or not instance.has("ResourceID"):
             continue
         resource = _resource(instance, tokenizer)
-        if resource.resource_id in seen_ids:
+        # The LCM compares ResourceIDs without case (ModuleValidator.c).
+        key = resource.resource_id.casefold()
+        if key in seen_ids:
             raise tokenizer.error(
                 f"ResourceID {resource.resource_id!r} is used twice (first on line "
-                f"{seen_ids[resource.resource_id]})",
+                f"{seen_ids[key]}): the configuration manager compares ResourceIDs without case",
                 instance.line,
                 1,
             )
-        seen_ids[resource.resource_id] = instance.line
+        seen_ids[key] = instance.line
         resources.append(resource)
-    if not resources:
-        raise tokenizer.error("the MOF holds no resource (no instance with a ResourceID)", 1, 1)
 
-    name: str | None = None
+    resource_names: list[str] = []
+    for resource in resources:
+        name = resource.configuration_name
+        if name is not None and name not in resource_names:
+            resource_names.append(name)
+    warnings: list[str] = []
+    configuration_name: str | None = None
     if document is not None:
         document_name = document.get("Name")
-        if not isinstance(document_name, str) or not document_name:
-            raise tokenizer.error(
-                f"{CONFIGURATION_DOCUMENT} has no Name: the configuration name is unknown",
-                document.line,
-                1,
+        if isinstance(document_name, str) and document_name:
+            configuration_name = document_name
+        version = document.get("Version")
+        if not isinstance(version, str) or not _DOCUMENT_VERSION.fullmatch(version):
+            warnings.append(
+                f"{tokenizer.source}: the {CONFIGURATION_DOCUMENT} has no Version such as "
+                "'2.0.0', which the local configuration manager requires"
             )
-        name = document_name
-    for resource in resources:
-        if resource.configuration_name is None:
-            continue
-        if name is None:
-            name = resource.configuration_name
-        elif resource.configuration_name != name:
-            raise tokenizer.error(
-                f"resource {resource.resource_id} belongs to configuration "
-                f"{resource.configuration_name!r}, but this MOF is configuration {name!r}",
-                resource.line,
-                1,
+        document_type = document.get("DocumentType")
+        if isinstance(document_type, str) and document_type.lower() == "inventory":
+            warnings.append(
+                f'{tokenizer.source} is an inventory document (DocumentType = "inventory"), '
+                "which the local configuration manager does not apply as a configuration"
             )
-    if name is None:
-        raise tokenizer.error(
-            f"no configuration name: neither an {CONFIGURATION_DOCUMENT} Name nor a "
-            "ConfigurationName on the resources",
-            1,
-            1,
-        )
+    elif len(resource_names) == 1:
+        configuration_name = resource_names[0]
     return MofDocument(
-        configuration_name=name,
+        configuration_name=configuration_name,
         resources=tuple(resources),
         instances=tuple(instances),
         document=document,
         pragmas=tuple(pragmas),
+        resource_configuration_names=tuple(resource_names),
+        warnings=tuple(warnings),
     )
 
 
 def _resource(instance: MofInstance, tokenizer: _Tokenizer) -> MofResource:
-    def text(property_name: str, *, required: bool) -> str | None:
+    def text(property_name: str, *, required: bool, empty: bool = False) -> str | None:
         value = instance.get(property_name)
         if value is None and not required:
             return None
-        if not isinstance(value, str) or not value:
-            state = "missing" if value is None else f"not a string ({value!r})"
+        if not isinstance(value, str) or (not value and not empty):
+            state = "missing" if value is None else f"not a non-empty string ({_shown(value)})"
             raise tokenizer.error(
                 f"{property_name} of instance of {instance.class_name} is {state}: every DSC "
                 "resource carries ResourceID, ModuleName and ModuleVersion",
@@ -649,7 +857,7 @@ def _resource(instance: MofInstance, tokenizer: _Tokenizer) -> MofResource:
             )
         return value
 
-    resource_id = text("ResourceID", required=True)
+    resource_id = text("ResourceID", required=True, empty=True)
     module_name = text("ModuleName", required=True)
     module_version = text("ModuleVersion", required=True)
     assert resource_id is not None and module_name is not None and module_version is not None
@@ -662,6 +870,7 @@ def _resource(instance: MofInstance, tokenizer: _Tokenizer) -> MofResource:
         raise tokenizer.error(
             f"DependsOn of {resource_id} must be an array of ResourceIDs", instance.line, 1
         )
+    configuration_name = instance.get("ConfigurationName")
     match = _RESOURCE_ID.fullmatch(resource_id)
     base = {p.lower() for p in BASE_PROPERTIES}
     return MofResource(
@@ -672,8 +881,19 @@ def _resource(instance: MofInstance, tokenizer: _Tokenizer) -> MofResource:
         name=match.group("name") if match else None,
         module_name=module_name,
         module_version=module_version,
-        configuration_name=text("ConfigurationName", required=False),
+        configuration_name=configuration_name
+        if isinstance(configuration_name, str) and configuration_name
+        else None,
         depends_on=depends_on,
         properties={k: v for k, v in instance.properties.items() if k.lower() not in base},
         line=instance.line,
     )
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, MofInstance):
+        return f"an instance of {value.class_name}"
+    if isinstance(value, tuple):
+        return f"an array of {len(value)}"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
