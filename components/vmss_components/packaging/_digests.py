@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigurationError
+from ._zip_read import MAX_CENTRAL_DIRECTORY, ZIP_ERRORS, central_directory_size, reason
 
 #: Bytes read from a file at a time.
 CHUNK = 1 << 20
@@ -50,9 +51,25 @@ def file_digests(path: Path, argument: str) -> Digests:
 
 
 def zip_uncompressed_size(path: Path, argument: str) -> int:
-    """Total size of a zip's members once extracted; a file that is no zip is an error."""
+    """Total size of a zip's members once extracted; a file that is no zip is an error.
+
+    Only the central directory is read (after checking its size, so a huge one cannot exhaust
+    memory); whatever :mod:`zipfile` raises on damaged bytes becomes a ConfigurationError.
+    """
     try:
+        with path.open("rb") as handle:
+            directory = central_directory_size(handle)
+        if directory is not None and directory > MAX_CENTRAL_DIRECTORY:
+            raise ConfigurationError(
+                argument,
+                f"{path.name}: its central directory is {directory:,} bytes, over the limit of "
+                f"{MAX_CENTRAL_DIRECTORY:,}",
+            )
         with zipfile.ZipFile(path) as archive:
             return sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as error:
-        raise ConfigurationError(argument, f"{path} is not a readable zip: {error}") from error
+    except ConfigurationError:
+        raise
+    except ZIP_ERRORS as error:
+        raise ConfigurationError(
+            argument, f"{path.name} is not a readable zip: {reason(error)}"
+        ) from error

@@ -30,7 +30,7 @@ _RATIO_SLACK = 64 * 1024
 #: The largest central directory read (bytes): some 80,000 entries.
 MAX_CENTRAL_DIRECTORY = 4 * 1024 * 1024
 # What zipfile may raise on damaged or hostile input, besides the checks made here.
-_ZIP_ERRORS = (
+ZIP_ERRORS = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
     OSError,
@@ -101,9 +101,9 @@ class SafeZip:
             self.infos = self.archive.infolist()
         except ConfigurationError:
             raise
-        except _ZIP_ERRORS as error:
+        except ZIP_ERRORS as error:
             self.close()
-            raise self.error(f"is not a readable zip: {_reason(error)}") from error
+            raise self.error(f"is not a readable zip: {reason(error)}") from error
         self.members: dict[str, zipfile.ZipInfo] = {}
         self.folders: set[str] = set()
         try:
@@ -181,8 +181,8 @@ class SafeZip:
                     yield chunk
         except ConfigurationError:
             raise
-        except _ZIP_ERRORS as error:
-            raise self.error(f"holds damaged data in {name!a}: {_reason(error)}") from error
+        except ZIP_ERRORS as error:
+            raise self.error(f"holds damaged data in {name!a}: {reason(error)}") from error
 
     def close(self) -> None:
         if self.archive is not None:
@@ -216,6 +216,7 @@ def check_member_name(filename: str, path: Path, argument: str) -> str:
     return member
 
 
-def _reason(error: BaseException) -> str:
+def reason(error: BaseException) -> str:
+    """An exception's message, ASCII-safe, for a ConfigurationError."""
     text = str(error) or type(error).__name__
     return ascii(text)[1:-1] if not text.isascii() else text

@@ -26,7 +26,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import NamedTuple, Union
 
 from .._files import read_file_bytes
 from ..errors import ConfigurationError
@@ -49,9 +49,9 @@ CONFIGURATION_DOCUMENT = "OMI_ConfigurationDocument"
 #: The longest MOF text read (characters).
 MAX_MOF_CHARACTERS = 16 * 1024 * 1024
 #: At most this many ``instance of`` blocks, counting embedded ones.
-MAX_INSTANCES = 100_000
-#: At most this many values (each array item counts).
-MAX_VALUES = 1_000_000
+MAX_INSTANCES = 20_000
+#: At most this many values (each array item, string part, qualifier and pragma counts).
+MAX_VALUES = 200_000
 #: Instances nest (inline, or by alias) at most this deep.
 MAX_DEPTH = 32
 #: Aliases may expand to at most this many instances when followed from one instance.
@@ -144,8 +144,7 @@ class MofDocument:
 # --- Tokens ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     kind: str  # ident, string, char, number, alias, punct, pragma, eof
     text: str
     value: object
@@ -156,14 +155,20 @@ class _Token:
 _PUNCTUATION = frozenset("{}()[];,=:")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # MOF numbers (OMI mof_getnumber, DSP0221): reals, then hex, binary, octal and decimal integers.
-_REAL = re.compile(r"[+-]?(?:[0-9]*\.[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+)")
-_HEX = re.compile(r"[+-]?0[xX][0-9A-Fa-f]+")
-_BINARY = re.compile(r"[+-]?[01]+[bB]")
-_DECIMAL = re.compile(r"[+-]?[0-9]+")
+# MOF numbers (OMI mof_getnumber, DSP0221), tried in this order: a real, a hex, a binary, then
+# a decimal or octal integer; a literal running on into a letter, digit, '_' or '.' is none.
+_NUMBER = re.compile(
+    r"(?P<real>[+-]?(?:[0-9]*\.[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+))(?![0-9A-Za-z_.])"
+    r"|(?P<hex>[+-]?0[xX][0-9A-Fa-f]+)(?![0-9A-Za-z_.])"
+    r"|(?P<binary>[+-]?[01]+[bB])(?![0-9A-Za-z_.])"
+    r"|(?P<decimal>[+-]?[0-9]+)(?![0-9A-Za-z_.])"
+)
 _HEX_DIGITS = re.compile(r"[0-9A-Fa-f]{1,4}")
 _NUMBER_START = re.compile(r"[+-]?\.?[0-9]")
+_DIGITS = frozenset("0123456789")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "'": "'", "\\": "\\"}
-_SPACE = frozenset(" \t\r\f\v\ufeff")
+_TRIVIA_START = frozenset(" \t\r\n\f\v\ufeff/")
+_SPACES = re.compile(r"[ \t\r\f\v\ufeff\n]*")
 
 
 class _Tokenizer:
@@ -191,25 +196,22 @@ class _Tokenizer:
 
     def _skip_space_and_comments(self) -> None:
         text = self.text
-        length = len(text)
-        while self.pos < length:
-            char = text[self.pos]
-            if char == "\n":
-                self.pos += 1
-                self.line += 1
-                self.line_start = self.pos
-            elif char in _SPACE:
-                self.pos += 1
-            elif text.startswith("//", self.pos):
-                end = text.find("\n", self.pos)
-                self.pos = length if end < 0 else end
-            elif text.startswith("/*", self.pos):
-                start_line, start_column = self.line, self.pos - self.line_start + 1
-                end = text.find("*/", self.pos + 2)
-                if end < 0:
+        while True:
+            start = self.pos
+            end = _SPACES.match(text, start).end()  # type: ignore[union-attr]
+            if end != start:
+                self._count_lines(start, end)
+                self.pos = end
+            if text.startswith("//", end):
+                stop = text.find("\n", end)
+                self.pos = len(text) if stop < 0 else stop
+            elif text.startswith("/*", end):
+                start_line, start_column = self.line, end - self.line_start + 1
+                stop = text.find("*/", end + 2)
+                if stop < 0:
                     raise self.error("comment '/*' is never closed", start_line, start_column)
-                self._count_lines(self.pos, end)
-                self.pos = end + 2
+                self._count_lines(end, stop)
+                self.pos = stop + 2
             else:
                 return
 
@@ -221,12 +223,17 @@ class _Tokenizer:
         return _Token(kind, shown, value, line, column)
 
     def next(self) -> _Token:
-        self._skip_space_and_comments()
+        if self.pos < len(self.text) and self.text[self.pos] in _TRIVIA_START:
+            self._skip_space_and_comments()
         if self.pos >= len(self.text):
             return _Token("eof", "end of file", None, self.line, self._column())
         text = self.text
-        start, line, column = self.pos, self.line, self._column()
+        start, line = self.pos, self.line
+        column = start - self.line_start + 1
         char = text[start]
+        if char in _PUNCTUATION:
+            self.pos += 1
+            return _Token("punct", char, char, line, column)
         if char == '"':
             value = self._string()
             return self._token("string", start, value, line, column)
@@ -246,10 +253,7 @@ class _Tokenizer:
                 raise self.error("'#' starts only a '#pragma' line in MOF")
             self.pos = match.end()
             return self._token("pragma", start, "pragma", line, column)
-        if char in _PUNCTUATION:
-            self.pos += 1
-            return self._token("punct", start, char, line, column)
-        if char.isdigit() or (char in "+-." and _NUMBER_START.match(text, self.pos)):
+        if char in _DIGITS or (char in "+-." and _NUMBER_START.match(text, start)):
             number = self._number()
             return self._token("number", start, number, line, column)
         match = _IDENT.match(text, start)
@@ -259,37 +263,32 @@ class _Tokenizer:
         raise self.error(f"unexpected character {char!r}")
 
     def _number(self) -> int | float:
-        text = self.text
-        for pattern, base in ((_REAL, 0), (_HEX, 16), (_BINARY, 2), (_DECIMAL, 10)):
-            match = pattern.match(text, self.pos)
-            if match is None:
-                continue
-            end = match.end()
-            if end < len(text) and (text[end].isalnum() or text[end] in "_."):
-                continue
-            literal = match.group()
-            if len(literal) > MAX_NUMBER_LENGTH:
-                raise self.error(
-                    f"a number literal of {len(literal):,} characters: no MOF type holds more "
-                    f"than {MAX_NUMBER_LENGTH}"
-                )
-            if base == 0:
-                real = float(literal)
-                if math.isinf(real):
-                    raise self.error(f"{literal!r} is too large for a MOF real")
-                self.pos = end
-                return real
-            if base == 2:
-                value = int(literal[:-1], 2)
-            elif base == 10:
-                value = self._decimal_or_octal(literal)
-            else:
-                value = int(literal, 16)
-            if not _INTEGER_RANGE[0] <= value <= _INTEGER_RANGE[1]:
-                raise self.error(f"{literal!r} is outside the 64-bit range of MOF integers")
-            self.pos = end
-            return value
-        raise self.error("malformed number")
+        match = _NUMBER.match(self.text, self.pos)
+        if match is None:
+            raise self.error("malformed number")
+        literal = match.group()
+        if len(literal) > MAX_NUMBER_LENGTH:
+            raise self.error(
+                f"a number literal of {len(literal):,} characters: no MOF type holds more "
+                f"than {MAX_NUMBER_LENGTH}"
+            )
+        kind = match.lastgroup
+        if kind == "real":
+            real = float(literal)
+            if math.isinf(real):
+                raise self.error(f"{literal!r} is too large for a MOF real")
+            self.pos = match.end()
+            return real
+        if kind == "binary":
+            value = int(literal[:-1], 2)
+        elif kind == "hex":
+            value = int(literal, 16)
+        else:
+            value = self._decimal_or_octal(literal)
+        if not _INTEGER_RANGE[0] <= value <= _INTEGER_RANGE[1]:
+            raise self.error(f"{literal!r} is outside the 64-bit range of MOF integers")
+        self.pos = match.end()
+        return value
 
     def _decimal_or_octal(self, literal: str) -> int:
         digits = literal.lstrip("+-")
@@ -449,13 +448,15 @@ class _Parser:
 
     # pragma := '#pragma' ident '(' string+ ')'
     def pragma(self) -> None:
+        self.count_value()
         self.advance()
         name = self.expect_ident("a pragma name")
         if not self.is_punct("("):
             raise self.error(
                 f"#pragma {name.value} needs its value in parentheses, #pragma {name.value}"
                 '("value"); a pragma without them is a WMI registration MOF, not a compiled '
-                "configuration"
+                "configuration",
+                name,
             )
         self.advance()
         value = self.string_value(f"as the argument of #pragma {name.value}")
@@ -473,6 +474,7 @@ class _Parser:
     def qualifiers(self) -> None:
         self.advance()
         while True:
+            self.count_value()
             name = self.expect_ident("a qualifier name")
             if self.is_punct("("):
                 self.advance()
@@ -533,6 +535,7 @@ class _Parser:
             raise self.error(f"expected a string {what}, found {_describe(token)}")
         parts = []
         while self.current.kind == "string":
+            self.count_value()
             parts.append(str(self.advance().value))
         return "".join(parts)
 

@@ -671,7 +671,7 @@ class _Scanner:
         if name is not None and not CONFIGURATION_NAME.fullmatch(name):
             raise t.error(
                 start,
-                f"{_shown(source)} is not a valid configuration name: a letter, then letters, "
+                f"{_shown(name)} is not a valid configuration name: a letter, then letters, "
                 "digits, '_', '.', '/' or '-'",
             )
         brace = t.skip_trivia(stop, newlines=True)
