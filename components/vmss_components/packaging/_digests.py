@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigurationError
-from ._zip_read import MAX_CENTRAL_DIRECTORY, ZIP_ERRORS, central_directory_size, reason
+from ._zip_read import ZIP_ERRORS, check_central_directory, reason
 
 #: Bytes read from a file at a time.
 CHUNK = 1 << 20
@@ -57,14 +57,7 @@ def zip_uncompressed_size(path: Path, argument: str) -> int:
     memory); whatever :mod:`zipfile` raises on damaged bytes becomes a ConfigurationError.
     """
     try:
-        with path.open("rb") as handle:
-            directory = central_directory_size(handle)
-        if directory is not None and directory > MAX_CENTRAL_DIRECTORY:
-            raise ConfigurationError(
-                argument,
-                f"{path.name}: its central directory is {directory:,} bytes, over the limit of "
-                f"{MAX_CENTRAL_DIRECTORY:,}",
-            )
+        check_central_directory(path, argument)
         with zipfile.ZipFile(path) as archive:
             return sum(info.file_size for info in archive.infolist())
     except ConfigurationError:

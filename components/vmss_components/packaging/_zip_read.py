@@ -77,6 +77,19 @@ def central_directory_size(handle: BinaryIO) -> int | None:
     return int(directory_size)
 
 
+def check_central_directory(path: Path, argument: str) -> None:
+    """Refuse an archive whose central directory is over :data:`MAX_CENTRAL_DIRECTORY`,
+    before :mod:`zipfile` parses it into one object per entry."""
+    with path.open("rb") as handle:
+        directory = central_directory_size(handle)
+    if directory is not None and directory > MAX_CENTRAL_DIRECTORY:
+        raise ConfigurationError(
+            argument,
+            f"{path.name}: its central directory is {directory:,} bytes, over the limit of "
+            f"{MAX_CENTRAL_DIRECTORY:,} (too many entries for a package)",
+        )
+
+
 class SafeZip:
     """An archive opened for reading after the checks above; use as a context manager.
 
@@ -90,13 +103,7 @@ class SafeZip:
         self.limit = limit
         self.archive: zipfile.ZipFile | None = None
         try:
-            with path.open("rb") as handle:
-                directory = central_directory_size(handle)
-            if directory is not None and directory > MAX_CENTRAL_DIRECTORY:
-                raise self.error(
-                    f"its central directory is {directory:,} bytes, over the limit of "
-                    f"{MAX_CENTRAL_DIRECTORY:,} (too many entries for a package)"
-                )
+            check_central_directory(path, argument)
             self.archive = zipfile.ZipFile(path)
             self.infos = self.archive.infolist()
         except ConfigurationError:
