@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 export PIP_NO_INPUT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv plan diagram golden test lint typecheck unit bench clean
+.PHONY: venv plan diagram golden test lint typecheck unit fuzz bench clean
 
 venv: $(STAMP)
 
@@ -46,6 +46,10 @@ typecheck: venv
 # pytest exits 5 when it collects no tests; make treats that as the failure it is.
 unit: venv
 	$(BIN)/pytest -n auto
+
+## fuzz: the readers' fuzzers at full size (a small sample of each runs in test)
+fuzz: venv
+	$(BIN)/pytest -n auto -m fuzz tests/unit
 
 ## bench: the benchmarks against their baselines (not part of test); JSON in bench/results/
 ## BENCH="packaging planning" picks some; zip and GNU time are installed when missing.

@@ -63,6 +63,7 @@ _INTEGER_RANGE = (-(2**63), 2**64 - 1)
 
 # `[Type]Name`; composite resources nest as `[Inner]Name::[Outer]Name`, kept whole in `name`.
 _RESOURCE_ID = re.compile(r"\[(?P<type>[^\[\]]+)\](?P<name>.+)", re.DOTALL)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _DOCUMENT_VERSION = re.compile(r"\d+\.\d+\.\d+", re.ASCII)
 
 
@@ -608,6 +609,13 @@ def parse_mof(text: str, *, source: str = "MOF", path: str = "mof") -> MofDocume
     """Read compiled MOF text. ``source`` names it in messages, ``path`` is the error's path."""
     if not isinstance(text, str):
         raise ConfigurationError(path, f"expected MOF text, got {type(text).__name__}")
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:
+        raise ConfigurationError(
+            path,
+            f"{source} holds a lone surrogate (U+{ord(surrogate.group()):04X}) at character "
+            f"{surrogate.start():,}: it is not text in any encoding",
+        )
     if len(text) > MAX_MOF_CHARACTERS:
         raise ConfigurationError(
             path, f"{source} is {len(text):,} characters, over the limit of {MAX_MOF_CHARACTERS:,}"

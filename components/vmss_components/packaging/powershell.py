@@ -891,6 +891,13 @@ def read_script(script: str, *, source: str = "script", path: str = "script") ->
     """
     if not isinstance(script, str):
         raise ConfigurationError(path, f"expected the script's text, got {type(script).__name__}")
+    surrogate = re.search("[\ud800-\udfff]", script)
+    if surrogate is not None:
+        raise ConfigurationError(
+            path,
+            f"{source} holds a lone surrogate (U+{ord(surrogate.group()):04X}) at character "
+            f"{surrogate.start():,}: it is not text in any encoding",
+        )
     if len(script) > MAX_SCRIPT_CHARACTERS:
         raise ConfigurationError(
             path,
