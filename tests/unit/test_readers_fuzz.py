@@ -419,35 +419,45 @@ def trees(draw: st.DrawFn) -> list[tuple[tuple[bytes, ...], str]]:
     )
 
 
-def _make_tree(root: bytes, entries: list[tuple[tuple[bytes, ...], str]]) -> None:
+def _make_tree(root: bytes, outside: bytes, entries: list[tuple[tuple[bytes, ...], str]]) -> None:
+    """Make ``entries`` under ``root``, never writing through a link or opening a FIFO."""
     for segments, kind in entries:
-        path = os.path.join(root, *segments)
-        try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
+        parent = root
+        for segment in segments[:-1]:
+            parent = os.path.join(parent, segment)
+            if os.path.islink(parent) or (os.path.lexists(parent) and not os.path.isdir(parent)):
+                break
+            if not os.path.lexists(parent):
+                os.mkdir(parent)
+        else:
+            path = os.path.join(parent, segments[-1])
+            if os.path.lexists(path):
+                continue  # never open what an earlier entry made
             if kind == "file":
-                with open(path, "wb") as handle:
-                    handle.write(b"x")
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+                os.write(descriptor, b"x")
+                os.close(descriptor)
             elif kind == "folder":
-                os.makedirs(path, exist_ok=True)
+                os.mkdir(path)
             elif kind == "inside":
                 os.symlink(os.path.join(root, b"Site.ps1"), path)
             elif kind == "outside":
-                os.symlink(b"/etc", path)
+                os.symlink(outside, path)
             else:
                 os.mkfifo(path)
-        except OSError:
-            continue  # a segment is both a file and a folder: the tree keeps the first
 
 
 def _build_from_tree(entries: list[tuple[tuple[bytes, ...], str]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = os.path.join(os.fsencode(folder), b"pkg")
+        outside = os.path.join(os.fsencode(folder), b"outside")
+        os.makedirs(outside)
         os.makedirs(os.path.join(root, b"Modules", b"SampleDsc"))
         with open(os.path.join(root, b"Site.ps1"), "wb") as handle:
             handle.write(b"Configuration Web { }\n")
         with open(os.path.join(root, b"Modules", b"SampleDsc", b"SampleDsc.psd1"), "wb") as handle:
             handle.write(b"@{ ModuleVersion = '1.0.0' }")
-        _make_tree(root, entries)
+        _make_tree(root, outside, entries)
         source = Path(os.fsdecode(root))
         only_configuration_errors(lambda: Package.from_directory(source))
         only_configuration_errors(

@@ -7,10 +7,14 @@ hash a file one way, read once in chunks.
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
+import os
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import ConfigurationError
 from ._zip_read import ZIP_ERRORS, check_central_directory, reason
@@ -28,13 +32,28 @@ class Digests:
     size: int
 
 
+def open_regular(path: Path) -> BinaryIO:
+    """Open ``path`` for reading only if it is (still) a regular file.
+
+    The trees and files a package is made of were checked to be regular files; should one be
+    replaced by a FIFO before it is read, opening it without ``O_NONBLOCK`` would wait for a
+    writer forever (in a worker thread, where no signal reaches it). It is refused instead.
+    """
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    handle = os.fdopen(descriptor, "rb")
+    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        handle.close()
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return handle
+
+
 def file_digests(path: Path, argument: str) -> Digests:
     """SHA256 and MD5 of a file, read once in chunks."""
     sha256 = hashlib.sha256()
     md5 = hashlib.md5(usedforsecurity=False)
     size = 0
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             while chunk := handle.read(CHUNK):
                 sha256.update(chunk)
                 md5.update(chunk)

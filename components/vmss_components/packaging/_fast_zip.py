@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from ._digests import open_regular
+
 #: Bytes read from a file at a time.
 CHUNK = 1 << 20
 #: Most uncompressed bytes handed to the workers and not yet written.
@@ -238,7 +240,7 @@ def _deflate(member: Member, on_read_error: ReadError) -> _Deflated:
     else:
         assert member.source is not None
         try:
-            with member.source.open("rb") as handle:
+            with open_regular(member.source) as handle:
                 read = handle.read
                 while chunk := read(CHUNK):
                     crc = zlib.crc32(chunk, crc)
@@ -397,7 +399,7 @@ def _stream(
     size = 0
     compressed_size = 0
     try:
-        with member.source.open("rb") as handle:
+        with open_regular(member.source) as handle:
             read = handle.read
             while chunk := read(CHUNK):
                 crc = zlib.crc32(chunk, crc)

@@ -24,7 +24,7 @@ from typing import IO, BinaryIO
 from ..errors import ConfigurationError
 from . import _fast_zip
 from ._cache import BuiltZip, read_cached, record, slot_directory, zip_location
-from ._digests import CHUNK, Digests, file_digests
+from ._digests import CHUNK, Digests, file_digests, open_regular
 
 # Bumped whenever the bytes a tree turns into change, so stale cache entries are never reused.
 _FORMAT_VERSION = "1"
@@ -155,7 +155,7 @@ def _write_zip(entries: Sequence[ZipEntry], destination: Path) -> int:
                     continue
                 assert entry.source is not None
                 try:
-                    with entry.source.open("rb") as content:
+                    with open_regular(entry.source) as content:
                         info.file_size = os.fstat(content.fileno()).st_size
                         with archive.open(info, "w") as member:
                             total += _copy(content, member)
