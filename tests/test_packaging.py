@@ -13,6 +13,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import DSC_SAMPLE, REPO, write_tree
@@ -274,14 +275,16 @@ def test_unreadable_entry(tmp_path: Path) -> None:
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = tree(tmp_path)
     denied = source / "a-b.txt"
-    real_open = Path.open
+    real_open = os.open
 
-    def refuse(self: Path, *args: object, **kwargs: object) -> object:
-        if self == denied:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+    # Sources are opened with os.open (only while they are regular files); tests run as root,
+    # so a permission error is simulated there.
+    def refuse(path: Any, *args: Any, **kwargs: Any) -> int:
+        if Path(path) == denied:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     error = expect_error("package.source", Package.from_directory, source)
     assert "a-b.txt" in str(error) and "Permission denied" in str(error)
     assert not list(packaging.cache_dir().rglob("*.part")), "a failed build leaves no temp file"

@@ -106,8 +106,8 @@ PLACES = [
     Place("dsc-health-probe-path", lambda k, key, value, text: k.dsc(scale_set=k.windows(health=HealthProbe(request_path=text))), "scale_set.health.request_path"),
     Place("cse-health-probe-path", lambda k, key, value, text: k.cse(scale_set=k.linux(health=HealthProbe(request_path=text))), "scale_set.health.request_path"),
     Place("cloud-init-health-probe-path", lambda k, key, value, text: k.cloud_init(scale_set=k.linux(health=HealthProbe(protocol="https", port=443, request_path=text))), "scale_set.health.request_path"),
-    Place("dsc-configuration-arguments", lambda k, key, value, text: k.dsc(configuration_arguments={key: value}), "configuration_arguments.{key}"),
-    Place("dsc-nested-configuration-arguments", lambda k, key, value, text: k.dsc(configuration_arguments={"Site": {key: value}}), "configuration_arguments.Site.{key}"),
+    Place("dsc-configuration-arguments", lambda k, key, value, text: k.dsc(configuration_arguments={"SiteTitle": "Contoso", key: value}), "configuration_arguments.{key}"),
+    Place("dsc-nested-configuration-arguments", lambda k, key, value, text: k.dsc(configuration_arguments={"SiteTitle": "Contoso", "Site": {key: value}}), "configuration_arguments.Site.{key}"),
     Place("guest-parameters", lambda k, key, value, text: k.guest(parameters={f"[MotdFile]Motd;{key}": value}), "parameters.[MotdFile]Motd;{key}"),
     Place("cse-public-file-uri-managed-identity", lambda k, key, value, text: k.cse(download="managed_identity", download_identity_resource_id=IDENTITY, file_uris=[f"https://example.com{text}/tool.sh" if "?" not in text else f"https://example.com/tool.sh{text[text.index('?'):]}"]), "file_uris[0]"),
 ]

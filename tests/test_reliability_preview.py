@@ -72,7 +72,7 @@ def cloud_init_with_site(k: Kit) -> Any:
 
 # fmt: off
 COMPONENTS: list[tuple[str, Callable[[Kit], Any]]] = [
-    ("dsc-with-configuration-data", lambda k: k.dsc("web", configuration_data="@{ AllNodes = @() }", protected_configuration_arguments={"Credential": {"userName": "u", "password": pulumi.Output.secret("p4ss-W0rd-x")}})),
+    ("dsc-with-configuration-data", lambda k: k.dsc("web", configuration_data="@{ AllNodes = @() }", protected_configuration_arguments={"AppPoolCredential": {"userName": "u", "password": pulumi.Output.secret("p4ss-W0rd-x")}})),
     ("dsc-rolling-autoscale", lambda k: k.dsc("web", scale_set=k.windows(upgrade=UpgradePolicy(mode="Rolling"), health=HealthProbe(), autoscale=Autoscale(minimum=1, maximum=4)))),
     ("cse-windows-sas", lambda k: k.cse("jobs", os="windows", files=[k.packages.script], command="powershell -File install.ps1")),
     ("cse-linux-created-identity", lambda k: k.cse("workers", files=[k.packages.script], download="managed_identity")),

@@ -52,7 +52,7 @@ def dsc(deployment: MockDeployment, package: DscPackage, **arguments: Any) -> Ds
             DscScaleSetArgs(scale_set=scale_set_args(), store=store, package=package, **arguments),
         )
 
-    return deployment.run(program)  # type: ignore[no-any-return]
+    return deployment.run(program)
 
 
 def assert_nothing_registered(deployment: MockDeployment) -> None:
@@ -61,7 +61,7 @@ def assert_nothing_registered(deployment: MockDeployment) -> None:
         assert deployment.resources_of_type(token) == []
 
 
-GIVEN = {
+GIVEN: dict[str, Any] = {
     "configuration_arguments": {"DomainName": "contoso.com", "SiteName": "HQ", "TypeFirst": "x"},
     "protected_configuration_arguments": {"Admincreds": CREDENTIAL},
 }

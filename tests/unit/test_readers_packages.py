@@ -439,7 +439,7 @@ PROFILE = {
     "linux-path/inspec.yml": "name: linux-path\nversion: 1.0.0\n",
     "linux-path/controls/path.rb": "control 'path' do\nend\n",
 }
-NATIVE = {
+NATIVE: dict[str, bytes | str] = {
     "Modules/DscNativeResources/MSFT_ChefInSpecResource/libMSFT_ChefInSpecResource.so": b"\x7fELF",
     "Modules/DscNativeResources/MSFT_ChefInSpecResource/MSFT_ChefInSpecResource.schema.mof": "x",
     "Modules/install_inspec.sh": "#!/bin/sh\n",
