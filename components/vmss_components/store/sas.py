@@ -40,7 +40,11 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True, kw_only=True)
 class SasPolicy:
-    """How long read-only SAS tokens live, and when they rotate (see the module docstring)."""
+    """How long read-only SAS tokens live, and when they rotate.
+
+    Time is cut into windows of ``rotation_days`` counted from 2024-01-01T00:00Z; every token
+    signed in one window expires ``min_lifetime_days`` after that window ends.
+    """
 
     rotation_days: int = 90
     """Length of a rotation window (1-3650 days): every run inside one window signs the same
