@@ -21,9 +21,7 @@ from vmss_components.testing import MockDeployment
 REPO = Path(__file__).resolve().parents[2]
 PARTS = REPO / "docs" / "components" / "_parts"
 PROJECT = "docs"
-SSH_KEY = (
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f docs"
-)
+SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f docs"
 CONFIG = {
     f"{PROJECT}:sshPublicKey": SSH_KEY,
     f"{PROJECT}:appPoolPassword": "Docs-example-password-1",
