@@ -7,7 +7,8 @@ settings. The administrator password is generated unless ``adminPassword`` is se
 instance:
 
     az vmss run-command invoke -g <group> -n <scale set> --instance-id 0 \\
-        --command-id RunPowerShellScript --scripts "(Invoke-WebRequest -UseBasicParsing localhost).Content"
+        --command-id RunPowerShellScript \\
+        --scripts "(Invoke-WebRequest -UseBasicParsing localhost).Content"
 
 Plan it offline from the repository root: ``vmss-plan example --project-dir examples/dsc``.
 """
