@@ -85,9 +85,7 @@ web = DscScaleSet(
         package=DscPackage.from_directory(
             HERE / "configuration", name="helloweb", script="HelloWeb.ps1", function="HelloWeb"
         ),
-        configuration_arguments={
-            "Greeting": config.get("greeting") or "Hello from PowerShell DSC"
-        },
+        configuration_arguments={"Greeting": config.get("greeting") or "Hello from PowerShell DSC"},
     ),
 )
 
