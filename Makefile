@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 export PIP_NO_INPUT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv plan diagram docs test lint typecheck unit bench clean
+.PHONY: venv plan diagram docs golden test lint typecheck unit bench clean
 
 venv: $(STAMP)
 
@@ -28,6 +28,10 @@ diagram: venv
 docs: venv
 	$(BIN)/python scripts/gen_component_docs.py
 
+## golden: rewrite tests/invariants/golden/ (what Azure receives per stack) after a deliberate change
+golden: venv
+	$(BIN)/python scripts/update_golden_plans.py
+
 ## test: lint, type-check and run the test suite (what CI runs)
 test: lint typecheck unit
 
@@ -35,8 +39,13 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The second run checks a user's own project (tests/invariants/user_project) as its author
+# would, with mypy --strict; it shares the first run's cache.
+USER_PROJECT := tests/invariants/user_project/infra
 typecheck: venv
 	$(BIN)/mypy components/vmss_components components/vmss_plan stacks scripts
+	cd $(USER_PROJECT) && $(CURDIR)/$(BIN)/mypy --strict --config-file $(CURDIR)/pyproject.toml \
+		--cache-dir $(CURDIR)/.mypy_cache .
 
 # pytest exits 5 when it collects no tests; make treats that as the failure it is.
 unit: venv

@@ -1,0 +1,3 @@
+#!/bin/sh
+set -eu
+echo "worker ready" > /var/tmp/worker-ready
