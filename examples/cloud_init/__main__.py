@@ -1,14 +1,4 @@
-"""A Linux scale set configured by cloud-init (CloudInitScaleSet).
-
-Creates a resource group, a network with a NAT gateway for outbound traffic, an artifact
-store and a scale set whose instances install nginx and serve the ``site`` folder, downloaded
-from the store with a read-only SAS URL and checked against its digest. Check an instance:
-
-    az vmss run-command invoke -g <group> -n <scale set> --instance-id 0 \\
-        --command-id RunShellScript --scripts "curl -s localhost"
-
-Plan it offline from the repository root: ``vmss-plan example --project-dir examples/cloud_init``.
-"""
+"""A Linux scale set configured by cloud-init: nginx serving a site from a private blob."""
 
 from pathlib import Path
 
