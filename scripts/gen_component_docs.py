@@ -498,8 +498,10 @@ def render_page(page: Page, classes: dict[str, ClassInfo]) -> str:
     if page.outputs is not None:
         outputs = classes[page.outputs]
         if page.outputs == "ScaleSetComponent":
+            # The heading says what the docstring's summary line says.
+            details = (outputs.doc or "").split("\n\n", 1)[1:]
             out += ["## What every scale-set component exposes", ""]
-            out += [paragraphs(outputs.doc), ""]
+            out += [paragraphs(details[0] if details else ""), ""]
         else:
             out += ["## Outputs", ""]
             out += [

@@ -410,8 +410,8 @@ class ScaleSetArgs:
     autoscale: Autoscale | None = None
     """CPU autoscale; None keeps ``capacity`` fixed."""
     extra_extensions: Sequence[Extension] = ()
-    """Your own extensions, after the component's (names unique, one extension per handler;
-    ``provision_after`` may name the component's)."""
+    """Your own extensions, after the component's: names unique, ``provision_after`` may name
+    the component's. Azure takes one extension per handler (publisher and type)."""
     boot_diagnostics: bool = True
     """Managed boot diagnostics (serial log and screenshot), no storage account needed."""
     encryption_at_host: bool = False
