@@ -95,6 +95,8 @@ _SECRET_NAMES = frozenset(
 # GitLab (private_token), S3 v2 presigned URLs (AWSAccessKeyId), GCS v2 (GoogleAccessId).
 _SECRET_QUERY_NAMES = frozenset({"code", "key", "googleaccessid"})
 
+# A SAS token on its own (``sig=...`` at the start of a text, the form some tools print).
+_SAS_ALONE = re.compile(r"^sig=[A-Za-z0-9%+/=]{8,}", re.IGNORECASE)
 _ACCOUNT_KEY = re.compile(r"AccountKey\s*=\s*[A-Za-z0-9+/=]{8,}", re.IGNORECASE)
 _SHARED_ACCESS = re.compile(r"SharedAccessSignature\s*=", re.IGNORECASE)
 # A query or fragment parameter (``?sig=...``, ``&X-Amz-Signature=...``, ``#access_token=``),
@@ -155,6 +157,8 @@ def _text_reason(value: str) -> str | None:
     for scheme, userinfo in _USERINFO.findall(value):
         if ":" in userinfo or scheme.lower() in _USERINFO_SCHEMES:
             return f"a URL carries a user name or password ({redact_url(value)[:120]})"
+    if _SAS_ALONE.search(value):
+        return "it carries a SAS signature (sig=)"
     if _ACCOUNT_KEY.search(value):
         return "it carries a storage account key"
     if _SHARED_ACCESS.search(value):
