@@ -190,3 +190,31 @@ def _plain(value: Any) -> Any:
     if isinstance(inner, list):
         return [_plain(v) for v in inner]
     return inner
+
+
+@pytest.mark.parametrize("key", ["db-password", "api-token", "client-secret", "sas"])
+def test_a_cloud_init_artifact_key_named_like_a_credential_is_refused(
+    key: str, packages: Packages, tmp_path: Path
+) -> None:
+    """An artifact key is public: it appears in the blob name and the plan."""
+    kit = Kit(tmp_path, packages)
+    with MockDeployment(speedups=True) as deployment, pytest.raises(ConfigurationError) as raised:
+        deployment.run(lambda: kit.cloud_init(artifacts={key: packages.script}, store=kit.store()))
+    assert raised.value.path == f"artifacts.{key}"
+    assert "credential" in raised.value.reason
+    assert not deployment.resources_of_type(SCALE_SET)
+
+
+def test_an_ordinary_cloud_init_artifact_key_is_accepted(
+    packages: Packages, tmp_path: Path
+) -> None:
+    kit = Kit(tmp_path, packages)
+    with MockDeployment(speedups=True) as deployment:
+        deployment.run(
+            lambda: kit.cloud_init(
+                artifacts={"tokenizer": packages.script},
+                store=kit.store(),
+                cloud_config="#!/bin/sh\necho ${artifact:tokenizer}\n",
+            )
+        )
+    assert deployment.resources_of_type(SCALE_SET)
