@@ -101,7 +101,8 @@ def test_guard_finds_secret_looking_values(key: str, value: str) -> None:
         ("userName", "apppool"),
         ("passwordPolicy", "strict"),
         ("url", "https://a.blob.core.windows.net/c/b.zip"),
-        ("signature", "sha256"),
+        # "signature" alone names a credential (issue 14); the algorithm's field does not.
+        ("signatureAlgorithm", "sha256"),
         ("keyName", "primary"),
         ("port", 80),
     ],
@@ -111,5 +112,10 @@ def test_guard_leaves_ordinary_values_alone(key: str, value: object) -> None:
     check_public_settings({key: value, "list": [value]}, "settings")
 
 
-def test_guard_skips_unknown_outputs() -> None:
-    check_public_settings({"password": pulumi.Output.from_input("x")}, "settings")
+def test_guard_judges_the_name_of_an_output() -> None:
+    # Issue 14: an Output under a credential name used to be skipped and land in public
+    # settings; the name decides whatever the value.
+    with pytest.raises(ConfigurationError) as caught:
+        check_public_settings({"password": pulumi.Output.from_input("x")}, "settings")
+    assert caught.value.path == "settings.password"
+    check_public_settings({"userName": pulumi.Output.from_input("x")}, "settings")

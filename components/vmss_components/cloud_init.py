@@ -22,6 +22,7 @@ from typing import Any
 import pulumi
 
 from ._checks import check_choice
+from ._guard import NO_SECRETS, is_secret_name
 from ._naming import artifact_key
 from .errors import ConfigurationError
 from .packaging import Package
@@ -87,6 +88,12 @@ class CloudInitScaleSetArgs:
                     "artifacts",
                     f"{key!r} is not a valid key: 1-32 lower-case letters, digits and dashes "
                     "(it appears in ${artifact:KEY} and in the blob name)",
+                )
+            if is_secret_name(key):
+                # The key appears in the blob name and the plan: a public place.
+                raise ConfigurationError(
+                    f"artifacts.{key}",
+                    f"the key {key!r} is named like a credential but is public: {NO_SECRETS}",
                 )
             if not isinstance(package, Package):
                 raise ConfigurationError(

@@ -16,7 +16,7 @@ from typing import Any
 import pulumi
 
 from ._checks import check_extension_name, check_int, check_literal
-from ._guard import check_public_settings
+from ._guard import PROTECTED_ARGUMENTS, check_public_settings
 from ._naming import artifact_key
 from ._types import DataCollection, WmfVersion
 from .errors import ConfigurationError
@@ -95,7 +95,9 @@ class DscScaleSetArgs:
                     f"{key!r} is also a public argument: the DSC extension takes each argument "
                     "from one place only",
                 )
-        check_public_settings(dict(self.configuration_arguments), "configuration_arguments")
+        check_public_settings(
+            dict(self.configuration_arguments), "configuration_arguments", PROTECTED_ARGUMENTS
+        )
         if self.configuration_data is not None and not isinstance(
             self.configuration_data, Path | str
         ):

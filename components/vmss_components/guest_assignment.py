@@ -30,7 +30,7 @@ from ._checks import (
     check_literal,
     parse_identity_id,
 )
-from ._guard import check_public_settings
+from ._guard import PROTECTED_PARAMETERS, check_public_settings
 from ._naming import artifact_key
 from ._types import AssignmentType, OsType, choices
 from .errors import ConfigurationError
@@ -134,7 +134,7 @@ class GuestAssignmentArgs:
                     f"protected_parameters.{key}",
                     f"{key!r} is also in parameters: give each parameter once",
                 )
-        check_public_settings(dict(self.parameters), "parameters")
+        check_public_settings(dict(self.parameters), "parameters", PROTECTED_PARAMETERS)
         if self.content_identity_id is not None:
             self._adopt_deprecated_identity()
         identity = self.content_identity_resource_id

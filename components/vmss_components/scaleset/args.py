@@ -26,7 +26,7 @@ from .._checks import (
     check_tags,
     check_type,
 )
-from .._guard import check_public_value
+from .._guard import NO_SECRETS, check_public_value
 from .._types import (
     OrchestrationMode,
     OsDiskType,
@@ -145,7 +145,7 @@ class HealthProbe:
         check_int(self.port, f"{path}.port", minimum=1, maximum=65535)
         if isinstance(self.request_path, str):
             # The probe path is a public setting of the Application Health extension.
-            check_public_value(self.request_path, f"{path}.request_path")
+            check_public_value(self.request_path, f"{path}.request_path", NO_SECRETS)
         if self.protocol != "tcp" and (
             not isinstance(self.request_path, str) or not self.request_path.startswith("/")
         ):
