@@ -44,8 +44,9 @@ _GO_INT = re.compile(r"[+-]?[0-9]+")
 class ConfigRuleError(ConfigurationError):
     """Pulumi.yaml or a stack file breaks a rule the Pulumi CLI enforces; the CLI's message."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__("config", message)
+    def __init__(self, message: str, *, key: str = "config") -> None:
+        # ``path`` names the key at fault (``project:key``) when there is one.
+        super().__init__(key, message)
         self.message = message
 
     def __str__(self) -> str:
@@ -267,7 +268,8 @@ def apply_and_validate(
         plural = "s" if len(missing) > 1 else ""
         raise ConfigRuleError(
             prefix
-            + f"Stack '{stack}' is missing configuration value{plural} {format_missing(missing)}"
+            + f"Stack '{stack}' is missing configuration value{plural} {format_missing(missing)}",
+            key=declarations[sorted(missing)[0]].full_key,
         )
     for _key, d in sorted(declarations.items()):
         if d.full_key not in merged and (d.has_default or d.has_value):
@@ -279,13 +281,15 @@ def apply_and_validate(
         if d.secret and not is_encrypted(value):
             raise ConfigRuleError(
                 prefix + f"Stack '{stack}' with configuration key '{key}' must be encrypted as "
-                "it's secret"
+                "it's secret",
+                key=d.full_key,
             )
         if is_encrypted(value):
             continue  # cannot be decrypted offline
         if not value_matches(d.type, d.items, _as_stored(value)):
             raise ConfigRuleError(
                 prefix + f"Stack '{stack}' with configuration key '{key}' must be of type "
-                f"'{type_name(d.type, d.items)}'"
+                f"'{type_name(d.type, d.items)}'",
+                key=d.full_key,
             )
     return merged

@@ -95,7 +95,7 @@ def locate_program(project: Project) -> ProgramLocation:
 
 def _run_program(location: ProgramLocation) -> None:
     before = set(sys.modules)
-    saved_argv, saved_path = sys.argv[:], sys.path[:]
+    saved_argv, saved_path, saved_cwd = sys.argv[:], sys.path[:], Path.cwd()
     outside = _environment_folders(exclude=location.pwd)
     sys.argv = [location.entry]
     os.chdir(location.pwd)
@@ -107,6 +107,7 @@ def _run_program(location: ProgramLocation) -> None:
     finally:
         sys.argv = saved_argv
         sys.path[:] = saved_path
+        os.chdir(saved_cwd)
         sys.path_importer_cache.pop(".", None)
         # The program's own modules (config, environment, ...) are imported fresh next run;
         # anything installed (a venv inside the project, site-packages) stays loaded, since
