@@ -29,22 +29,23 @@ def write(path: Path, text: str) -> None:
     path.write_text(textwrap.dedent(text))
 
 
-@pytest.fixture
-def user_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(params=["infra/", None], ids=["main-infra", "main-unset"])
+def user_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Path:
+    """``main: infra/``; or no ``main`` (`pulumi new python`): venv/ in the program folder."""
     root = tmp_path / "shop"
-    write(
-        root / "Pulumi.yaml",
-        """\
-        name: shop
-        runtime:
-          name: python
-          options: {toolchain: pip, virtualenv: venv}
-        main: infra/
-        config:
-          size: {type: integer, default: 3}
-          azure-native:location: {value: northeurope}
-          owner: {type: string}
-        """,
+    program = root / "infra" if request.param else root
+    main_line = f"main: {request.param}\n" if request.param else ""
+    (root / "venv").mkdir(parents=True)
+    (root / "Pulumi.yaml").write_text(
+        "name: shop\n"
+        "runtime:\n"
+        "  name: python\n"
+        "  options: {toolchain: pip, virtualenv: venv}\n" + main_line + "config:\n"
+        "  size: {type: integer, default: 3}\n"
+        "  azure-native:location: {value: northeurope}\n"
+        "  owner: {type: string}\n"
     )
     write(root / "Pulumi.dev.yaml", "config:\n  shop:owner: team-a\n")
     # An installed package inside the project (as `pulumi new python` makes venv/), whose
@@ -63,8 +64,10 @@ def user_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     )
     write(site / STUB / "lazy.py", "VALUE = 'from-the-venv'\n")
     monkeypatch.syspath_prepend(str(site))  # the venv's interpreter has it on sys.path
+    for name in [n for n in sys.modules if n == STUB or n.startswith(f"{STUB}.")]:
+        monkeypatch.delitem(sys.modules, name)  # each project's run imports it afresh
     write(
-        root / "infra" / "__main__.py",
+        program / "__main__.py",
         f"""\
         from pathlib import Path
 
@@ -81,14 +84,14 @@ def user_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         pulumi.export("stub", {STUB}.lazy.VALUE)
         """,
     )
-    write(root / "infra" / "components" / "__init__.py", "")
-    write(root / "infra" / "components" / "naming.py", "def name_of(x):\n    return f'shop-{x}'\n")
-    write(root / "infra" / "files" / "site.txt", "hello from infra/files\n")
+    write(program / "components" / "__init__.py", "")
+    write(program / "components" / "naming.py", "def name_of(x):\n    return f'shop-{x}'\n")
+    write(program / "files" / "site.txt", "hello from the program's files\n")
     return root
 
 
 EXPECTED = {
-    "site": "hello from infra/files",
+    "site": "hello from the program's files",
     "name": "shop-team-a",
     "size": 3,
     "location": "northeurope",
@@ -101,9 +104,13 @@ def outputs_of(root: Path) -> dict[str, object]:
     return {name: resolved.value for name, resolved in run.stack_outputs.items()}
 
 
+def program_folder(root: Path) -> Path:
+    return root / "infra" if (root / "infra").is_dir() else root
+
+
 def test_the_program_runs_from_its_main_folder(user_project: Path) -> None:
     location = locate_program(load_project(user_project))
-    assert location.pwd == user_project / "infra"
+    assert location.pwd == program_folder(user_project)
     assert location.entry == "."
     cwd, path = os.getcwd(), sys.path[:]
     assert outputs_of(user_project) == EXPECTED
@@ -116,7 +123,7 @@ def test_installed_modules_stay_loaded_and_the_program_is_fresh(user_project: Pa
     # The venv's package (inside the project folder) is not the program's: it stays loaded.
     assert f"{STUB}.lazy" in sys.modules
     assert "components.naming" not in sys.modules
-    naming = user_project / "infra" / "components" / "naming.py"
+    naming = program_folder(user_project) / "components" / "naming.py"
     naming.write_text("def name_of(x):\n    return f'web-{x}'\n")
     assert outputs_of(user_project)["name"] == "web-team-a"  # the program's own, re-imported
     assert outputs_of(user_project)["stub"] == "from-the-venv"
@@ -135,7 +142,7 @@ def test_the_same_result_as_the_pulumi_host_under_runpy(
 ) -> None:
     # What pulumi-language-python-exec does: merged config, chdir to the main folder, run_path.
     config = load_stack_config(load_project(user_project), "dev")
-    monkeypatch.chdir(user_project / "infra")
+    monkeypatch.chdir(program_folder(user_project))
     with MockDeployment(
         project="shop", stack="dev", config=config.values, secret_config_keys=config.secret_keys
     ) as deployment:
