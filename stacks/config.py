@@ -134,9 +134,8 @@ class _Reader:
             raise self.error(key, f"expected a whole number, got {value!r}") from None
 
     def secret(self, key: str) -> pulumi.Output[str] | None:
-        if self.config.get(key) is None:
-            return None
-        return self.config.require_secret(key)
+        # Not declared in Pulumi.yaml (generated when unset): None when the stack lacks it.
+        return self.config.get_secret(key)
 
     def mapping(self, key: str, *, required: bool) -> dict[str, Any]:
         try:

@@ -31,7 +31,7 @@ from vmss_components import (
 from vmss_components.testing import MockDeployment, Secret
 from vmss_plan import load_project
 from vmss_plan.project import load_stack_config
-from vmss_plan.runner import _run_program
+from vmss_plan.runner import ProgramLocation, _run_program
 
 #: A secret the cases hand to the library; no message may ever repeat it.
 CANARY = "Canary-S3cret-Pa55!"
@@ -244,7 +244,7 @@ DELETE = object()
 
 def run_stack_program(deployment: MockDeployment, main: Path = REPO / "stacks") -> None:
     """Run the stacks' Pulumi program (``stacks/__main__.py``) in ``deployment``."""
-    deployment.run(lambda: _run_program(main))
+    deployment.run(lambda: _run_program(ProgramLocation(pwd=main, entry=".")))
 
 
 def stack_deployment(

@@ -57,7 +57,9 @@ def test_project_is_read_from_pulumi_yaml() -> None:
     assert project.main == REPO / "stacks"
     assert project.stack_config_dir == REPO / "stacks"
     assert set(STACKS) <= set(project.stacks())
-    assert "vmss-components:adminPassword" in project.secret_keys
+    # Generated when unset, so not declared (the CLI would require a declared key).
+    assert "adminPassword" not in project.declarations
+    assert project.declarations["environment"].required
     assert project.config_defaults["vmss-components:location"] == "westeurope"
 
 
@@ -407,7 +409,7 @@ def test_cli_exit_codes_and_files(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["dev", "--project-dir", str(root)]) == EXIT_CONFIGURATION
     assert "vmss-components:web.capacity" in capsys.readouterr().err
 
-    assert main(["nosuchstack", "--project-dir", str(root)]) == EXIT_CONFIGURATION
+    assert main(["nosuchstack", "--project-dir", str(root)]) == EXIT_USAGE
     assert "no stack file" in capsys.readouterr().err
     (tmp_path / "bad.json").write_text("{}")
     assert (

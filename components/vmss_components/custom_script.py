@@ -525,7 +525,7 @@ class CustomScriptScaleSet(ScaleSetComponent):
             assert given is not None
             self.download_identity_resource_id = pulumi.Output.from_input(given)
             self.download_identity_client_id, self.download_identity_principal_id = (
-                _look_up_identity(spec, given, child)
+                _look_up_identity(spec, given, parent=self)
             )
         if self.download_identity_principal_id is not None and published and store is not None:
             # Granted before the scale set exists (depends_on below): the first instance
@@ -651,9 +651,12 @@ def _tag_material(spec: CustomScriptSpec, args: CustomScriptScaleSetArgs) -> dic
 
 
 def _look_up_identity(
-    spec: CustomScriptSpec, identity_id: pulumi.Input[str], opts: pulumi.ResourceOptions
+    spec: CustomScriptSpec, identity_id: pulumi.Input[str], *, parent: pulumi.Resource
 ) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
-    """The client and principal ids of an existing user-assigned identity, from its id."""
+    """The client and principal ids of an existing user-assigned identity, from its id.
+
+    The lookup is the component's child, so it goes to the component's provider.
+    """
     if spec.identity_lookup is not None:
         group: pulumi.Input[str] = spec.identity_lookup[0]
         resource: pulumi.Input[str] = spec.identity_lookup[1]
@@ -667,7 +670,7 @@ def _look_up_identity(
     found = managedidentity.get_user_assigned_identity_output(
         resource_group_name=group,
         resource_name=resource,
-        opts=pulumi.InvokeOutputOptions(parent=opts.parent),
+        opts=pulumi.InvokeOutputOptions(parent=parent),
     )
     return found.client_id, found.principal_id
 

@@ -59,6 +59,9 @@ class PlanDocument:
         data = json.loads(text)
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError(f"not a {FORMAT} plan document")
+        # What the rollout report reads: a document without it is another tool's JSON.
+        if not isinstance(data.get("stack"), str) or not isinstance(data.get("resources"), list):
+            raise ValueError(f"not a {FORMAT} plan document (no stack or resources)")
         return cls(data)
 
     @property

@@ -279,6 +279,8 @@ class ArtifactStore(pulumi.ComponentResource):
             permissions=storage.Permissions.R,
             protocols=storage.HttpProtocol.HTTPS,
             shared_access_expiry_time=self.sas_expiry,
+            # The store's provider: the account lives in the subscription it points at.
+            opts=pulumi.InvokeOutputOptions(parent=self),
         )
         # Invoke results are never secret on their own: wrap the token the moment it arrives.
         sas_token: pulumi.Output[str] = pulumi.Output.secret(
@@ -315,7 +317,14 @@ class ArtifactStore(pulumi.ComponentResource):
         """
         check_input_text(name, "name")
         check_input_text(principal_id, "principal_id")
-        client = authorization.get_client_config_output()
+        assignment_opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=self), opts)
+        # The role definition id names the subscription the assignment goes to: ask the
+        # assignment's provider (its own, or inherited from its parent).
+        client = authorization.get_client_config_output(
+            opts=pulumi.InvokeOutputOptions(
+                parent=assignment_opts.parent, provider=assignment_opts.provider
+            )
+        )
         role_definition_id = client.subscription_id.apply(
             lambda subscription: (
                 f"/subscriptions/{subscription}/providers/"
@@ -334,7 +343,7 @@ class ArtifactStore(pulumi.ComponentResource):
             principal_type=authorization.PrincipalType.SERVICE_PRINCIPAL,
             role_definition_id=role_definition_id,
             role_assignment_name=assignment_name,
-            opts=pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=self), opts),
+            opts=assignment_opts,
         )
 
 
