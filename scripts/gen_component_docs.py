@@ -15,6 +15,7 @@ a part; ``tests/invariants/test_docs_fresh.py`` fails while a page is stale. Imp
 from __future__ import annotations
 
 import ast
+import gc
 import inspect
 import json
 import re
@@ -330,6 +331,23 @@ def _spelled_out(annotation: str, aliases: dict[str, str]) -> str:
     return pattern.sub(lambda m: aliases[m.group(1)], annotation)
 
 
+def parse_source(source: str, filename: str) -> ast.Module:
+    """``ast.parse`` with the garbage collector held off.
+
+    CPython 3.11 raises ``SystemError: AST constructor recursion depth mismatch`` when a
+    collection runs Python finalizers (an asyncio future's "exception was never retrieved"
+    log, left by an earlier Pulumi run in the same process) while it builds the tree.
+    """
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return ast.parse(source, filename=filename)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_classes(root: Path = SOURCE) -> dict[str, ClassInfo]:
     """Every top-level class of the library's source, by name (a name defined in two modules
     is kept only if no page asks for it)."""
@@ -337,7 +355,7 @@ def read_classes(root: Path = SOURCE) -> dict[str, ClassInfo]:
     aliases: dict[str, str] = {}
     for file in sorted(root.rglob("*.py")):
         source = file.read_text(encoding="utf-8")
-        module = ast.parse(source, filename=str(file))
+        module = parse_source(source, str(file))
         parsed.append((file, source, module))
         for node in module.body:
             alias = _alias(node, source)

@@ -9,6 +9,7 @@ exposes ``vmss``, ``vmss_id``, ``vmss_name`` and ``principal_id``.
 from __future__ import annotations
 
 import ast
+import gc
 import inspect
 import textwrap
 from collections.abc import Iterator
@@ -60,6 +61,17 @@ COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (
 SCALE_SET_OUTPUTS = {"vmss", "vmss_id", "vmss_name", "principal_id"}
 
 
+def parse_source(source: str, filename: str) -> ast.Module:
+    """``ast.parse`` with the collector held off (see scripts/gen_component_docs.py: CPython
+    3.11 fails when finalizers run while the tree is built)."""
+    gc.collect()
+    gc.disable()
+    try:
+        return ast.parse(source, filename=filename)
+    finally:
+        gc.enable()
+
+
 def output_attributes(cls: type) -> dict[str, str]:
     """The annotated public attributes the library declares on ``cls`` and its bases, with
     the annotation as written."""
@@ -75,7 +87,7 @@ def output_attributes(cls: type) -> dict[str, str]:
 
 def undocumented(cls: type) -> list[str]:
     """Output attributes of ``cls`` (declared on it) without an attribute docstring."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    tree = parse_source(textwrap.dedent(inspect.getsource(cls)), cls.__name__)
     body = tree.body[0]
     assert isinstance(body, ast.ClassDef)
     missing = []
