@@ -9,7 +9,7 @@ from typing import Any
 
 import pulumi
 import pytest
-from support import DSC_SAMPLE, NOW, policy_at, scale_set_args
+from helpers import DSC_SAMPLE, NOW, policy_at, scale_set_args
 
 from vmss_components import (
     ArtifactStore,

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from relsupport import STACKS
-from support import NOW, SSH_KEY, policy_at, scale_set_args
+from helpers import ARTIFACTS, NOW, SSH_KEY, STACKS, policy_at, scale_set_args
 
 from vmss_components import (
     ArtifactStore,
@@ -35,7 +34,6 @@ from vmss_components import (
 from vmss_components.testing import MockDeployment, RecordedResource, reveal
 from vmss_plan import PlanRun, load_project, run_plan
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "stacks" / "artifacts"
 Snapshot = dict[tuple[str, str], Any]
 
 

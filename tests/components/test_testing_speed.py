@@ -8,10 +8,10 @@ import gc
 import pulumi
 import pulumi_random as random
 import pytest
+from helpers import REPO
 from pulumi.runtime import resource as pulumi_resource
 from pulumi.runtime.proto import source_pb2
 from pulumi_azure_native import authorization, resources, storage
-from support import REPO
 
 from vmss_components.testing import MockDeployment, RecordedCall, RecordedResource, _speedups
 from vmss_plan import load_project, run_plan

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pulumi
 import pytest
-from support import SSH_KEY, SUBNET_ID, scale_set_args
+from helpers import SSH_KEY, SUBNET_ID, scale_set_args
 
 from vmss_components import (
     Autoscale,

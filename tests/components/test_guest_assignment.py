@@ -9,9 +9,16 @@ from typing import Any
 
 import pulumi
 import pytest
-from mcsupport import sample_package, windows_package
+from helpers import (
+    DSC_SAMPLE,
+    NOW,
+    SSH_KEY,
+    mc_package,
+    policy_at,
+    scale_set_args,
+    windows_mc_package,
+)
 from pulumi_azure_native import managedidentity
-from support import DSC_SAMPLE, NOW, SSH_KEY, policy_at, scale_set_args
 
 from vmss_components import (
     ArtifactStore,
@@ -80,7 +87,7 @@ def assign(
 ) -> GuestAssignment:
     def program() -> GuestAssignment:
         values: dict[str, Any] = {
-            "package": package or sample_package(),
+            "package": package or mc_package(),
             "store": store(),
             "target": Tier("web", tier or linux()),
         }
@@ -98,7 +105,7 @@ def guest_configuration(deployment: MockDeployment) -> dict[str, Any]:
 
 
 def test_the_assignment_azure_receives(mocked: MockDeployment) -> None:
-    package = sample_package()
+    package = mc_package()
     assignment = assign(
         mocked,
         package,
@@ -140,7 +147,7 @@ def test_the_assignment_azure_receives(mocked: MockDeployment) -> None:
 
 
 def test_a_plain_audit_assignment_sends_no_parameter_lists(mocked: MockDeployment) -> None:
-    package = sample_package(mode="Audit")
+    package = mc_package(mode="Audit")
     assign(mocked, package)
     assert set(guest_configuration(mocked)) == {
         "name",
@@ -152,7 +159,7 @@ def test_a_plain_audit_assignment_sends_no_parameter_lists(mocked: MockDeploymen
 
 
 def test_one_name_across_zip_mof_and_assignment(mocked: MockDeployment) -> None:
-    package = sample_package()
+    package = mc_package()
     assignment = assign(mocked, package)
     blob = mocked.resource(BLOB)
     uploaded = Path(blob.get("source")["path"])
@@ -201,7 +208,7 @@ def test_the_agent_extension_and_identity_on_the_target(mocked: MockDeployment) 
 
 
 def test_a_windows_dsc_scale_set_as_target(mocked: MockDeployment, tmp_path: Path) -> None:
-    package = windows_package(tmp_path)
+    package = windows_mc_package(tmp_path)
 
     def program() -> GuestAssignment:
         artifacts = store()
@@ -317,7 +324,7 @@ def test_content_identity_downloads_without_a_sas(mocked: MockDeployment) -> Non
         assignment = GuestAssignment(
             "baseline",
             GuestAssignmentArgs(
-                package=sample_package(),
+                package=mc_package(),
                 store=artifacts,
                 target=web,
                 content_identity_resource_id=reader.id,
@@ -387,7 +394,7 @@ def test_a_content_identity_known_only_at_deploy_time_is_still_checked() -> None
             return GuestAssignment(
                 "baseline",
                 GuestAssignmentArgs(
-                    package=sample_package(),
+                    package=mc_package(),
                     store=store(),
                     target=Tier(
                         "web",
@@ -436,7 +443,10 @@ def test_an_external_windows_scale_set_names_its_extension(
 ) -> None:
     target = ExternalScaleSet(resource_group_name="rg", vmss_name="win", os="windows")
     assign(
-        mocked, windows_package(tmp_path), target=target, content_identity_resource_id=IDENTITY_ID
+        mocked,
+        windows_mc_package(tmp_path),
+        target=target,
+        content_identity_resource_id=IDENTITY_ID,
     )
     (warning,) = [w for w in mocked.warnings if "cannot be checked" in w]
     assert "AzurePolicyforWindows" in warning and "ConfigurationforWindows" in warning
@@ -448,7 +458,7 @@ def test_an_external_windows_scale_set_names_its_extension(
 
 
 def test_update_and_preview(deployment: MockDeployment) -> None:
-    package = sample_package()
+    package = mc_package()
     assignment = assign(deployment, package, parameters={"[MotdFile]Motd;Contents": BANNER})
     record = deployment.resource(ASSIGNMENT)
     assert record.get("name") == "LinuxMotd"
@@ -487,15 +497,15 @@ def test_a_second_assignment_of_one_configuration_on_one_scale_set(mocked: MockD
         web = Tier("web", linux())
         api = Tier("api", linux())
         GuestAssignment(
-            "first", GuestAssignmentArgs(package=sample_package(), store=artifacts, target=web)
+            "first", GuestAssignmentArgs(package=mc_package(), store=artifacts, target=web)
         )
         # Another scale set may carry the same configuration.
         GuestAssignment(
-            "other", GuestAssignmentArgs(package=sample_package(), store=artifacts, target=api)
+            "other", GuestAssignmentArgs(package=mc_package(), store=artifacts, target=api)
         )
         GuestAssignment(
             "second",
-            GuestAssignmentArgs(package=sample_package(mode="Audit"), store=artifacts, target=web),
+            GuestAssignmentArgs(package=mc_package(mode="Audit"), store=artifacts, target=web),
         )
 
     with pytest.raises(ConfigurationError) as caught:
@@ -513,7 +523,7 @@ def test_a_second_assignment_on_one_external_scale_set(mocked: MockDeployment) -
         for name, vmss in (("first", "legacy"), ("second", "LEGACY")):
             target = ExternalScaleSet(resource_group_name="rg", vmss_name=vmss, os="linux")
             GuestAssignment(
-                name, GuestAssignmentArgs(package=sample_package(), store=artifacts, target=target)
+                name, GuestAssignmentArgs(package=mc_package(), store=artifacts, target=target)
             )
 
     with pytest.raises(ConfigurationError, match="already carries configuration 'LinuxMotd'"):
@@ -598,7 +608,7 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
     ),
     ({"assignment_type": "Enforce"}, "assignment_type", "'Enforce' is not one of"),
     (
-        {"package": sample_package(mode="Audit"), "assignment_type": "ApplyAndMonitor"},
+        {"package": mc_package(mode="Audit"), "assignment_type": "ApplyAndMonitor"},
         "assignment_type",
         "'ApplyAndMonitor' sets machine state, but LinuxMotd.zip is an Audit package",
     ),
@@ -647,7 +657,7 @@ def test_a_plain_package_is_refused(mocked: MockDeployment) -> None:
 def test_a_linux_only_package_on_windows(mocked: MockDeployment, tmp_path: Path) -> None:
     target = ExternalScaleSet(resource_group_name="rg", vmss_name="web", os="linux")
     with pytest.raises(ConfigurationError) as caught:
-        assign(mocked, windows_package(tmp_path), target=target)
+        assign(mocked, windows_mc_package(tmp_path), target=target)
     assert caught.value.path == "target"
     assert "uses windows resource modules (PSDscResources), but the target runs linux" in str(
         caught.value

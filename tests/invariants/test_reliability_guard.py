@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from relsupport import (
+from helpers import (
     CANARIES,
     CANARY,
     CANARY_ACCOUNT_KEY,

@@ -10,14 +10,7 @@ from typing import Any
 
 import pulumi
 import pytest
-from support import (
-    CLOUD_INIT_SAMPLE,
-    NOW,
-    SSH_KEY,
-    policy_at,
-    require_cloud_init,
-    scale_set_args,
-)
+from helpers import CLOUD_INIT_SAMPLE, NOW, SSH_KEY, policy_at, require_cloud_init, scale_set_args
 
 from vmss_components import (
     ArtifactStore,

@@ -14,8 +14,8 @@ from typing import Any
 
 import pulumi
 import pytest
+from helpers import LINUX_SCRIPT, NOW, SSH_KEY, WINDOWS_SCRIPT, WORKER, policy_at, scale_set_args
 from pulumi.runtime import mocks as pulumi_mocks
-from support import NOW, REPO, SSH_KEY, policy_at, scale_set_args
 
 from vmss_components import (
     ArtifactStore,
@@ -47,10 +47,6 @@ COMPONENT = "vmss:index:CustomScriptScaleSet"
 IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
 ROLE = "azure-native:authorization:RoleAssignment"
 LOOKUP = "azure-native:managedidentity:getUserAssignedIdentity"
-SAMPLES = REPO / "stacks" / "artifacts" / "custom-script"
-WINDOWS_SCRIPT = SAMPLES / "install-app.ps1"
-LINUX_SCRIPT = SAMPLES / "install-worker.sh"
-WORKER = SAMPLES / "worker.py"
 WINDOWS_COMMAND = "powershell -ExecutionPolicy Unrestricted -File install-app.ps1"
 LINUX_COMMAND = "bash install-worker.sh"
 EXTERNAL = "https://raw.githubusercontent.com/contoso/tools/v1.2.0/bootstrap.sh"

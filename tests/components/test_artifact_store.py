@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 
 import pulumi
 import pytest
-from support import NOW, policy_at, write_tree
+from helpers import NOW, policy_at, write_tree
 
 from vmss_components import ArtifactStore, ArtifactStoreArgs, ConfigurationError, Package
 from vmss_components.testing import UNKNOWN, MockDeployment, Secret

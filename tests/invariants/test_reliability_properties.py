@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import NOW, SSH_KEY, policy_at, scale_set_args
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import NOW, SSH_KEY, policy_at, scale_set_args
 
 from vmss_components import (
     ArtifactStore,
