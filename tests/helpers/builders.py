@@ -7,7 +7,10 @@ resources and so run inside a program (``deployment.run(...)``).
 
 from __future__ import annotations
 
+import base64
 import os
+import random
+import shutil
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,8 +39,9 @@ from vmss_components import (
 )
 from vmss_components.store import StoreFacts
 from vmss_components.store.sas import SasPolicy
+from vmss_components.testing import MOCK_SUBSCRIPTION_ID
 
-from .paths import DSC_SAMPLE, LINUX_SCRIPT, SAMPLE_MODULES, SAMPLE_MOF
+from .paths import DSC_SAMPLE, LINUX_SCRIPT, SAMPLE_MODULES, SAMPLE_MOF, WINDOWS_SCRIPT, WORKER
 
 # --- Time -------------------------------------------------------------------------------------
 
@@ -102,6 +106,50 @@ def store_facts(*published: str, moment: datetime = NOW) -> StoreFacts:
     already holds the keys ``published``: plain values, no store needed."""
     return StoreFacts(
         sas_expiry=policy_at(moment).expiry_text(), published_keys=frozenset(published)
+    )
+
+
+# --- Custom Script -----------------------------------------------------------------------------
+
+WINDOWS_COMMAND = "powershell -ExecutionPolicy Unrestricted -File install-app.ps1"
+LINUX_COMMAND = "bash install-worker.sh"
+#: A public download: no token.
+EXTERNAL_URI = "https://raw.githubusercontent.com/contoso/tools/v1.2.0/bootstrap.sh"
+#: Another account's blob with a SAS token in its query.
+TOKEN_URI = "https://partner.blob.core.windows.net/drop/agent.deb?sv=2022-11-02&sr=b&sp=r&sig=c2lnbmF0dXJlLWJ5dGVz"
+#: A user-assigned identity that downloads a Custom Script's files.
+DOWNLOAD_IDENTITY_ID = (
+    f"/subscriptions/{MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-identities/providers/"
+    "Microsoft.ManagedIdentity/userAssignedIdentities/id-app-download"
+)
+#: Random bytes as base64 do not compress: gzip+base64 stays over the 256 KB script limit.
+BIG_SCRIPT = base64.b64encode(random.Random(4).randbytes(260_000)).decode()
+
+
+def custom_script_values(os_type: str) -> dict[str, Any]:
+    """Valid CustomScriptScaleSetArgs values for ``os_type`` with the sample scripts, except
+    the store (a component test adds one; a resolve step is given its facts)."""
+    if os_type == "windows":
+        return {
+            "scale_set": scale_set_args(),
+            "os": "windows",
+            "files": [WINDOWS_SCRIPT],
+            "command": WINDOWS_COMMAND,
+        }
+    return {
+        "scale_set": linux_args(),
+        "os": "linux",
+        "files": [LINUX_SCRIPT, WORKER],
+        "command": LINUX_COMMAND,
+    }
+
+
+def copy_script_samples(target: Path) -> tuple[Path, Path]:
+    """The Linux sample script and its worker, copied into ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    return (
+        Path(shutil.copy(LINUX_SCRIPT, target / LINUX_SCRIPT.name)),
+        Path(shutil.copy(WORKER, target / WORKER.name)),
     )
 
 
