@@ -34,6 +34,7 @@ def _refuse(what: str) -> Any:
 def no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the mock engine, the kit's deployments and resource registration fail loudly."""
     monkeypatch.setattr(pulumi.runtime, "set_mocks", _refuse("pulumi.runtime.set_mocks"))
+    monkeypatch.setattr(pulumi.runtime.mocks, "set_mocks", _refuse("pulumi.runtime.set_mocks"))
     monkeypatch.setattr(MockDeployment, "__enter__", _refuse("MockDeployment"))
     monkeypatch.setattr(MockDeployment, "run", _refuse("MockDeployment.run"))
     monkeypatch.setattr(pulumi.Resource, "__init__", _refuse("registering a resource"))
