@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 export PIP_NO_INPUT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv plan diagram docs golden test lint typecheck unit bench clean
+.PHONY: venv plan diagram docs golden test lint typecheck unit unit-fast bench clean
 
 venv: $(STAMP)
 
@@ -47,9 +47,14 @@ typecheck: venv
 	cd $(USER_PROJECT) && $(CURDIR)/$(BIN)/mypy --strict --config-file $(CURDIR)/pyproject.toml \
 		--cache-dir $(CURDIR)/.mypy_cache .
 
+# The whole suite, every tier (tests/unit, components, plan, invariants).
 # pytest exits 5 when it collects no tests; make treats that as the failure it is.
 unit: venv
 	$(BIN)/pytest -n auto
+
+## unit-fast: only the pure tier, tests/unit (no mock engine), in one process
+unit-fast: venv
+	$(BIN)/pytest -q tests/unit
 
 ## bench: the benchmarks against their baselines (not part of test); JSON in bench/results/
 ## BENCH="packaging planning" picks some; zip and GNU time are installed when missing.

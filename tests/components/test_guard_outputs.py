@@ -14,8 +14,8 @@ from typing import Any
 
 import pulumi
 import pytest
-from guard_vocabulary import CREDENTIAL_NAMES, ORDINARY_NAMES, URL_CREDENTIALS
-from relsupport import Kit, Packages, build_packages
+from helpers import Kit, Packages, build_packages
+from helpers.guard_vocabulary import CREDENTIAL_NAMES, ORDINARY_NAMES, URL_CREDENTIALS
 
 from vmss_components import ConfigurationError, Extension
 from vmss_components.testing import MockDeployment

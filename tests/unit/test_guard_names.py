@@ -9,7 +9,7 @@ value. Outputs are tried under the mock engine in tests/components/test_guard_ou
 from __future__ import annotations
 
 import pytest
-from guard_vocabulary import (
+from helpers.guard_vocabulary import (
     CANARY,
     CREDENTIAL_NAMES,
     ORDINARY_NAMES,

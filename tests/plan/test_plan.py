@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from support import REPO
+from helpers import REPO, STACKS
 
 from vmss_components import ConfigurationError
 from vmss_components.testing import UNKNOWN, Secret
@@ -20,8 +20,6 @@ from vmss_plan.document import SECRET, Masker, PlanDocument
 from vmss_plan.graph import mermaid
 from vmss_plan.project import ENCRYPTED_PLACEHOLDER, load_stack_config
 from vmss_plan.rollout import changed_paths, rollout_report
-
-STACKS = ("dev", "staging", "prod")
 
 
 def copy_project(tmp_path: Path) -> Path:

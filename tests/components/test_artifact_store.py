@@ -8,18 +8,12 @@ from urllib.parse import parse_qs
 
 import pulumi
 import pytest
-from support import NOW, policy_at, write_tree
+from helpers import NOW, policy_at, store_args, write_tree
 
-from vmss_components import ArtifactStore, ArtifactStoreArgs, ConfigurationError, Package
+from vmss_components import ArtifactStore, ConfigurationError, Package
 from vmss_components.testing import UNKNOWN, MockDeployment, Secret
 
 SAS_TOKEN = "azure-native:storage:listStorageAccountServiceSAS"
-
-
-def store_args(**overrides: object) -> ArtifactStoreArgs:
-    values: dict[str, object] = {"resource_group_name": "rg-app", "sas": policy_at(NOW)}
-    values.update(overrides)
-    return ArtifactStoreArgs(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -239,45 +233,6 @@ def test_secret_token_stays_secret_downstream(mocked: MockDeployment, package: P
 
 
 # --- bad input ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("overrides", "path"),
-    [
-        ({"resource_group_name": ""}, "resource_group_name"),
-        ({"resource_group_name": 42}, "resource_group_name"),
-        ({"location": ""}, "location"),
-        ({"account_name_prefix": "Artifacts"}, "account_name_prefix"),
-        ({"account_name_prefix": "ab"}, "account_name_prefix"),
-        ({"account_name_prefix": "a" * 17}, "account_name_prefix"),
-        ({"account_name_prefix": "art-facts"}, "account_name_prefix"),
-        ({"container_name": "Artifacts"}, "container_name"),
-        ({"container_name": "ab"}, "container_name"),
-        ({"container_name": "double--dash"}, "container_name"),
-        ({"container_name": "-leading"}, "container_name"),
-        ({"sku": "Standard_XYZ"}, "sku"),
-        ({"sas": "90 days"}, "sas"),
-        ({"tags": {"a/b": "x"}}, "tags"),
-        ({"tags": ["env"]}, "tags"),
-        ({"tags": {"env": 3}}, "tags.env"),
-    ],
-)
-def test_bad_store_args(mocked: MockDeployment, overrides: dict[str, object], path: str) -> None:
-    with pytest.raises(ConfigurationError) as caught:
-        mocked.run(lambda: ArtifactStore("store", store_args(**overrides)))
-    assert caught.value.path == path
-    assert mocked.resources == []
-
-
-def test_expired_fixed_expiry_registers_nothing(mocked: MockDeployment) -> None:
-    with pytest.raises(ConfigurationError) as caught:
-        mocked.run(
-            lambda: ArtifactStore(
-                "store", store_args(sas=policy_at(NOW, expiry=NOW - timedelta(days=1)))
-            )
-        )
-    assert caught.value.path == "sas.expiry"
-    assert mocked.resources == []
 
 
 @pytest.mark.parametrize("key", ["", "Web", "web site", "web/1", "-web", "x" * 64])

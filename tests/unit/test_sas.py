@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from support import NOW, policy_at
+from helpers import NOW, policy_at
 
 from vmss_components import ConfigurationError, SasPolicy
 from vmss_components.store.sas import EPOCH

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from relsupport import (
+from helpers import (
     CANARIES,
     CANARY,
     CANARY_ACCOUNT_KEY,
@@ -87,7 +87,7 @@ def extension(key: str, value: str) -> Extension:
     )
 
 
-def store_args(key: str, value: str) -> object:
+def tagged_store_args(key: str, value: str) -> object:
     return ArtifactStoreArgs(resource_group_name="rg", tags={key: value})
 
 
@@ -97,7 +97,7 @@ PLACES = [
     Place("cse-linux-scale-set-tags", lambda k, key, value, text: k.cse(scale_set=k.linux(tags={key: value})), "scale_set.tags.{key}"),
     Place("cse-windows-scale-set-tags", lambda k, key, value, text: k.cse(os="windows", scale_set=k.windows(tags={key: value})), "scale_set.tags.{key}"),
     Place("cloud-init-scale-set-tags", lambda k, key, value, text: k.cloud_init(scale_set=k.linux(tags={key: value})), "scale_set.tags.{key}"),
-    Place("store-tags", lambda k, key, value, text: store_args(key, value), "tags.{key}"),
+    Place("store-tags", lambda k, key, value, text: tagged_store_args(key, value), "tags.{key}"),
     Place("dsc-extra-extension-settings", lambda k, key, value, text: k.dsc(scale_set=k.windows(extra_extensions=[extension(key, value)])), "extension.settings.{key}"),
     Place("cse-extra-extension-settings", lambda k, key, value, text: k.cse(scale_set=k.linux(extra_extensions=[extension(key, value)])), "extension.settings.{key}"),
     Place("cloud-init-extra-extension-settings", lambda k, key, value, text: k.cloud_init(scale_set=k.linux(extra_extensions=[extension(key, value)])), "extension.settings.{key}"),

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import SAMPLE_MOF, WINDOWS_MOF
 from hypothesis import given
 from hypothesis import strategies as st
-from mcsupport import SAMPLE_MOF, WINDOWS_MOF
 
 from vmss_components import ConfigurationError
 from vmss_components.packaging.mof import MofInstance, parse_mof, read_mof

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from support import DSC_SAMPLE, REPO, write_tree
+from helpers import DSC_SAMPLE, REPO, write_tree
 
 from vmss_components import ConfigurationError, DscPackage, Package, packaging
 from vmss_components.packaging import as_package

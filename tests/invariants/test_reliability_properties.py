@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import NOW, linux_args, policy_at
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import NOW, SSH_KEY, policy_at, scale_set_args
 
 from vmss_components import (
     ArtifactStore,
@@ -224,7 +224,7 @@ class Tags:
             "workers",
             CustomScriptScaleSetArgs(
                 os="linux",
-                scale_set=scale_set_args(ssh_public_keys=[SSH_KEY]),
+                scale_set=linux_args(),
                 store=store,
                 files=[
                     self.file("install-worker.sh", setup.script),

@@ -10,24 +10,21 @@ from typing import Any
 
 import pulumi
 import pytest
-from support import (
+from helpers import (
     CLOUD_INIT_SAMPLE,
-    NOW,
     SSH_KEY,
-    policy_at,
+    artifact_store,
+    linux_args,
     require_cloud_init,
     scale_set_args,
 )
 
 from vmss_components import (
-    ArtifactStore,
-    ArtifactStoreArgs,
     CloudInitScaleSet,
     CloudInitScaleSetArgs,
     ConfigurationError,
     ImageReference,
     Package,
-    ScaleSetArgs,
     UpgradePolicy,
 )
 from vmss_components.cloud_init import resolve_cloud_init
@@ -45,17 +42,11 @@ def real_cloud_init() -> str:
     return require_cloud_init()
 
 
-def linux(**overrides: Any) -> ScaleSetArgs:
-    return scale_set_args(ssh_public_keys=[SSH_KEY], **overrides)
-
-
 def cloud_init_program(**overrides: Any) -> Any:
     def program() -> CloudInitScaleSet:
-        store = ArtifactStore(
-            "store", ArtifactStoreArgs(resource_group_name="rg-app", sas=policy_at(NOW))
-        )
+        store = artifact_store()
         values: dict[str, Any] = {
-            "scale_set": linux(),
+            "scale_set": linux_args(),
             "cloud_config": SAMPLE,
             "store": store,
             "artifacts": {"site": Package.from_directory(SITE)},
@@ -156,15 +147,11 @@ def test_the_stand_in_url_was_at_least_as_long_as_the_real_one(mocked: MockDeplo
     ci = run(mocked)
     real = mocked.resolve(ci.artifacts["site"].url_with_sas).value
     with MockDeployment(speedups=True) as again:
-        store = again.run(
-            lambda: ArtifactStore(
-                "store", ArtifactStoreArgs(resource_group_name="rg-app", sas=policy_at(NOW))
-            )
-        )
+        store = again.run(artifact_store)
         planned = resolve_cloud_init(
             "web",
             CloudInitScaleSetArgs(
-                scale_set=linux(),
+                scale_set=linux_args(),
                 cloud_config="#!/bin/sh\necho '${artifact:site}'\n",
                 store=store,
                 artifacts={"site": Package.from_directory(SITE)},
@@ -343,7 +330,7 @@ def test_a_windows_image_is_refused(deployment: MockDeployment) -> None:
         publisher="MicrosoftWindowsServer", offer="WindowsServer", sku="2022-datacenter"
     )
     with pytest.raises(ConfigurationError) as caught:
-        run(deployment, scale_set=linux(image=windows))
+        run(deployment, scale_set=linux_args(image=windows))
     assert caught.value.path == "scale_set.image"
     assert "windows image" in str(caught.value) and "linux" in str(caught.value)
     assert deployment.resources_of_type(COMPONENT) == []
@@ -390,7 +377,7 @@ def test_bad_arguments(mocked: MockDeployment, overrides: dict[str, Any], path: 
 
 
 def test_manual_upgrades_warn_that_instances_need_a_reimage(mocked: MockDeployment) -> None:
-    run(mocked, scale_set=linux(upgrade=UpgradePolicy(mode="Manual")))
+    run(mocked, scale_set=linux_args(upgrade=UpgradePolicy(mode="Manual")))
     reimage = [w for w in mocked.warnings if "reimaged" in w]
     assert len(reimage) == 1
     assert "custom_data_hash" in reimage[0] and "latest model" in reimage[0]

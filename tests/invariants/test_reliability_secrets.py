@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from relsupport import CANARY, STACKS, Kit, Packages, build_packages, walk
-from support import REPO
+from helpers import CANARY, REPO, STACKS, Kit, Packages, build_packages, walk
 
 from vmss_components.testing import MockDeployment, RecordedResource, Resolved, Secret
 from vmss_plan import PlanRun, build_document, load_project, run_plan

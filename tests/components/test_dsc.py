@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import shutil
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
-from support import DSC_SAMPLE, NOW, policy_at, scale_set_args
+from helpers import DSC_SAMPLE, NOW, artifact_store, dsc_package, policy_at, scale_set_args
 
 from vmss_components import (
     ArtifactStore,
-    ArtifactStoreArgs,
     Autoscale,
     ConfigurationError,
     DscPackage,
@@ -23,7 +21,6 @@ from vmss_components import (
     ImageReference,
     UpgradePolicy,
 )
-from vmss_components.packaging.dsc import powershell_configurations
 from vmss_components.scaleset import extension_args
 from vmss_components.testing import MockDeployment, RecordedResource, reveal
 
@@ -31,18 +28,9 @@ VMSS = "azure-native:compute:VirtualMachineScaleSet"
 CREDENTIAL = {"userName": "apppool", "password": "Sup3r-Secret-Pw!"}
 
 
-def sample(**overrides: Any) -> DscPackage:
-    values: dict[str, Any] = {"script": "WebServer.ps1", "function": "WebServer"}
-    values.update(overrides)
-    source = values.pop("source", DSC_SAMPLE)
-    return DscPackage.from_directory(source, **values)
-
-
 def dsc_program(package: DscPackage, **overrides: Any) -> Any:
     def program() -> tuple[ArtifactStore, DscScaleSet]:
-        store = ArtifactStore(
-            "store", ArtifactStoreArgs(resource_group_name="rg-app", sas=policy_at(NOW))
-        )
+        store = artifact_store()
         values: dict[str, Any] = {
             "scale_set": scale_set_args(),
             "store": store,
@@ -65,19 +53,8 @@ def run_dsc(deployment: MockDeployment, package: DscPackage, **overrides: Any) -
     return dsc  # type: ignore[no-any-return]
 
 
-def test_sample_package_layout() -> None:
-    package = sample()
-    assert (package.script, package.function) == ("WebServer.ps1", "WebServer")
-    with zipfile.ZipFile(package.path) as archive:
-        assert archive.namelist() == [
-            "WebServer.ps1",
-            "WebSiteContent/WebSiteContent.psd1",
-            "WebSiteContent/WebSiteContent.psm1",
-        ]
-
-
 def test_extension_has_the_seed_shape_field_by_field(mocked: MockDeployment) -> None:
-    package = sample()
+    package = dsc_package()
     dsc = run_dsc(mocked, package)
     vmss = mocked.resource(VMSS)
     assert vmss.parent == mocked.resource("vmss:index:DscScaleSet", "web").urn
@@ -113,7 +90,7 @@ def test_extension_has_the_seed_shape_field_by_field(mocked: MockDeployment) -> 
 def test_the_whole_protected_part_is_secret_and_public_settings_carry_no_token(
     mocked: MockDeployment,
 ) -> None:
-    dsc = run_dsc(mocked, sample())
+    dsc = run_dsc(mocked, dsc_package())
     vmss = mocked.resource(VMSS)
     (extension,) = [e for e in dsc.extensions if e.name == "Microsoft.Powershell.DSC"]
     protected = mocked.resolve(extension_args(extension).protected_settings)
@@ -129,7 +106,7 @@ def test_the_whole_protected_part_is_secret_and_public_settings_carry_no_token(
 
 def test_configuration_data_is_published_with_its_own_token(mocked: MockDeployment) -> None:
     data = DSC_SAMPLE.parent / "ConfigurationData.psd1"
-    dsc = run_dsc(mocked, sample(), configuration_data=data)
+    dsc = run_dsc(mocked, dsc_package(), configuration_data=data)
     extension = extensions_of(mocked.resource(VMSS))["Microsoft.Powershell.DSC"]
     assert dsc.configuration_data_artifact is not None
     data_url = mocked.resolve(dsc.configuration_data_artifact.url).value
@@ -141,7 +118,7 @@ def test_configuration_data_is_published_with_its_own_token(mocked: MockDeployme
 
 
 def test_the_scale_set_waits_for_its_uploads(mocked: MockDeployment) -> None:
-    run_dsc(mocked, sample(), configuration_data=DSC_SAMPLE.parent / "ConfigurationData.psd1")
+    run_dsc(mocked, dsc_package(), configuration_data=DSC_SAMPLE.parent / "ConfigurationData.psd1")
     blobs = {b.urn for b in mocked.resources_of_type("azure-native:storage:Blob")}
     assert len(blobs) == 2
     assert blobs <= set(mocked.resource(VMSS).dependencies)
@@ -149,7 +126,7 @@ def test_the_scale_set_waits_for_its_uploads(mocked: MockDeployment) -> None:
 
 def test_configuration_data_as_text(mocked: MockDeployment) -> None:
     text = "@{ AllNodes = @(@{ NodeName = 'localhost' }) }"
-    dsc = run_dsc(mocked, sample(), configuration_data=text)
+    dsc = run_dsc(mocked, dsc_package(), configuration_data=text)
     assert dsc.configuration_data_artifact is not None
     assert dsc.configuration_data_artifact.package.path.read_text() == text
 
@@ -157,7 +134,7 @@ def test_configuration_data_as_text(mocked: MockDeployment) -> None:
 def test_same_folder_twice_gives_the_same_tag_and_settings(tmp_path: Path) -> None:
     def plan_once() -> tuple[str, Any]:
         with MockDeployment(speedups=True) as deployment:
-            dsc = run_dsc(deployment, sample())
+            dsc = run_dsc(deployment, dsc_package())
             extension = extensions_of(deployment.resource(VMSS))["Microsoft.Powershell.DSC"]
             return deployment.resolve(dsc.update_tag).value, extension
 
@@ -165,7 +142,7 @@ def test_same_folder_twice_gives_the_same_tag_and_settings(tmp_path: Path) -> No
     copy = tmp_path / "elsewhere" / "web"
     shutil.copytree(DSC_SAMPLE, copy)
     with MockDeployment(speedups=True) as deployment:
-        dsc = run_dsc(deployment, sample(source=copy))
+        dsc = run_dsc(deployment, dsc_package(source=copy))
         moved = extensions_of(deployment.resource(VMSS))["Microsoft.Powershell.DSC"]
         assert deployment.resolve(dsc.update_tag).value == first_tag
     assert moved == first
@@ -174,7 +151,7 @@ def test_same_folder_twice_gives_the_same_tag_and_settings(tmp_path: Path) -> No
 
 def plan_extension(source: Path, **package_args: Any) -> tuple[dict[str, Any], str, str]:
     with MockDeployment(speedups=True) as deployment:
-        dsc = run_dsc(deployment, sample(source=source, **package_args))
+        dsc = run_dsc(deployment, dsc_package(source=source, **package_args))
         extension = extensions_of(deployment.resource(VMSS))["Microsoft.Powershell.DSC"]
         blob = deployment.resource("azure-native:storage:Blob").get("blobName")
         return extension, blob, deployment.resolve(dsc.update_tag).value
@@ -205,11 +182,11 @@ def test_an_excluded_file_changing_changes_nothing(tmp_path: Path) -> None:
 
 def test_rerun_changes_only_the_tag(tmp_path: Path) -> None:
     with MockDeployment(speedups=True) as deployment:
-        base = run_dsc(deployment, sample())
+        base = run_dsc(deployment, dsc_package())
         base_tag = deployment.resolve(base.update_tag).value
         base_settings = extensions_of(deployment.resource(VMSS))["Microsoft.Powershell.DSC"]
     with MockDeployment(speedups=True) as deployment:
-        again = run_dsc(deployment, sample(), rerun=1)
+        again = run_dsc(deployment, dsc_package(), rerun=1)
         tag = deployment.resolve(again.update_tag).value
         settings = extensions_of(deployment.resource(VMSS))["Microsoft.Powershell.DSC"]
     assert tag != base_tag
@@ -221,7 +198,7 @@ def test_tag_follows_protected_arguments_without_revealing_them() -> None:
         with MockDeployment(speedups=True) as deployment:
             dsc = run_dsc(
                 deployment,
-                sample(),
+                dsc_package(),
                 protected_configuration_arguments={"AppPoolCredential": credential},
             )
             resolved = deployment.resolve(dsc.update_tag)
@@ -240,15 +217,10 @@ def test_the_sas_token_is_not_part_of_the_tag() -> None:
         with MockDeployment(speedups=True) as deployment:
 
             def program() -> DscScaleSet:
-                store = ArtifactStore(
-                    "store",
-                    ArtifactStoreArgs(
-                        resource_group_name="rg-app", sas=policy_at(NOW + timedelta(days=days))
-                    ),
-                )
+                store = artifact_store(sas=policy_at(NOW + timedelta(days=days)))
                 return DscScaleSet(
                     "web",
-                    DscScaleSetArgs(scale_set=scale_set_args(), store=store, package=sample()),
+                    DscScaleSetArgs(scale_set=scale_set_args(), store=store, package=dsc_package()),
                 )
 
             dsc = deployment.run(program)
@@ -264,27 +236,27 @@ def test_the_sas_token_is_not_part_of_the_tag() -> None:
 
 
 def test_retirement_warning_points_to_guest_assignment(mocked: MockDeployment) -> None:
-    run_dsc(mocked, sample())
+    run_dsc(mocked, dsc_package())
     warnings = [w for w in mocked.warnings if "retires" in w]
     assert len(warnings) == 1
     assert "2028-03-31" in warnings[0] and "GuestAssignment" in warnings[0]
 
 
 def test_outputs(mocked: MockDeployment) -> None:
-    dsc = run_dsc(mocked, sample())
+    dsc = run_dsc(mocked, dsc_package())
     assert dsc.os == "windows"
     assert mocked.resolve(dsc.vmss_id).value.endswith("/virtualMachineScaleSets/web-vmss")
     assert mocked.resolve(dsc.vmss_name).value == "web-vmss"
     password = mocked.resolve(dsc.admin_password)
     assert password.secret and password.value
-    assert dsc.artifact.sha256 == sample().sha256
+    assert dsc.artifact.sha256 == dsc_package().sha256
 
 
 def test_rolling_with_health_adds_the_health_extension(mocked: MockDeployment) -> None:
     args = scale_set_args(
         upgrade=UpgradePolicy(mode="Rolling"), health=HealthProbe(request_path="/health.html")
     )
-    run_dsc(mocked, sample(), scale_set=args)
+    run_dsc(mocked, dsc_package(), scale_set=args)
     extensions = extensions_of(mocked.resource(VMSS))
     assert list(extensions) == ["Microsoft.Powershell.DSC", "ApplicationHealth"]
     assert extensions["ApplicationHealth"]["type"] == "ApplicationHealthWindows"
@@ -293,18 +265,20 @@ def test_rolling_with_health_adds_the_health_extension(mocked: MockDeployment) -
 
 
 def test_manual_warns(mocked: MockDeployment) -> None:
-    run_dsc(mocked, sample(), scale_set=scale_set_args(upgrade=UpgradePolicy(mode="Manual")))
+    run_dsc(mocked, dsc_package(), scale_set=scale_set_args(upgrade=UpgradePolicy(mode="Manual")))
     assert any("only new instances" in w for w in mocked.warnings)
 
 
 def test_autoscale_ignores_capacity(mocked: MockDeployment) -> None:
-    run_dsc(mocked, sample(), scale_set=scale_set_args(autoscale=Autoscale(minimum=2, maximum=6)))
+    run_dsc(
+        mocked, dsc_package(), scale_set=scale_set_args(autoscale=Autoscale(minimum=2, maximum=6))
+    )
     assert mocked.resource(VMSS).ignore_changes == ["sku.capacity"]
     assert len(mocked.resources_of_type("azure-native:monitor:AutoscaleSetting")) == 1
 
 
 def test_preview_constructs_with_unknowns(previewed: MockDeployment) -> None:
-    dsc = run_dsc(previewed, sample())
+    dsc = run_dsc(previewed, dsc_package())
     assert previewed.calls_to("azure-native:storage:listStorageAccountServiceSAS") == []
     assert previewed.resolve(dsc.artifact.sas_token).known is False
     assert previewed.resolve(dsc.vmss_id).known is False
@@ -314,36 +288,6 @@ def test_preview_constructs_with_unknowns(previewed: MockDeployment) -> None:
 
 
 # --- bad input ---------------------------------------------------------------------------
-
-
-def test_script_functions_are_found_case_insensitively() -> None:
-    text = "<# Configuration Hidden {} #>\n# Configuration Commented\nconfiguration Main\n{\n}\n"
-    assert powershell_configurations(text) == ["Main"]
-    assert sample(function="webserver").function == "webserver"
-
-
-def test_missing_script_names_what_was_found() -> None:
-    with pytest.raises(ConfigurationError) as caught:
-        sample(script="Site.ps1")
-    assert caught.value.path == "package.script"
-    assert "WebServer.ps1" in str(caught.value)
-
-
-def test_script_not_at_the_root(tmp_path: Path) -> None:
-    source = tmp_path / "web"
-    (source / "nested").mkdir(parents=True)
-    shutil.copy(DSC_SAMPLE / "WebServer.ps1", source / "nested" / "WebServer.ps1")
-    with pytest.raises(ConfigurationError) as caught:
-        sample(source=source)
-    assert caught.value.path == "package.script"
-    assert "none" in str(caught.value)
-
-
-def test_missing_function_names_what_was_found() -> None:
-    with pytest.raises(ConfigurationError) as caught:
-        sample(function="Main")
-    assert caught.value.path == "package.function"
-    assert "WebServer" in str(caught.value)
 
 
 BAD_DSC: list[tuple[dict[str, Any], str]] = [
@@ -418,26 +362,18 @@ def test_bad_dsc_input_registers_nothing(
     mocked: MockDeployment, overrides: dict[str, Any], path: str
 ) -> None:
     with pytest.raises(ConfigurationError) as caught:
-        mocked.run(dsc_program(sample(), **overrides))
+        mocked.run(dsc_program(dsc_package(), **overrides))
     assert caught.value.path == path, str(caught.value)
     assert mocked.resources_of_type("vmss:index:DscScaleSet") == []
     assert mocked.resources_of_type(VMSS) == []
     assert mocked.resources_of_type("azure-native:storage:Blob") == []
 
 
-def test_a_plain_package_is_refused(mocked: MockDeployment) -> None:
-    from vmss_components import Package
-
-    with pytest.raises(ConfigurationError) as caught:
-        mocked.run(dsc_program(Package.from_directory(DSC_SAMPLE)))  # type: ignore[arg-type]
-    assert caught.value.path == "package"
-
-
 def test_secret_arguments_as_outputs_stay_secret(mocked: MockDeployment) -> None:
     password = pulumi.Output.secret("From-Config-1!")
     dsc = run_dsc(
         mocked,
-        sample(),
+        dsc_package(),
         protected_configuration_arguments={
             "AppPoolCredential": {"userName": "apppool", "password": password}
         },

@@ -17,23 +17,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from relsupport import (
+from helpers import (
     CANARIES,
     CANARY,
     CANARY_SAS,
     DELETE,
+    DSC_SAMPLE,
+    NOW,
+    SAMPLE_MODULES,
+    SAMPLE_MOF,
     SHELL_USER_DATA,
+    SSH_KEY,
     Kit,
     Packages,
     build_packages,
     edited_config,
+    policy_at,
     run_stack_program,
     stack_config,
     stack_deployment,
 )
-from support import DSC_SAMPLE, MC_SAMPLE, NOW, SSH_KEY, policy_at
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vmss_components import (
     ArtifactStore,
@@ -58,8 +63,6 @@ from vmss_components import (
 )
 from vmss_components.testing import MockDeployment
 
-MOF = MC_SAMPLE / "LinuxMotd" / "localhost.mof"
-MODULES = MC_SAMPLE / "Modules"
 UBUNTU = ImageReference(publisher="Canonical", offer="ubuntu-24_04-lts", sku="server")
 WINDOWS = ImageReference(
     publisher="MicrosoftWindowsServer", offer="WindowsServer", sku="2022-datacenter-azure-edition"
@@ -81,9 +84,11 @@ def write(k: Kit, name: str, content: str | bytes) -> Path:
 def mof_tree(k: Kit, mof_text: str, *, big_module: bool = False) -> tuple[Path, Path]:
     mof = write(k, "mc/LinuxMotd.mof", mof_text)
     modules = k.tmp / "mc" / "Modules"
-    for source in MODULES.rglob("*"):
+    for source in SAMPLE_MODULES.rglob("*"):
         if source.is_file():
-            write(k, str(Path("mc/Modules") / source.relative_to(MODULES)), source.read_bytes())
+            write(
+                k, str(Path("mc/Modules") / source.relative_to(SAMPLE_MODULES)), source.read_bytes()
+            )
     if big_module:
         # A sparse file: 101 MB by its size, nothing on disk.
         with (modules / "LinuxMotdDsc" / "blob.bin").open("wb") as handle:
@@ -101,7 +106,7 @@ def naive_clock() -> datetime:
     return datetime(2026, 11, 23, 12, 0)
 
 
-SAMPLE_MOF = MOF.read_text()
+MOF_TEXT = SAMPLE_MOF.read_text()
 
 
 @dataclass(frozen=True)
@@ -212,7 +217,7 @@ CASES = [
     Case("custom-data-over-64k-gzipped", lambda k: k.cloud_init(cloud_config="#!/bin/sh\n" + INCOMPRESSIBLE[:200_000]), "cloud_config"),
     Case("cse-script-over-256k", lambda k: k.cse(command=None, script=INCOMPRESSIBLE), "script"),
     Case("tag-value-too-long", lambda k: k.cse(scale_set=k.linux(tags={"owner": "x" * 257})), "scale_set.tags.owner"),
-    Case("mc-package-over-100mb", lambda k: mc_build(k, SAMPLE_MOF, big_module=True), "package"),
+    Case("mc-package-over-100mb", lambda k: mc_build(k, MOF_TEXT, big_module=True), "package"),
     # -- conflicting options --------------------------------------------------------------
     Case("rolling-without-health", lambda k: k.dsc(scale_set=k.windows(upgrade=UpgradePolicy(mode="Rolling"))), "scale_set.health"),
     Case("repairs-without-health", lambda k: k.cse(scale_set=k.linux(automatic_repairs=True)), "scale_set.health"),
@@ -243,9 +248,9 @@ CASES = [
     Case("sas-clock-without-zone", lambda k: ArtifactStore("bad", ArtifactStoreArgs(resource_group_name="rg", sas=SasPolicy(clock=naive_clock))), "sas.clock"),
     Case("sas-clock-not-callable", lambda k: ArtifactStoreArgs(resource_group_name="rg", sas=SasPolicy(clock="now")), "sas.clock"),  # type: ignore[arg-type]
     # -- malformed MOF --------------------------------------------------------------------
-    Case("mof-unterminated-instance", lambda k: mc_build(k, SAMPLE_MOF.rsplit("};", 1)[0]), "package.mof"),
+    Case("mof-unterminated-instance", lambda k: mc_build(k, MOF_TEXT.rsplit("};", 1)[0]), "package.mof"),
     Case("mof-empty", lambda k: mc_build(k, ""), "package.mof"),
-    Case("mof-other-configuration-name", lambda k: mc_build(k, SAMPLE_MOF.replace('"LinuxMotd"', '"OtherName"')), "package.mof"),
+    Case("mof-other-configuration-name", lambda k: mc_build(k, MOF_TEXT.replace('"LinuxMotd"', '"OtherName"')), "package.mof"),
     Case("mof-not-a-mof", lambda k: mc_build(k, "Configuration LinuxMotd { Node localhost { } }"), "package.mof"),
     Case("guest-parameter-unknown-property", lambda k: k.guest(parameters={"[MotdFile]Motd;Colour": "red"}), "parameters.[MotdFile]Motd;Colour"),
     Case("guest-parameter-unknown-resource", lambda k: k.guest(parameters={"[File]Motd;Contents": "x"}), "parameters.[File]Motd;Contents"),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import REPO
+from helpers import REPO
 
 from vmss_plan import load_project
 from vmss_plan.cli import EXIT_CONFIGURATION, main

@@ -11,8 +11,8 @@ from typing import Any
 
 import pulumi
 import pytest
+from helpers import Kit, Packages, build_packages, walk
 from pulumi_azure_native import managedidentity
-from relsupport import Kit, Packages, build_packages, walk
 
 from vmss_components import (
     Autoscale,

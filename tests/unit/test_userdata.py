@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers import CLOUD_INIT_SAMPLE, require_cloud_init
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import CLOUD_INIT_SAMPLE, require_cloud_init
 
 from vmss_components import ConfigurationError
 from vmss_components.userdata import (

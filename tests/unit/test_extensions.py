@@ -1,14 +1,16 @@
-"""Extension specs, ordering rules, update tags and the public-settings guard."""
+"""Extension specs, ordering rules, update tags and the public-settings guard.
+
+Update tags are Outputs computed from plain values: read here without any engine."""
 
 from __future__ import annotations
 
 import pulumi
 import pytest
+from helpers import settle
 
 from vmss_components import ConfigurationError, Extension
 from vmss_components._guard import check_public_settings, secret_reason
 from vmss_components.extensions import check_extension_list, update_tag
-from vmss_components.testing import MockDeployment
 
 
 def ext(name: str, after: tuple[str, ...] = ()) -> Extension:
@@ -35,9 +37,8 @@ def test_an_extension_cannot_wait_for_itself() -> None:
 
 
 def resolve(tag: pulumi.Output[str]) -> tuple[str, bool]:
-    with MockDeployment(speedups=True) as deployment:
-        resolved = deployment.resolve(tag)
-        return resolved.value, resolved.secret
+    resolved = settle(tag)
+    return resolved.value, resolved.secret
 
 
 def test_tag_is_stable_and_follows_every_public_input() -> None:

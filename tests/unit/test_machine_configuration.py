@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mcsupport import (
+from helpers import (
     SAMPLE_MODULES,
     SAMPLE_MOF,
     WINDOWS_MOF,
-    sample_package,
-    windows_package,
-    windows_sources,
+    mc_package,
+    windows_mc_package,
+    windows_mc_sources,
     write_zip,
 )
 
@@ -36,7 +36,7 @@ LAYOUT = [
 
 
 def test_sample_layout_and_metadata() -> None:
-    package = sample_package()
+    package = mc_package()
     assert isinstance(package.package, Package)
     assert (package.name, package.filename, package.configuration_name) == (
         "LinuxMotd",
@@ -77,7 +77,7 @@ def test_sample_layout_and_metadata() -> None:
 
 
 def test_digests_describe_the_zip() -> None:
-    package = sample_package()
+    package = mc_package()
     data = package.path.read_bytes()
     assert package.sha256 == hashlib.sha256(data).hexdigest()
     assert package.content_hash == hashlib.sha256(data).hexdigest().upper()
@@ -88,7 +88,7 @@ def test_digests_describe_the_zip() -> None:
 def test_the_same_sources_give_the_same_bytes_anywhere(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = sample_package()
+    first = mc_package()
     copy = tmp_path / "checkout"
     shutil.copytree(SAMPLE_MOF.parent.parent, copy)
     for path in copy.rglob("*"):
@@ -106,9 +106,9 @@ def test_the_same_sources_give_the_same_bytes_anywhere(
 
 
 def test_mode_and_version_change_the_content() -> None:
-    audit = sample_package(mode="Audit")
+    audit = mc_package(mode="Audit")
     assert audit.mode == "Audit"
-    assert audit.sha256 != sample_package().sha256
+    assert audit.sha256 != mc_package().sha256
     later = MachineConfigurationPackage.build(
         "LinuxMotd", mof=SAMPLE_MOF, modules=SAMPLE_MODULES, mode="Audit", version="1.1.0"
     )
@@ -118,7 +118,7 @@ def test_mode_and_version_change_the_content() -> None:
 def test_a_real_unzip_reads_the_package(tmp_path: Path) -> None:
     if shutil.which("unzip") is None:
         pytest.skip("unzip is not installed")
-    package = sample_package()
+    package = mc_package()
     subprocess.run(["unzip", "-q", str(package.path), "-d", str(tmp_path)], check=True)
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == (
         LAYOUT
@@ -126,7 +126,7 @@ def test_a_real_unzip_reads_the_package(tmp_path: Path) -> None:
 
 
 def test_from_zip_reads_a_package_built_elsewhere(tmp_path: Path) -> None:
-    built = sample_package()
+    built = mc_package()
     copy = tmp_path / "LinuxMotd.zip"
     shutil.copy(built.path, copy)
     read = MachineConfigurationPackage.from_zip(copy)
@@ -170,11 +170,11 @@ def test_from_zip_accepts_what_microsoft_tooling_writes(tmp_path: Path) -> None:
 
 
 def test_operating_system_hint() -> None:
-    assert sample_package().operating_system() is None  # a module of our own: no hint
+    assert mc_package().operating_system() is None  # a module of our own: no hint
 
 
 def test_windows_package(tmp_path: Path) -> None:
-    package = windows_package(tmp_path)
+    package = windows_mc_package(tmp_path)
     assert package.configuration_name == "WindowsBaseline"
     assert package.operating_system() == "windows"
     assert package.modules == ("PSDscResources",)
@@ -223,13 +223,13 @@ def test_module_folder_names_must_match_exactly(tmp_path: Path) -> None:
 
 
 def test_module_version_must_be_the_compiled_one(tmp_path: Path) -> None:
-    mof, modules = windows_sources(tmp_path, module_version="2.11.0.0")
+    mof, modules = windows_mc_sources(tmp_path, module_version="2.11.0.0")
     with pytest.raises(ConfigurationError) as caught:
         MachineConfigurationPackage.build("WindowsBaseline", mof=mof, modules=modules)
     assert caught.value.path == "package.modules"
     assert "PSDscResources is version 2.11.0.0" in str(caught.value)
     # Trailing zero components are the same version.
-    mof, modules = windows_sources(tmp_path / "again", module_version="2.12")
+    mof, modules = windows_mc_sources(tmp_path / "again", module_version="2.12")
     assert MachineConfigurationPackage.build("WindowsBaseline", mof=mof, modules=modules)
 
 
@@ -241,7 +241,7 @@ def test_psdesiredstateconfiguration_resources_cannot_be_packaged(tmp_path: Path
 
 
 def test_one_version_per_module(tmp_path: Path) -> None:
-    mof, modules = windows_sources(tmp_path)
+    mof, modules = windows_mc_sources(tmp_path)
     text = mof.read_text()
     head, tail = text.split("instance of MSFT_ServiceResource", 1)
     mof.write_text(
@@ -395,7 +395,7 @@ def test_only_build_and_from_zip_make_a_package() -> None:
     # Not a Package subclass: it holds one, and has none of its other constructors.
     for other in ("from_directory", "from_file", "from_content"):
         assert not hasattr(MachineConfigurationPackage, other)
-    package = sample_package()
+    package = mc_package()
     with pytest.raises(TypeError, match=r"build\(name, mof=, modules=\) or \.from_zip"):
         MachineConfigurationPackage(
             package=package.package,

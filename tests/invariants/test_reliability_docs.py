@@ -11,7 +11,7 @@ import test_reliability_preview as preview
 import test_reliability_properties as properties
 import test_reliability_repetition as repetition
 import test_reliability_secrets as secrets
-from relsupport import REPO, STACKS
+from helpers import REPO, STACKS
 
 from vmss_plan import PlanRun
 
