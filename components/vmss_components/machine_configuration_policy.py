@@ -226,7 +226,8 @@ class MachineConfigurationPolicyArgs:
     """The id of the management group (``/providers/Microsoft.Management/managementGroups/
     <id>``), subscription (``/subscriptions/<GUID>``) or resource group
     (``/subscriptions/<GUID>/resourceGroups/<name>``) whose machines the policy governs.
-    Plain text: it decides which resources are made."""
+    Plain text: it decides which resources are made. Below a management group the definition
+    is made in the Azure provider's subscription, which must be the scope's."""
     mode: PolicyMode = "Audit"
     """``Audit`` (an auditIfNotExists policy: report only), ``ApplyAndMonitor`` or
     ``ApplyAndAutoCorrect`` (a deployIfNotExists policy that deploys the guest assignment; needs
@@ -670,9 +671,9 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
     definition_name: str
     """Its name: a GUID that stays while the package's content and version change (the
     definition is updated in place) and changes with its parameters, OS or effect."""
-    assignment: authorization.PolicyAssignment
+    policy_assignment: authorization.PolicyAssignment
     """The policy assignment at the scope."""
-    assignment_id: pulumi.Output[str]
+    policy_assignment_id: pulumi.Output[str]
     """Its Azure resource id (what remediation tasks and exemptions name)."""
     principal_id: pulumi.Output[str] | None
     """The principal id of the assignment's system-assigned identity (Apply modes); None for
@@ -772,9 +773,9 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
             self.definition = authorization.PolicyDefinition(
                 f"{name}-definition", opts=definition_opts, **definition_args
             )
-        self.definition_id = self._checked_definition_id(scope)
+        self.definition_id = self.definition.id
 
-        self.assignment = authorization.PolicyAssignment(
+        self.policy_assignment = authorization.PolicyAssignment(
             f"{name}-assignment",
             scope=scope.id,
             policy_assignment_name=spec.assignment_name,
@@ -795,8 +796,8 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
             # The name is fixed: a replacement must delete the old assignment first.
             opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
         )
-        self.assignment_id = self.assignment.id
-        self.principal_id = _principal(self.assignment) if facts.deploys else None
+        self.policy_assignment_id = self.policy_assignment.id
+        self.principal_id = _principal(self.policy_assignment) if facts.deploys else None
         self.role_assignments = [
             self._grant(f"{name}-role-{role[:8]}", self.principal_id, role)
             for role in spec.roles
@@ -841,8 +842,8 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
                 "definition": self.definition,
                 "definition_id": self.definition_id,
                 "definition_name": self.definition_name,
-                "assignment": self.assignment,
-                "assignment_id": self.assignment_id,
+                "policy_assignment": self.policy_assignment,
+                "policy_assignment_id": self.policy_assignment_id,
                 "principal_id": self.principal_id,
                 "role_assignments": self.role_assignments,
                 "prerequisites": self.prerequisites,
@@ -883,30 +884,6 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
             f"{name}-content-reader", principal_id, opts=pulumi.ResourceOptions(parent=self)
         )
 
-    def _checked_definition_id(self, scope: PolicyScope) -> pulumi.Output[str]:
-        """The definition's id; below a management group, checked to be in the scope's
-        subscription (a definition is made in the provider's subscription, and an assignment
-        can name only a definition at or above its scope)."""
-        if scope.kind == "management_group":
-            return self.definition.id
-        client = authorization.get_client_config_output(
-            opts=pulumi.InvokeOutputOptions(parent=self)
-        )
-        wanted = scope.subscription_id or ""
-
-        def check(values: list[Any]) -> str:
-            definition_id, subscription = values
-            if str(subscription).lower() != wanted.lower():
-                raise ConfigurationError(
-                    "scope",
-                    f"the policy definition is made in the provider's subscription "
-                    f"{subscription}, but the scope is in subscription {wanted}: use a provider "
-                    "for the scope's subscription (opts=ResourceOptions(providers=[...]))",
-                )
-            return str(definition_id)
-
-        return pulumi.Output.all(self.definition.id, client.subscription_id).apply(check)
-
     def _grant(
         self, name: str, principal_id: pulumi.Output[str], role: str
     ) -> authorization.RoleAssignment:
@@ -939,7 +916,7 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
         """A remediation task of the assignment, after its roles are granted."""
         common: dict[str, Any] = {
             "remediation_name": spec.remediation_name,
-            "policy_assignment_id": self.assignment_id,
+            "policy_assignment_id": self.policy_assignment_id,
             "resource_discovery_mode": policyinsights.ResourceDiscoveryMode(
                 remediation.resource_discovery_mode
             ),
@@ -962,7 +939,7 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
         # brings a new task (a started task cannot be changed, so each package has its own).
         opts = pulumi.ResourceOptions(
             parent=self,
-            depends_on=[self.assignment, *self.role_assignments],
+            depends_on=[self.policy_assignment, *self.role_assignments],
             retain_on_delete=True,
         )
         scope = spec.scope
