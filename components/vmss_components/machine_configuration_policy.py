@@ -17,6 +17,9 @@ machines created later, with compliance reported by Azure Policy. It registers:
   existing assignment of it is referenced;
 - optionally a remediation task, so machines that existed before get the configuration.
 
+What the component is made to depend on (``opts.depends_on``, a resource group that is the
+scope) is passed on to everything it makes at the scope, which must exist first.
+
 Every rule is checked before anything is registered (:func:`resolve_machine_configuration_
 policy`); the document itself is built by the pure :mod:`vmss_components.policy`.
 """
@@ -721,6 +724,9 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
         super().__init__("vmss:index:MachineConfigurationPolicy", name, None, opts)
         self._args = args
         self._spec = spec
+        # What the caller made the component depend on (a resource group that is the scope)
+        # must exist before anything is made at the scope.
+        self._waits_for = _resources_in(opts.depends_on if opts is not None else None)
         scope = spec.scope
         facts = spec.definition
         for warning in spec.warnings:
@@ -794,7 +800,9 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
             ),
             location=args.location if facts.deploys else None,
             # The name is fixed: a replacement must delete the old assignment first.
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=self._waits_for, delete_before_replace=True
+            ),
         )
         self.policy_assignment_id = self.policy_assignment.id
         self.principal_id = _principal(self.policy_assignment) if facts.deploys else None
@@ -819,7 +827,9 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
                     type=authorization.ResourceIdentityType.SYSTEM_ASSIGNED
                 ),
                 location=args.location,
-                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+                opts=pulumi.ResourceOptions(
+                    parent=self, depends_on=self._waits_for, delete_before_replace=True
+                ),
             )
             self.role_assignments.append(
                 self._grant(
@@ -900,7 +910,7 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
             role_assignment_name=principal_id.apply(
                 lambda principal: role_assignment_name(scope.id, str(principal), role)
             ),
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=self._waits_for),
         )
 
     def _remediation(
@@ -958,6 +968,15 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
         return policyinsights.RemediationAtResourceGroup(
             f"{name}-remediation", resource_group_name=scope.resource_group, opts=opts, **common
         )
+
+
+def _resources_in(depends_on: object) -> list[pulumi.Resource]:
+    """The resources of a ``depends_on`` option (one resource or a list of them)."""
+    if isinstance(depends_on, pulumi.Resource):
+        return [depends_on]
+    if isinstance(depends_on, list | tuple):
+        return [item for item in depends_on if isinstance(item, pulumi.Resource)]
+    return []
 
 
 def _principal(assignment: authorization.PolicyAssignment) -> pulumi.Output[str]:

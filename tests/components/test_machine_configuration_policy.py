@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pulumi
 import pytest
 from mcsupport import sample_package
 from policysupport import (
@@ -19,7 +20,7 @@ from policysupport import (
     SUB_SCOPE,
     SUBSCRIPTION,
 )
-from pulumi_azure_native import managedidentity
+from pulumi_azure_native import managedidentity, resources
 from support import NOW, policy_at
 
 from vmss_components import (
@@ -293,6 +294,33 @@ def test_a_content_identity_made_in_this_program_is_written_once_known(
         mocked.resource(ROLE, "baseline-content-reader").get("principalId")
         == (identity.outputs["principalId"])
     )
+
+
+def test_what_the_component_depends_on_is_made_first(mocked: MockDeployment) -> None:
+    """A resource group made in the same program, and the policy's scope: everything made at
+    the scope waits for it (children do not inherit a component's depends_on by themselves)."""
+
+    def program() -> MachineConfigurationPolicy:
+        group = resources.ResourceGroup("group", resource_group_name="rg-app")
+        return MachineConfigurationPolicy(
+            "baseline",
+            MachineConfigurationPolicyArgs(
+                package=sample_package(mode="AuditAndSet"),
+                store=store(),
+                scope=RG_SCOPE,
+                os="linux",
+                mode="ApplyAndMonitor",
+                location="westeurope",
+            ),
+            opts=pulumi.ResourceOptions(depends_on=[group]),
+        )
+
+    mocked.run(program)
+    group = mocked.resource("azure-native:resources:ResourceGroup").urn
+    at_scope = [*mocked.resources_of_type(ASSIGNMENT), *mocked.resources_of_type(ROLE)]
+    assert len(at_scope) == 4
+    for resource in at_scope:
+        assert group in resource.dependencies, resource.name
 
 
 # --- Refusals, the subscription, preview ----------------------------------------------------
