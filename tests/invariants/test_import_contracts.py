@@ -1,7 +1,7 @@
 """Import contracts, read from the source: what each part of the library may import.
 
-- ``packaging/``, ``userdata/`` and ``policy/`` are pure: no ``pulumi`` of any kind, anywhere in them
-  (a lazy import inside a function counts too).
+- ``packaging/``, ``userdata/`` and ``policy/`` are pure: no ``pulumi`` of any kind, anywhere
+  in them (a lazy import inside a function counts too).
 - ``extensions/`` builds specs, never resources: no ``pulumi_azure_native`` or
   ``pulumi_random``.
 - The library never imports the offline plan tool ``vmss_plan``.
