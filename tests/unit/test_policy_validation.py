@@ -8,7 +8,7 @@ from typing import Any
 
 import pulumi
 import pytest
-from mcsupport import SAMPLE_MODULES, sample_package, windows_package
+from mcsupport import SAMPLE_MODULES, SAMPLE_MOF, sample_package, windows_package
 from policysupport import (
     IDENTITY_ID,
     MG_SCOPE,
@@ -252,16 +252,22 @@ def test_a_secret_looking_value_is_refused_and_never_repeated(where: str) -> Non
     assert SECRET_URL not in str(caught.value) and "c2VjcmV0" not in str(caught.value)
 
 
+def edited_sample(root: Path, *replacements: tuple[str, str]) -> MachineConfigurationPackage:
+    """The Linux sample, its MOF edited."""
+    text = SAMPLE_MOF.read_text()
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new)
+    source = root / "LinuxMotd" / "localhost.mof"
+    source.parent.mkdir(parents=True)
+    source.write_text(text)
+    return MachineConfigurationPackage.build("LinuxMotd", mof=source, modules=SAMPLE_MODULES)
+
+
 def test_a_property_without_a_compiled_value_needs_a_value(tmp_path: Path) -> None:
     """A property compiled as NULL gives no default; an assignment without a value for a
     parameter without default is refused by Azure."""
-    mof = Path(__file__).parent.parent.parent / "stacks" / "artifacts" / "machine-configuration"
-    text = (mof / "LinuxMotd" / "localhost.mof").read_text()
-    text = text.replace('Mode = "0644";', "Mode = NULL;")
-    source = tmp_path / "LinuxMotd" / "localhost.mof"
-    source.parent.mkdir()
-    source.write_text(text)
-    package = MachineConfigurationPackage.build("LinuxMotd", mof=source, modules=SAMPLE_MODULES)
+    package = edited_sample(tmp_path, ('Mode = "0644";', "Mode = NULL;"))
     key = "[MotdFile]Motd;Mode"
     reason = refused(
         f"parameters.{key}.value", package=package, parameters={key: PolicyParameter()}
@@ -270,6 +276,29 @@ def test_a_property_without_a_compiled_value_needs_a_value(tmp_path: Path) -> No
     spec = resolve(package=package, parameters={key: PolicyParameter(value="0640")})
     assert spec.definition.parameters[0].default_value is None
     assert spec.assignment_parameters == (("MotdMode", "0640"),)
+
+
+def test_a_credential_property_is_never_a_policy_parameter(tmp_path: Path) -> None:
+    """A property named like a credential would be public in the definition: refused, with
+    the way to pass it protected instead."""
+    package = edited_sample(
+        tmp_path, ('Mode = "0644";', 'Mode = "0644";\n ServicePassword = "changeme";')
+    )
+    reason = refused(
+        "parameters.[MotdFile]Motd;ServicePassword",
+        package=package,
+        parameters={"[MotdFile]Motd;ServicePassword": PolicyParameter()},
+    )
+    assert "policy parameters are public" in reason and "protected parameter" in reason
+    assert "changeme" not in reason
+
+
+def test_a_quote_in_a_resource_id_is_refused(tmp_path: Path) -> None:
+    """The reference sits in single-quoted ARM strings (the parameter hash expression)."""
+    package = edited_sample(tmp_path, ('"[MotdFile]Motd"', '"[MotdFile]Bob\'s"'))
+    key = "[MotdFile]Bob's;Contents"
+    reason = refused(f"parameters.{key}", package=package, parameters={key: PolicyParameter()})
+    assert "holds a quote" in reason
 
 
 # --- Identity, Arc, remediation, location, prerequisites -------------------------------------
