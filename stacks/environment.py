@@ -2,7 +2,7 @@
 
 ``build_environment(settings)`` is everything the Pulumi program does besides reading the
 configuration and exporting outputs; another project can call it, or copy it as the model of
-its own composition of ``components``.
+its own composition of ``vmss_components``.
 """
 
 from __future__ import annotations

@@ -52,9 +52,14 @@ class ExternalScaleSet:
     """
 
     resource_group_name: pulumi.Input[str]
+    """The scale set's resource group."""
     vmss_name: pulumi.Input[str]
+    """The scale set's Azure name."""
     os: OsType
+    """Its instances' OS, ``"windows"`` or ``"linux"``: checked against the package's
+    resource modules."""
     location: pulumi.Input[str] | None = None
+    """The scale set's region, given to the assignment; None leaves it to Azure."""
 
     def __post_init__(self) -> None:
         check_input_text(self.resource_group_name, "target.resource_group_name")
@@ -79,24 +84,31 @@ class ExternalScaleSet:
 
 @dataclass(frozen=True, kw_only=True)
 class GuestAssignmentArgs:
-    """A Machine Configuration package, where it is published, and the scale set it governs.
-
-    ``parameters`` and ``protected_parameters`` override values in the MOF: keys are
-    ``[ResourceType]ResourceName;Property`` (``[MotdFile]Motd;Contents``), values are strings.
-    Protected values are Pulumi secrets. ``content_identity_resource_id`` names one of the
-    target's user-assigned identities (its ``managed_identities``), which downloads the
-    package instead of a SAS token.
-    """
+    """A Machine Configuration package, where it is published, and the scale set it governs."""
 
     package: MachineConfigurationPackage
+    """The configuration zip (``MachineConfigurationPackage.build`` or ``.from_zip``); its
+    configuration name is the assignment's name."""
     store: ArtifactStore
+    """Where the package is published."""
     target: ScaleSetComponent | ExternalScaleSet
+    """The scale set every instance of which is configured: a scale-set component of this
+    program (built with ``machine_configuration=True``, Uniform) or an ``ExternalScaleSet``."""
     assignment_type: AssignmentType = "Audit"
+    """``Audit`` (report only), ``ApplyAndMonitor``, ``ApplyAndAutoCorrect`` or
+    ``DeployAndAutoCorrect``; all but ``Audit`` need a package built ``AuditAndSet``."""
     parameters: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Overrides of values in the MOF: ``"[ResourceType]ResourceName;Property"`` (exactly as
+    in the MOF) to a string, always a string. Public: a secret-looking value is refused."""
     protected_parameters: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """The same, sent as secrets. Machine Configuration manages no secrets: a warning says
+    so."""
     content_identity_resource_id: pulumi.Input[str] | None = None
-    #: Deprecated: ``content_identity_resource_id``.
+    """One of the target's user-assigned identities (its ``managed_identities``) that
+    downloads the package: the URL then carries no token, and the identity is granted Storage
+    Blob Data Reader on the container before the assignment exists."""
     content_identity_id: pulumi.Input[str] | None = None
+    """Deprecated (removed in the next release): use ``content_identity_resource_id``."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.package, MachineConfigurationPackage):
