@@ -226,8 +226,9 @@ class MachineConfigurationPolicyArgs:
     store: ArtifactStore
     """Where the package is published for the machines to download."""
     scope: str
-    """The id of the management group (``/providers/Microsoft.Management/managementGroups/
-    <id>``), subscription (``/subscriptions/<GUID>``) or resource group
+    """The id of the management group
+    (``/providers/Microsoft.Management/managementGroups/<id>``), subscription
+    (``/subscriptions/<GUID>``) or resource group
     (``/subscriptions/<GUID>/resourceGroups/<name>``) whose machines the policy governs.
     Plain text: it decides which resources are made. Below a management group the definition
     is made in the Azure provider's subscription, which must be the scope's."""
