@@ -111,6 +111,20 @@ PAGES: tuple[Page, ...] = (
         ),
     ),
     Page(
+        slug="machine_configuration_policy",
+        title="MachineConfigurationPolicy",
+        purpose="MachineConfigurationPolicy",
+        args=("MachineConfigurationPolicyArgs", "PolicyParameter", "PolicyRemediation"),
+        outputs="MachineConfigurationPolicy",
+        imports=(
+            "MachineConfigurationPackage",
+            "MachineConfigurationPolicy",
+            "MachineConfigurationPolicyArgs",
+            "PolicyParameter",
+            "PolicyRemediation",
+        ),
+    ),
+    Page(
         slug="artifact_store",
         title="ArtifactStore",
         purpose="ArtifactStore",

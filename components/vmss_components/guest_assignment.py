@@ -36,7 +36,7 @@ from ._types import AssignmentType, OsType, choices
 from .errors import ConfigurationError
 from .extensions import GUEST_CONFIGURATION_PUBLISHER, guest_configuration_extension
 from .packaging import MachineConfigurationPackage
-from .packaging.mof import MofInstance, MofResource
+from .packaging.parameters import check_parameter_text, parameter_target
 from .scaleset import ScaleSetComponent, ScaleSetFacts
 from .store import ArtifactStore, PublishedArtifact, StoreFacts, check_store
 
@@ -294,70 +294,10 @@ def _check_parameter(
     secret: bool = False,
 ) -> pulumi.Input[str]:
     """The parameter names a resource and property of the MOF, and its value fits."""
-    resource_id, separator, prop = key.rpartition(";")
-    if not separator or not resource_id or not prop:
-        raise ConfigurationError(
-            path,
-            f"{key!r} is not '[ResourceType]ResourceName;Property' (for example "
-            f"'{_example(package.resources[0])}')",
-        )
-    resource = package.configuration.resource(resource_id)
-    if resource is None:
-        found = ", ".join(r.resource_id for r in package.resources)
-        raise ConfigurationError(
-            path,
-            f"{package.configuration_name} has no resource {resource_id!r}; its resources: {found}",
-        )
-    if prop not in resource.properties:
-        near = [p for p in resource.properties if p.lower() == prop.lower()]
-        hint = f" (did you mean {near[0]!r}? names are matched exactly)" if near else ""
-        found = ", ".join(resource.properties) or "none"
-        raise ConfigurationError(
-            path,
-            f"{resource_id} sets no property {prop!r} in the MOF{hint}; it sets: {found}",
-        )
-    current = resource.properties[prop]
-    if isinstance(current, tuple | MofInstance):
-        kind = "an array" if isinstance(current, tuple) else "an embedded instance"
-        raise ConfigurationError(
-            path,
-            f"{prop} of {resource_id} is {kind} in the MOF: Machine Configuration parameters "
-            "carry strings only",
-        )
+    target = parameter_target(key, package, path)
     if isinstance(value, str):
-        _check_fits(value, current, prop, resource_id, path, secret=secret)
+        check_parameter_text(value, target, path, secret=secret)
     return value
-
-
-def _check_fits(
-    value: str, current: object, prop: str, resource_id: str, path: str, *, secret: bool
-) -> None:
-    """A string the agent can put where the MOF has a boolean or a number."""
-    shown = "the value given" if secret else repr(value)
-    if isinstance(current, bool):
-        if value.strip().lower() not in ("true", "false"):
-            raise ConfigurationError(
-                path, f"{prop} of {resource_id} is a boolean: write 'True' or 'False'"
-            )
-    elif isinstance(current, int):
-        try:
-            int(value.strip())
-        except ValueError:
-            raise ConfigurationError(
-                path, f"{prop} of {resource_id} is a whole number, and {shown} is not"
-            ) from None
-    elif isinstance(current, float):
-        try:
-            float(value.strip())
-        except ValueError:
-            raise ConfigurationError(
-                path, f"{prop} of {resource_id} is a number, and {shown} is not"
-            ) from None
-
-
-def _example(resource: MofResource) -> str:
-    first = next(iter(resource.properties), "Property")
-    return f"{resource.resource_id};{first}"
 
 
 def _check_prerequisites(target: ScaleSetFacts) -> None:

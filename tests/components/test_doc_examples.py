@@ -47,6 +47,10 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "vmss:index:GuestAssignment",
         "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS",
     ),
+    "machine_configuration_policy": (
+        "vmss:index:MachineConfigurationPolicy",
+        "azure-native:authorization:PolicyAssignment",
+    ),
     "artifact_store": ("vmss:index:ArtifactStore", "azure-native:storage:Blob"),
     "scale_set_args": ("vmss:index:CloudInitScaleSet",),
     "extension": ("azure-native:compute:VirtualMachineScaleSet",),

@@ -1,7 +1,7 @@
 """Import contracts, read from the source: what each part of the library may import.
 
-- ``packaging/`` and ``userdata/`` are pure: no ``pulumi`` of any kind, anywhere in them
-  (a lazy import inside a function counts too).
+- ``packaging/``, ``userdata/`` and ``policy/`` are pure: no ``pulumi`` of any kind, anywhere
+  in them (a lazy import inside a function counts too).
 - ``extensions/`` builds specs, never resources: no ``pulumi_azure_native`` or
   ``pulumi_random``.
 - The library never imports the offline plan tool ``vmss_plan``.
@@ -68,7 +68,7 @@ def _violations(root: Path, forbidden: tuple[str, ...]) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("part", ["packaging", "userdata"])
+@pytest.mark.parametrize("part", ["packaging", "userdata", "policy"])
 def test_pure_parts_import_no_pulumi(part: str) -> None:
     forbidden = ("pulumi", "pulumi_azure_native", "pulumi_random")
     assert _violations(LIBRARY / part, forbidden) == []

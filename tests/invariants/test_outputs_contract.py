@@ -34,7 +34,10 @@ from vmss_components import (
     GuestAssignment,
     GuestAssignmentArgs,
     MachineConfigurationPackage,
+    MachineConfigurationPolicy,
+    MachineConfigurationPolicyArgs,
     Package,
+    PolicyRemediation,
     SasPolicy,
     ScaleSetArgs,
     UpgradePolicy,
@@ -57,6 +60,7 @@ COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (
     CustomScriptScaleSet,
     CloudInitScaleSet,
     GuestAssignment,
+    MachineConfigurationPolicy,
 )
 SCALE_SET_OUTPUTS = {"vmss", "vmss_id", "vmss_name", "principal_id"}
 
@@ -171,12 +175,34 @@ def _program() -> dict[str, pulumi.ComponentResource]:
             target=cse,
         ),
     )
+    policy = MachineConfigurationPolicy(
+        "fleet-baseline",
+        MachineConfigurationPolicyArgs(
+            package=MachineConfigurationPackage.build(
+                "LinuxMotd",
+                mof=samples / "LinuxMotd" / "localhost.mof",
+                modules=samples / "Modules",
+                mode="AuditAndSet",
+            ),
+            store=store,
+            scope="/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg",
+            os="linux",
+            mode="ApplyAndAutoCorrect",
+            location="westeurope",
+            content_identity_resource_id=(
+                "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/"
+                "providers/Microsoft.ManagedIdentity/userAssignedIdentities/reader"
+            ),
+            remediation=PolicyRemediation(),
+        ),
+    )
     return {
         "ArtifactStore": store,
         "DscScaleSet": dsc,
         "CustomScriptScaleSet": cse,
         "CloudInitScaleSet": cloud_init,
         "GuestAssignment": guest,
+        "MachineConfigurationPolicy": policy,
     }
 
 

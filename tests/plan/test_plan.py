@@ -94,9 +94,18 @@ def test_each_stack_plans_the_environment(plans: dict[str, PlanDocument], stack:
         "vmss:index:DscScaleSet",
         "vmss:index:CloudInitScaleSet",
         "vmss:index:CustomScriptScaleSet",
-        "vmss:index:GuestAssignment",
-        "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS",
     ):
+        assert types.count(expected) == 1, expected
+    # dev and staging assign the baseline to a tier; prod assigns it by policy at its group.
+    baseline = (
+        ("vmss:index:MachineConfigurationPolicy", "azure-native:authorization:PolicyDefinition")
+        if stack == "prod"
+        else (
+            "vmss:index:GuestAssignment",
+            "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS",
+        )
+    )
+    for expected in baseline:
         assert types.count(expected) == 1, expected
     assert types.count("azure-native:compute:VirtualMachineScaleSet") == 3
     assert types.count("azure-native:network:Subnet") == 3
@@ -115,6 +124,15 @@ def test_each_stack_plans_the_environment(plans: dict[str, PlanDocument], stack:
     assert names[:2] == ["Microsoft.Powershell.DSC", "ApplicationHealth"]
     assert set(document.data["outputs"]) >= {"load_balancer_address", "tiers", "artifact_urls"}
     assert set(document.data["outputs"]["tiers"]) == {"web", "app", "worker"}
+    if stack == "prod":
+        policy = next(
+            r
+            for r in document.of_type("azure-native:authorization:PolicyAssignment")
+            if r["name"] == "prod-baseline-assignment"
+        )
+        assert policy["inputs"]["scope"]["placeholder"].endswith("/resourceGroups/rg-vmss-prod")
+        assert "baseline_policy" in document.data["outputs"]
+        return
     (assignment,) = document.of_type(
         "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS"
     )
@@ -148,9 +166,12 @@ def test_tiers_differ_per_stack_as_configured(plans: dict[str, PlanDocument]) ->
         stack: plans[stack].of_type(
             "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS"
         )[0]["inputs"]["properties"]["guestConfiguration"]["assignmentType"]
-        for stack in STACKS
+        for stack in ("dev", "staging")
     }
-    assert kinds == {"dev": "Audit", "staging": "ApplyAndMonitor", "prod": "ApplyAndAutoCorrect"}
+    assert kinds == {"dev": "Audit", "staging": "ApplyAndMonitor"}
+    (definition,) = plans["prod"].of_type("azure-native:authorization:PolicyDefinition")
+    metadata = definition["inputs"]["metadata"]["guestConfiguration"]
+    assert metadata["autoRemediationAssignmentType"] == "ApplyAndAutoCorrect"
     modes = {
         stack: {
             r["name"]: r["inputs"]["upgradePolicy"]["mode"]
