@@ -8,8 +8,9 @@ from typing import Any
 
 import pulumi
 import pytest
-from mcsupport import sample_package
-from policysupport import (
+from helpers import NOW, policy_at
+from helpers import mc_package as sample_package
+from helpers.policy import (
     CONTRIBUTOR,
     GUEST_CONFIGURATION_RESOURCE_CONTRIBUTOR,
     IDENTITY_ID,
@@ -21,7 +22,6 @@ from policysupport import (
     SUBSCRIPTION,
 )
 from pulumi_azure_native import managedidentity, resources
-from support import NOW, policy_at
 
 from vmss_components import (
     ArtifactStore,

@@ -3,7 +3,7 @@ argument, no other exception escapes, no message repeats a secret, and nothing i
 beyond the valid fixtures the case builds on.
 
 Each case is one line: ``Case(id, build, path)``. ``build`` receives a :class:`Kit` (valid
-fixtures and builders with valid defaults, see relsupport.py) and makes one thing wrong.
+fixtures and builders with valid defaults, see tests/helpers/builders.py) and makes one thing wrong.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from support import REPO
+from helpers import REPO
 
 from vmss_components import ConfigurationError
 from vmss_plan import PlanRun, build_document, load_project, run_plan

@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from mcsupport import sample_package, windows_package
-from policysupport import (
+from helpers import mc_package as sample_package
+from helpers import windows_mc_package as windows_package
+from helpers.policy import (
     AUTO_REMEDIATION_PARAMETER,
     AUTO_REMEDIATION_TIE,
     COMPLIANT,
@@ -35,6 +34,8 @@ from policysupport import (
     machines_if,
     policy_args,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pulumi_azure_native import authorization, guestconfiguration
 
 from vmss_components import ConfigurationError

@@ -8,8 +8,10 @@ from typing import Any
 
 import pulumi
 import pytest
-from mcsupport import SAMPLE_MODULES, SAMPLE_MOF, sample_package, windows_package
-from policysupport import (
+from helpers import mc_package as sample_package
+from helpers import windows_mc_package as windows_package
+from helpers.paths import SAMPLE_MODULES, SAMPLE_MOF
+from helpers.policy import (
     IDENTITY_ID,
     MG_SCOPE,
     OTHER_SUBSCRIPTION,

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from support import NOW
-
 from vmss_components.machine_configuration_policy import MachineConfigurationPolicyArgs
 from vmss_components.store import ArtifactStore, StoreFacts
+
+from .builders import NOW
 
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 OTHER_SUBSCRIPTION = "11111111-2222-3333-4444-555555555555"
