@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 export PIP_NO_INPUT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv plan diagram golden test lint typecheck unit fuzz bench clean
+.PHONY: venv plan diagram docs golden test lint typecheck unit unit-fast fuzz bench clean
 
 venv: $(STAMP)
 
@@ -24,6 +24,10 @@ plan: venv
 diagram: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/update_readme_diagram.py
 
+## docs: regenerate docs/components/*.md from the docstrings (tests fail while one is stale)
+docs: venv
+	$(BIN)/python scripts/gen_component_docs.py
+
 ## golden: rewrite tests/invariants/golden/ (what Azure receives per stack) after a deliberate change
 golden: venv
 	$(BIN)/python scripts/update_golden_plans.py
@@ -39,13 +43,18 @@ lint: venv
 # would, with mypy --strict; it shares the first run's cache.
 USER_PROJECT := tests/invariants/user_project/infra
 typecheck: venv
-	$(BIN)/mypy components/vmss_components components/vmss_plan stacks
+	$(BIN)/mypy components/vmss_components components/vmss_plan stacks scripts
 	cd $(USER_PROJECT) && $(CURDIR)/$(BIN)/mypy --strict --config-file $(CURDIR)/pyproject.toml \
 		--cache-dir $(CURDIR)/.mypy_cache .
 
+# The whole suite, every tier (tests/unit, components, plan, invariants).
 # pytest exits 5 when it collects no tests; make treats that as the failure it is.
 unit: venv
 	$(BIN)/pytest -n auto
+
+## unit-fast: only the pure tier, tests/unit (no mock engine), in one process
+unit-fast: venv
+	$(BIN)/pytest -q tests/unit
 
 ## fuzz: the readers' fuzzers at full size (a small sample of each runs in test)
 fuzz: venv

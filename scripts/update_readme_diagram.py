@@ -1,6 +1,6 @@
 """Regenerate the dev environment's diagram in README.md from `vmss-plan dev --graph`.
 
-Run by `make diagram`; tests/test_plan.py fails when the README's diagram is stale.
+Run by `make diagram`; tests/plan/test_plan.py fails when the README's diagram is stale.
 """
 
 from __future__ import annotations

@@ -30,13 +30,24 @@ pulumi.export(
         },
     },
 )
-pulumi.export(
-    "guest_assignment",
-    {
-        "name": env.guest_assignment.assignment_name,
-        "content_hash": env.guest_assignment.content_hash,
-    },
-)
+if env.guest_assignment is not None:
+    pulumi.export(
+        "guest_assignment",
+        {
+            "name": env.guest_assignment.assignment_name,
+            "content_hash": env.guest_assignment.content_hash,
+        },
+    )
+if env.baseline_policy is not None:
+    pulumi.export(
+        "baseline_policy",
+        {
+            "definition_id": env.baseline_policy.definition_id,
+            "assignment_id": env.baseline_policy.policy_assignment_id,
+            "content_hash": env.baseline_policy.content_hash,
+            "package_version": env.baseline_policy.package_version,
+        },
+    )
 pulumi.export(
     "artifact_urls",
     {artifact.key: artifact.url for artifact in env.store.published.values()},

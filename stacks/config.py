@@ -9,6 +9,7 @@ message names the stack file to fix.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -47,11 +48,17 @@ _CHECK_SUBNET = (
     "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s"
 )
 _AUTOSCALE_KEYS = {"minimum", "maximum", "scaleOutCpuPercent", "scaleInCpuPercent"}
-_GUEST_KEYS = {"tier", "assignmentType"}
+_GUEST_KEYS = {"tier", "assignmentType", "delivery", "packageVersion"}
 TIERS = ("web", "app", "worker")
 # The sample machine configuration is a Linux baseline: it goes on a Linux tier.
 GUEST_TIERS = ("app", "worker")
 ASSIGNMENT_TYPES = ("Audit", "ApplyAndMonitor", "ApplyAndAutoCorrect", "DeployAndAutoCorrect")
+# How the baseline reaches machines: a GuestAssignment on one tier, or a policy on every
+# machine in the environment's resource group (MachineConfigurationPolicy).
+DELIVERIES = ("assignment", "policy")
+# The assignment types a policy deploys (New-GuestConfigurationPolicy -Mode).
+POLICY_MODES = ("Audit", "ApplyAndMonitor", "ApplyAndAutoCorrect")
+_PACKAGE_VERSION = re.compile(r"\d+\.\d+\.\d+")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,10 +85,17 @@ class TierSettings:
 
 @dataclass(frozen=True, kw_only=True)
 class GuestAssignmentSettings:
-    """Which tier carries the Machine Configuration assignment, and how it acts."""
+    """The Machine Configuration baseline: how it is delivered, how it acts, which version.
 
-    tier: str
+    ``delivery`` ``assignment`` assigns it to one Linux ``tier`` (GuestAssignment);
+    ``policy`` assigns it by Azure Policy to every Linux machine in the resource group
+    (MachineConfigurationPolicy), and ``tier`` is not used.
+    """
+
+    tier: str | None
     assignment_type: str
+    delivery: str
+    package_version: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,9 +148,8 @@ class _Reader:
             raise self.error(key, f"expected a whole number, got {value!r}") from None
 
     def secret(self, key: str) -> pulumi.Output[str] | None:
-        if self.config.get(key) is None:
-            return None
-        return self.config.require_secret(key)
+        # Not declared in Pulumi.yaml (generated when unset): None when the stack lacks it.
+        return self.config.get_secret(key)
 
     def mapping(self, key: str, *, required: bool) -> dict[str, Any]:
         try:
@@ -317,17 +330,31 @@ def _check_tier(reader: _Reader, tier: str, settings: TierSettings) -> None:
 def _guest_assignment(reader: _Reader) -> GuestAssignmentSettings:
     values = reader.mapping("guestAssignment", required=True)
     _no_unknown_keys(reader, "guestAssignment", values, _GUEST_KEYS)
+    delivery = values.get("delivery", "assignment")
+    if delivery not in DELIVERIES:
+        raise reader.error(
+            "guestAssignment.delivery", f"expected one of {DELIVERIES}, got {delivery!r}"
+        )
     tier = values.get("tier")
-    if tier not in GUEST_TIERS:
+    if (tier is not None or delivery == "assignment") and tier not in GUEST_TIERS:
         raise reader.error(
             "guestAssignment.tier", f"expected a Linux tier, one of {GUEST_TIERS}, got {tier!r}"
         )
     kind = values.get("assignmentType", "Audit")
-    if kind not in ASSIGNMENT_TYPES:
+    kinds = POLICY_MODES if delivery == "policy" else ASSIGNMENT_TYPES
+    if kind not in kinds:
         raise reader.error(
-            "guestAssignment.assignmentType", f"expected one of {ASSIGNMENT_TYPES}, got {kind!r}"
+            "guestAssignment.assignmentType",
+            f"expected one of {kinds} for delivery {delivery!r}, got {kind!r}",
         )
-    return GuestAssignmentSettings(tier=tier, assignment_type=kind)
+    version = values.get("packageVersion", "1.0.0")
+    if not isinstance(version, str) or not _PACKAGE_VERSION.fullmatch(version):
+        raise reader.error(
+            "guestAssignment.packageVersion", f"{version!r} is not a version such as '1.0.0'"
+        )
+    return GuestAssignmentSettings(
+        tier=tier, assignment_type=kind, delivery=delivery, package_version=version
+    )
 
 
 def _int(reader: _Reader, key: str, value: object) -> int:

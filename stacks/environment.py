@@ -2,7 +2,7 @@
 
 ``build_environment(settings)`` is everything the Pulumi program does besides reading the
 configuration and exporting outputs; another project can call it, or copy it as the model of
-its own composition of ``components``.
+its own composition of ``vmss_components``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,11 @@ from vmss_components import (
     GuestAssignmentArgs,
     HealthProbe,
     MachineConfigurationPackage,
+    MachineConfigurationPolicy,
+    MachineConfigurationPolicyArgs,
     Package,
+    PolicyParameter,
+    PolicyRemediation,
     SasPolicy,
     ScaleSetArgs,
     UpgradePolicy,
@@ -64,7 +68,10 @@ class Environment:
     web: DscScaleSet
     app: CloudInitScaleSet
     worker: CustomScriptScaleSet
-    guest_assignment: GuestAssignment
+    #: The baseline assigned to one tier (delivery ``assignment``), or None.
+    guest_assignment: GuestAssignment | None
+    #: The baseline assigned by policy to the resource group (delivery ``policy``), or None.
+    baseline_policy: MachineConfigurationPolicy | None
 
 
 def build_environment(settings: StackSettings) -> Environment:
@@ -72,7 +79,7 @@ def build_environment(settings: StackSettings) -> Environment:
     env = settings.environment
     group = resources.ResourceGroup(
         f"{env}-rg",
-        resource_group_name=f"rg-vmss-{env}",
+        resource_group_name=_resource_group_name(settings),
         location=settings.location,
         tags=dict(settings.tags),
     )
@@ -93,8 +100,15 @@ def build_environment(settings: StackSettings) -> Environment:
     web = _web_tier(settings, group, net, store)
     app = _app_tier(settings, group, net, store)
     worker = _worker_tier(settings, group, net, store)
-    tiers: dict[str, CloudInitScaleSet | CustomScriptScaleSet] = {"app": app, "worker": worker}
-    guest = _guest_assignment(settings, store, tiers[settings.guest_assignment.tier])
+    baseline = settings.guest_assignment
+    guest: GuestAssignment | None = None
+    policy: MachineConfigurationPolicy | None = None
+    if baseline.delivery == "policy":
+        policy = _baseline_policy(settings, store, group)
+    else:
+        tiers: dict[str, CloudInitScaleSet | CustomScriptScaleSet] = {"app": app, "worker": worker}
+        assert baseline.tier is not None
+        guest = _guest_assignment(settings, store, tiers[baseline.tier])
     return Environment(
         group=group,
         network=net,
@@ -103,39 +117,92 @@ def build_environment(settings: StackSettings) -> Environment:
         app=app,
         worker=worker,
         guest_assignment=guest,
+        baseline_policy=policy,
     )
 
 
-def _guest_assignment(
-    settings: StackSettings, store: ArtifactStore, target: CloudInitScaleSet | CustomScriptScaleSet
-) -> GuestAssignment:
-    """The Linux baseline (login banner, sshd settings) as Machine Configuration.
+def _baseline_package(settings: StackSettings) -> MachineConfigurationPackage:
+    """The Linux baseline (login banner, sshd settings) as a Machine Configuration package.
 
     Audit assignments only report; every other type sets state, so the package is built
     AuditAndSet for them (an Audit package cannot back them).
     """
     kind = settings.guest_assignment.assignment_type
     samples = ARTIFACTS / "machine-configuration"
-    package = MachineConfigurationPackage.build(
+    return MachineConfigurationPackage.build(
         "LinuxMotd",
         mof=samples / "LinuxMotd" / "localhost.mof",
         modules=samples / "Modules",
         mode="Audit" if kind == "Audit" else "AuditAndSet",
+        version=settings.guest_assignment.package_version,
     )
+
+
+def _banner(settings: StackSettings) -> str:
+    return f"Contoso {settings.environment}: authorised use only.\n"
+
+
+def _resource_group_name(settings: StackSettings) -> str:
+    return f"rg-vmss-{settings.environment}"
+
+
+def _baseline_policy(
+    settings: StackSettings, store: ArtifactStore, group: resources.ResourceGroup
+) -> MachineConfigurationPolicy:
+    """The baseline on every Linux machine in the resource group, by Azure Policy: scale sets
+    of this stack and any machine created there later, remediated when the package changes.
+
+    The scope is the resource group's id, as plain text: the subscription is the provider's,
+    asked for once (an invoke, answered during previews too).
+    """
+    subscription = authorization.get_client_config().subscription_id
+    return MachineConfigurationPolicy(
+        f"{settings.environment}-baseline",
+        MachineConfigurationPolicyArgs(
+            package=_baseline_package(settings),
+            store=store,
+            scope=f"/subscriptions/{subscription}/resourceGroups/{_resource_group_name(settings)}",
+            os="linux",
+            mode=settings.guest_assignment.assignment_type,  # type: ignore[arg-type]
+            location=settings.location,
+            parameters={
+                "[MotdFile]Motd;Contents": PolicyParameter(
+                    name="LoginBanner", value=_banner(settings)
+                ),
+            },
+            remediation=(
+                PolicyRemediation()
+                if settings.guest_assignment.assignment_type != "Audit"
+                else None
+            ),
+        ),
+        # The assignments are made at the resource group: it must exist first.
+        opts=pulumi.ResourceOptions(depends_on=[group]),
+    )
+
+
+def _guest_assignment(
+    settings: StackSettings, store: ArtifactStore, target: CloudInitScaleSet | CustomScriptScaleSet
+) -> GuestAssignment:
+    """The Linux baseline assigned directly to one tier's scale set."""
     return GuestAssignment(
         f"{settings.environment}-baseline",
         GuestAssignmentArgs(
-            package=package,
+            package=_baseline_package(settings),
             store=store,
             target=target,
-            assignment_type=kind,  # type: ignore[arg-type]
-            parameters={
-                "[MotdFile]Motd;Contents": (
-                    f"Contoso {settings.environment}: authorised use only.\n"
-                ),
-            },
+            assignment_type=settings.guest_assignment.assignment_type,  # type: ignore[arg-type]
+            parameters={"[MotdFile]Motd;Contents": _banner(settings)},
         ),
     )
+
+
+def _carries_baseline(settings: StackSettings, tier: str) -> bool:
+    """Whether a Linux tier gets the Machine Configuration agent and identity: the assigned
+    tier, or every Linux tier when the policy reaches every machine in the resource group
+    (Microsoft's prerequisites initiative prepares virtual machines, not scale sets)."""
+    baseline = settings.guest_assignment
+    return baseline.delivery == "policy" or baseline.tier == tier
 
 
 def _scale_set_args(
@@ -223,7 +290,7 @@ def _app_tier(
                 net.subnets["app"],
                 health=HealthProbe(protocol="http", port=80, request_path="/health.html"),
                 ssh_public_keys=[settings.ssh_public_key],
-                machine_configuration=settings.guest_assignment.tier == "app",
+                machine_configuration=_carries_baseline(settings, "app"),
             ),
             cloud_config=samples / "web.yaml",
             store=store,
@@ -248,7 +315,7 @@ def _worker_tier(
                 net.subnets["worker"],
                 health=WORKER_HEALTH if tier.upgrade_mode == "Rolling" else None,
                 ssh_public_keys=[settings.ssh_public_key],
-                machine_configuration=settings.guest_assignment.tier == "worker",
+                machine_configuration=_carries_baseline(settings, "worker"),
             ),
             store=store,
             files=[scripts / "install-worker.sh", scripts / "worker.py"],

@@ -1,4 +1,6 @@
-"""Shared fixtures: an isolated package cache and the recording Azure mock engine."""
+"""Fixtures every tier shares: an isolated package cache, the recording Azure mock engine and
+the committed stacks planned once. A tier's own fixtures live in its folder's conftest.py; plain
+helpers in the ``helpers`` package."""
 
 from __future__ import annotations
 
@@ -6,12 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import REPO, STACKS
 
 from vmss_components.testing import MockDeployment
 from vmss_plan import PlanRun, load_project, run_plan
-
-#: The committed stacks.
-STACKS = ("dev", "staging", "prod")
 
 
 @pytest.fixture(autouse=True)
@@ -52,5 +52,5 @@ def stack_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PlanRun]:
     cache = tmp_path_factory.mktemp("stack-package-cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("VMSS_COMPONENTS_CACHE_DIR", str(cache))
-        project = load_project(Path(__file__).resolve().parent.parent)
+        project = load_project(REPO)
         return {stack: run_plan(project, stack) for stack in STACKS}

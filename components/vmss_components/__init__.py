@@ -10,6 +10,12 @@ from .dsc import DscScaleSet, DscScaleSetArgs
 from .errors import ConfigurationError
 from .extensions import Extension
 from .guest_assignment import ExternalScaleSet, GuestAssignment, GuestAssignmentArgs
+from .machine_configuration_policy import (
+    MachineConfigurationPolicy,
+    MachineConfigurationPolicyArgs,
+    PolicyParameter,
+    PolicyRemediation,
+)
 from .packaging import DscPackage, MachineConfigurationPackage, Package
 from .scaleset import (
     Autoscale,
@@ -40,8 +46,12 @@ __all__ = [
     "HealthProbe",
     "ImageReference",
     "MachineConfigurationPackage",
+    "MachineConfigurationPolicy",
+    "MachineConfigurationPolicyArgs",
     "ManagedIdentities",
     "Package",
+    "PolicyParameter",
+    "PolicyRemediation",
     "PublishedArtifact",
     "SasPolicy",
     "ScaleSetArgs",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import uuid
 
 from ._types import OsType
 from .errors import ConfigurationError
@@ -39,3 +41,37 @@ def computer_name_prefix(explicit: str | None, component: str, os: OsType, path:
             "dashes, not all digits",
         )
     return explicit
+
+
+# Policy definition names are GUIDs, as New-GuestConfigurationPolicy makes them (-PolicyId).
+_POLICY_DEFINITION_NAMESPACE = uuid.UUID("3f0c2d54-8a8e-4d3c-9a51-2b7f0d6c1e94")
+
+
+def policy_definition_name(component: str, definition_scope: str, *identity: str) -> str:
+    """A policy definition's name: a GUID derived from the component, where the definition
+    lives and ``identity`` (what must give a new definition rather than update this one)."""
+    seed = "|".join([component, definition_scope.lower(), *identity])
+    return str(uuid.uuid5(_POLICY_DEFINITION_NAMESPACE, seed))
+
+
+def policy_assignment_name(component: str, role: str) -> str:
+    """A policy assignment's name: ``<component>-<role>-<hash>``, at most 24 characters.
+
+    Azure limits assignment names at a management group to 24 characters and refuses
+    ``. + * % & : \\ ? / < >`` in them; lower-case letters, digits and dashes fit every scope.
+    ``role`` is 1-3 lower-case letters (``mc`` the policy, ``pre`` its prerequisites).
+    """
+    if not re.fullmatch(r"[a-z]{1,3}", role):
+        raise ValueError(f"role {role!r} must be 1-3 lower-case letters")
+    digest = hashlib.sha256(f"{component}|{role}".encode()).hexdigest()[:8]
+    base = re.sub(r"[^a-z0-9]+", "-", component.lower()).strip("-")[:11].strip("-") or "p"
+    return f"{base}-{role}-{digest}"
+
+
+def remediation_name(component: str, content_hash: str) -> str:
+    """A remediation task's name: ``<component>-<first 12 of the package hash>``.
+
+    A started task cannot be changed: new content needs a new task, so the name follows it.
+    """
+    base = re.sub(r"[^a-z0-9]+", "-", component.lower()).strip("-")[:50].strip("-") or "p"
+    return f"{base}-{content_hash[:12].lower()}"

@@ -17,6 +17,10 @@ OsDiskType = Literal[
 ]
 DownloadMode = Literal["sas", "managed_identity"]
 AssignmentType = Literal["Audit", "ApplyAndMonitor", "ApplyAndAutoCorrect", "DeployAndAutoCorrect"]
+# New-GuestConfigurationPolicy -Mode: the assignment types a policy can deploy.
+PolicyMode = Literal["Audit", "ApplyAndMonitor", "ApplyAndAutoCorrect"]
+PolicyEnforcementMode = Literal["Default", "DoNotEnforce"]
+RemediationDiscoveryMode = Literal["ExistingNonCompliant", "ReEvaluateCompliance"]
 WmfVersion = Literal["4.0", "5.0", "5.1", "latest"]
 DataCollection = Literal["", "Enable", "Disable"]
 

@@ -22,6 +22,7 @@ from typing import Any
 import pulumi
 
 from ._checks import check_choice
+from ._guard import NO_SECRETS, is_secret_name
 from ._naming import artifact_key
 from .errors import ConfigurationError
 from .packaging import Package
@@ -52,21 +53,23 @@ _ARTIFACT_KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?")
 
 @dataclass(frozen=True, kw_only=True)
 class CloudInitScaleSetArgs:
-    """A Linux scale set and the user data cloud-init runs on each instance's first boot.
-
-    ``cloud_config`` is a mapping (rendered as ``#cloud-config`` YAML), a ``str`` (the user
-    data itself, any format cloud-init reads by its first line) or a ``Path`` (a file holding
-    it). ``artifacts`` maps keys to packages published through ``store``; in the user data,
-    ``${artifact:KEY}`` becomes the artifact's URL with its read-only SAS token and
-    ``${artifact:KEY.sha256}`` its SHA256 digest. ``compress`` is ``"auto"`` (gzip only when
-    needed to fit Azure's 65,535 bytes), ``"always"`` or ``"never"``.
-    """
+    """A Linux scale set and the user data cloud-init runs on each instance's first boot."""
 
     scale_set: ScaleSetArgs
+    """The scale set; its image must run Linux (SSH keys required)."""
     cloud_config: Mapping[str, Any] | str | Path
+    """The user data: a mapping (rendered as ``#cloud-config`` YAML), a ``str`` (the user
+    data itself, any format cloud-init tells by its first line) or a ``Path`` (a file holding
+    it). Validated before deploy, by ``cloud-init schema`` when installed."""
     store: ArtifactStore | None = None
+    """Where ``artifacts`` are published; required when there are any."""
     artifacts: Mapping[str, Package] = field(default_factory=dict)
+    """Key (1-32 lower-case letters, digits, dashes) to package. In the user data
+    ``${artifact:KEY}`` becomes its URL with a read-only SAS token, ``${artifact:KEY.sha256}``
+    its SHA256."""
     compress: Compress = "auto"
+    """gzip the customData: ``"auto"`` only when needed to fit Azure's 65,535 bytes (decoded),
+    ``"always"`` or ``"never"``."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.scale_set, ScaleSetArgs):
@@ -85,6 +88,12 @@ class CloudInitScaleSetArgs:
                     "artifacts",
                     f"{key!r} is not a valid key: 1-32 lower-case letters, digits and dashes "
                     "(it appears in ${artifact:KEY} and in the blob name)",
+                )
+            if is_secret_name(key):
+                # The key appears in the blob name and the plan: a public place.
+                raise ConfigurationError(
+                    f"artifacts.{key}",
+                    f"the key {key!r} is named like a credential but is public: {NO_SECRETS}",
                 )
             if not isinstance(package, Package):
                 raise ConfigurationError(

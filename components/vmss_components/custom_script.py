@@ -74,32 +74,49 @@ _KEY_SLUG_LENGTH = 40
 class CustomScriptScaleSetArgs:
     """A scale set and what the Custom Script extension downloads and runs on each instance.
 
-    ``os`` is ``"windows"`` or ``"linux"`` and must match the image. ``files`` are local files
-    (``pathlib.Path``) or packages (``Package``) published to ``store``; ``file_uris`` are
-    external HTTPS URLs passed through as they are. Give exactly one of ``command`` (run in
-    the download folder) and, on Linux only, ``script`` (a ``str`` is the script's text, a
-    ``Path`` a script file). ``download`` decides how instances reach the store: each blob's
-    own read-only SAS token (``"sas"``), or a user-assigned managed identity
-    (``"managed_identity"``: ``download_identity_resource_id``, attached to the scale set if
-    it is not already one of its ``managed_identities``, or one the component creates).
-    Increase ``rerun`` to run an unchanged command again.
+    Give exactly one of ``command`` and (Linux only) ``script``.
     """
 
     scale_set: ScaleSetArgs
+    """The scale set; its image must run ``os``."""
     os: OsType
+    """``"windows"`` (``Microsoft.Compute``/``CustomScriptExtension``) or ``"linux"``
+    (``Microsoft.Azure.Extensions``/``CustomScript``): which handler, and which image."""
     store: ArtifactStore | None = None
+    """Where ``files`` are published; required when there are any."""
     files: Sequence[Path | Package] = ()
+    """Local files (``Path``, published as is) or packages, downloaded in this order into one
+    folder, so file names must differ (without case on Windows)."""
     file_uris: Sequence[str] = ()
+    """External ``https://`` URLs downloaded after ``files``, passed through as they are. One
+    carrying a SAS token (``sig=``) moves ``fileUris`` into protected settings."""
     command: pulumi.Input[str] | None = None
+    """The command run in the download folder; always in protected settings (it may carry
+    secrets)."""
     script: str | Path | None = None
+    """Linux only: a script instead of ``command``, its text (``str``) or a file (``Path``),
+    sent gzip+base64 in protected settings (at most 262,144 characters encoded)."""
     download: DownloadMode = "sas"
+    """How instances reach the store: ``"sas"`` (each URL with its blob's read-only token, in
+    protected settings) or ``"managed_identity"`` (plain URLs and a user-assigned identity
+    with Storage Blob Data Reader on the container)."""
     download_identity_resource_id: pulumi.Input[str] | None = None
-    #: Deprecated: ``download_identity_resource_id``.
+    """With ``managed_identity``: an existing user-assigned identity's resource id, attached
+    to the scale set unless already among its ``managed_identities``. None creates one. It
+    must be user-assigned: a system-assigned principal exists too late to be granted the
+    role before the first download."""
     identity_id: pulumi.Input[str] | None = None
+    """Deprecated (removed in the next release): use ``download_identity_resource_id``."""
     skip_dos2unix: bool = False
+    """Linux only: keep CRLF line endings in downloaded scripts (``skipDos2Unix``)."""
     type_handler_version: str | None = None
+    """A 1.x (Windows) or 2.x (Linux) handler version; None is 1.10 or 2.1. Managed-identity
+    download needs at least those."""
     extension_name: str | None = None
+    """The extension's name in the model; None is ``CustomScriptExtension`` or
+    ``CustomScript``."""
     rerun: int = 0
+    """Increase to run an unchanged command again (it enters the update tag)."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.scale_set, ScaleSetArgs):
@@ -508,7 +525,7 @@ class CustomScriptScaleSet(ScaleSetComponent):
             assert given is not None
             self.download_identity_resource_id = pulumi.Output.from_input(given)
             self.download_identity_client_id, self.download_identity_principal_id = (
-                _look_up_identity(spec, given, child)
+                _look_up_identity(spec, given, parent=self)
             )
         if self.download_identity_principal_id is not None and published and store is not None:
             # Granted before the scale set exists (depends_on below): the first instance
@@ -634,9 +651,12 @@ def _tag_material(spec: CustomScriptSpec, args: CustomScriptScaleSetArgs) -> dic
 
 
 def _look_up_identity(
-    spec: CustomScriptSpec, identity_id: pulumi.Input[str], opts: pulumi.ResourceOptions
+    spec: CustomScriptSpec, identity_id: pulumi.Input[str], *, parent: pulumi.Resource
 ) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
-    """The client and principal ids of an existing user-assigned identity, from its id."""
+    """The client and principal ids of an existing user-assigned identity, from its id.
+
+    The lookup is the component's child, so it goes to the component's provider.
+    """
     if spec.identity_lookup is not None:
         group: pulumi.Input[str] = spec.identity_lookup[0]
         resource: pulumi.Input[str] = spec.identity_lookup[1]
@@ -650,7 +670,7 @@ def _look_up_identity(
     found = managedidentity.get_user_assigned_identity_output(
         resource_group_name=group,
         resource_name=resource,
-        opts=pulumi.InvokeOutputOptions(parent=opts.parent),
+        opts=pulumi.InvokeOutputOptions(parent=parent),
     )
     return found.client_id, found.principal_id
 

@@ -17,7 +17,7 @@ from typing import Any
 import pulumi
 
 from ._checks import check_extension_name, check_int, check_literal
-from ._guard import check_public_settings
+from ._guard import PROTECTED_ARGUMENTS, check_public_settings
 from ._naming import artifact_key
 from ._types import DataCollection, WmfVersion
 from .errors import ConfigurationError
@@ -40,26 +40,36 @@ _HANDLER_VERSION = re.compile(r"2\.\d+")
 
 @dataclass(frozen=True, kw_only=True)
 class DscScaleSetArgs:
-    """A Windows scale set and the DSC configuration every instance applies.
-
-    ``configuration_arguments`` are public (stored in plain text in the model);
-    ``protected_configuration_arguments`` are encrypted by Azure, for example a PSCredential
-    as ``{"userName": ..., "password": ...}``. ``configuration_data`` is a ``.psd1``: a
-    ``Path`` is a file, a ``str`` its content. Increase ``rerun`` to re-apply the same
-    configuration.
-    """
+    """A Windows scale set and the DSC configuration every instance applies."""
 
     scale_set: ScaleSetArgs
+    """The scale set; its image must run Windows (the Linux DSC extension is retired)."""
     store: ArtifactStore
+    """Where the configuration package (and data) is published."""
     package: DscPackage
+    """The configuration zip (``DscPackage.from_directory``): the ``.ps1`` at the root,
+    module folders beside it. Its URL goes in public settings, its SAS in protected ones."""
     configuration_arguments: Mapping[str, Any] = field(default_factory=dict)
+    """Parameters of the configuration function, public: stored in plain text in the
+    scale-set model, so a secret-looking value is refused."""
     protected_configuration_arguments: Mapping[str, pulumi.Input[Any]] = field(default_factory=dict)
+    """Parameters Azure encrypts (protected settings), for example a PSCredential as
+    ``{"userName": ..., "password": ...}``. A name may not also be public."""
     configuration_data: Path | str | None = None
+    """A ``.psd1`` of configuration data: a ``Path`` is a file, a ``str`` its text (starting
+    ``@{``). Published beside the package with its own SAS."""
     wmf_version: WmfVersion = "latest"
+    """The Windows Management Framework the extension installs: ``4.0``, ``5.0``, ``5.1`` or
+    ``latest``."""
     type_handler_version: str = "2.77"
+    """A 2.x version of the DSC extension; minor versions auto-upgrade."""
     extension_name: str = "Microsoft.Powershell.DSC"
+    """The extension's name in the scale-set model."""
     data_collection: DataCollection = "Disable"
+    """``privacy.dataCollection``: ``Disable``, ``Enable`` or ``""`` (the extension's
+    default)."""
     rerun: int = 0
+    """Increase to apply an unchanged configuration again (it enters the update tag)."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.scale_set, ScaleSetArgs):
@@ -86,7 +96,9 @@ class DscScaleSetArgs:
                     f"{key!r} is also a public argument: the DSC extension takes each argument "
                     "from one place only",
                 )
-        check_public_settings(dict(self.configuration_arguments), "configuration_arguments")
+        check_public_settings(
+            dict(self.configuration_arguments), "configuration_arguments", PROTECTED_ARGUMENTS
+        )
         if self.configuration_data is not None and not isinstance(
             self.configuration_data, Path | str
         ):

@@ -30,13 +30,13 @@ from ._checks import (
     check_literal,
     parse_identity_id,
 )
-from ._guard import check_public_settings
+from ._guard import PROTECTED_PARAMETERS, check_public_settings
 from ._naming import artifact_key
 from ._types import AssignmentType, OsType, choices
 from .errors import ConfigurationError
 from .extensions import GUEST_CONFIGURATION_PUBLISHER, guest_configuration_extension
 from .packaging import MachineConfigurationPackage
-from .packaging.mof import MofInstance, MofResource
+from .packaging.parameters import check_parameter_text, parameter_target
 from .scaleset import ScaleSetComponent, ScaleSetFacts
 from .store import ArtifactStore, PublishedArtifact, StoreFacts, check_store
 
@@ -52,9 +52,14 @@ class ExternalScaleSet:
     """
 
     resource_group_name: pulumi.Input[str]
+    """The scale set's resource group."""
     vmss_name: pulumi.Input[str]
+    """The scale set's Azure name."""
     os: OsType
+    """Its instances' OS, ``"windows"`` or ``"linux"``: checked against the package's
+    resource modules."""
     location: pulumi.Input[str] | None = None
+    """The scale set's region, given to the assignment; None leaves it to Azure."""
 
     def __post_init__(self) -> None:
         check_input_text(self.resource_group_name, "target.resource_group_name")
@@ -79,24 +84,31 @@ class ExternalScaleSet:
 
 @dataclass(frozen=True, kw_only=True)
 class GuestAssignmentArgs:
-    """A Machine Configuration package, where it is published, and the scale set it governs.
-
-    ``parameters`` and ``protected_parameters`` override values in the MOF: keys are
-    ``[ResourceType]ResourceName;Property`` (``[MotdFile]Motd;Contents``), values are strings.
-    Protected values are Pulumi secrets. ``content_identity_resource_id`` names one of the
-    target's user-assigned identities (its ``managed_identities``), which downloads the
-    package instead of a SAS token.
-    """
+    """A Machine Configuration package, where it is published, and the scale set it governs."""
 
     package: MachineConfigurationPackage
+    """The configuration zip (``MachineConfigurationPackage.build`` or ``.from_zip``); its
+    configuration name is the assignment's name."""
     store: ArtifactStore
+    """Where the package is published."""
     target: ScaleSetComponent | ExternalScaleSet
+    """The scale set every instance of which is configured: a scale-set component of this
+    program (built with ``machine_configuration=True``, Uniform) or an ``ExternalScaleSet``."""
     assignment_type: AssignmentType = "Audit"
+    """``Audit`` (report only), ``ApplyAndMonitor``, ``ApplyAndAutoCorrect`` or
+    ``DeployAndAutoCorrect``; all but ``Audit`` need a package built ``AuditAndSet``."""
     parameters: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Overrides of values in the MOF: ``"[ResourceType]ResourceName;Property"`` (exactly as
+    in the MOF) to a string, always a string. Public: a secret-looking value is refused."""
     protected_parameters: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """The same, sent as secrets. Machine Configuration manages no secrets: a warning says
+    so."""
     content_identity_resource_id: pulumi.Input[str] | None = None
-    #: Deprecated: ``content_identity_resource_id``.
+    """One of the target's user-assigned identities (its ``managed_identities``) that
+    downloads the package: the URL then carries no token, and the identity is granted Storage
+    Blob Data Reader on the container before the assignment exists."""
     content_identity_id: pulumi.Input[str] | None = None
+    """Deprecated (removed in the next release): use ``content_identity_resource_id``."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.package, MachineConfigurationPackage):
@@ -122,7 +134,7 @@ class GuestAssignmentArgs:
                     f"protected_parameters.{key}",
                     f"{key!r} is also in parameters: give each parameter once",
                 )
-        check_public_settings(dict(self.parameters), "parameters")
+        check_public_settings(dict(self.parameters), "parameters", PROTECTED_PARAMETERS)
         if self.content_identity_id is not None:
             self._adopt_deprecated_identity()
         identity = self.content_identity_resource_id
@@ -283,70 +295,10 @@ def _check_parameter(
     secret: bool = False,
 ) -> pulumi.Input[str]:
     """The parameter names a resource and property of the MOF, and its value fits."""
-    resource_id, separator, prop = key.rpartition(";")
-    if not separator or not resource_id or not prop:
-        raise ConfigurationError(
-            path,
-            f"{key!r} is not '[ResourceType]ResourceName;Property' (for example "
-            f"'{_example(package.resources[0])}')",
-        )
-    resource = package.configuration.resource(resource_id)
-    if resource is None:
-        found = ", ".join(r.resource_id for r in package.resources)
-        raise ConfigurationError(
-            path,
-            f"{package.configuration_name} has no resource {resource_id!r}; its resources: {found}",
-        )
-    if prop not in resource.properties:
-        near = [p for p in resource.properties if p.lower() == prop.lower()]
-        hint = f" (did you mean {near[0]!r}? names are matched exactly)" if near else ""
-        found = ", ".join(resource.properties) or "none"
-        raise ConfigurationError(
-            path,
-            f"{resource_id} sets no property {prop!r} in the MOF{hint}; it sets: {found}",
-        )
-    current = resource.properties[prop]
-    if isinstance(current, tuple | MofInstance):
-        kind = "an array" if isinstance(current, tuple) else "an embedded instance"
-        raise ConfigurationError(
-            path,
-            f"{prop} of {resource_id} is {kind} in the MOF: Machine Configuration parameters "
-            "carry strings only",
-        )
+    target = parameter_target(key, package, path)
     if isinstance(value, str):
-        _check_fits(value, current, prop, resource_id, path, secret=secret)
+        check_parameter_text(value, target, path, secret=secret)
     return value
-
-
-def _check_fits(
-    value: str, current: object, prop: str, resource_id: str, path: str, *, secret: bool
-) -> None:
-    """A string the agent can put where the MOF has a boolean or a number."""
-    shown = "the value given" if secret else repr(value)
-    if isinstance(current, bool):
-        if value.strip().lower() not in ("true", "false"):
-            raise ConfigurationError(
-                path, f"{prop} of {resource_id} is a boolean: write 'True' or 'False'"
-            )
-    elif isinstance(current, int):
-        try:
-            int(value.strip())
-        except ValueError:
-            raise ConfigurationError(
-                path, f"{prop} of {resource_id} is a whole number, and {shown} is not"
-            ) from None
-    elif isinstance(current, float):
-        try:
-            float(value.strip())
-        except ValueError:
-            raise ConfigurationError(
-                path, f"{prop} of {resource_id} is a number, and {shown} is not"
-            ) from None
-
-
-def _example(resource: MofResource) -> str:
-    first = next(iter(resource.properties), "Property")
-    return f"{resource.resource_id};{first}"
 
 
 def _check_prerequisites(target: ScaleSetFacts) -> None:

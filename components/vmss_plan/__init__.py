@@ -1,8 +1,8 @@
 """The offline plan: a stack program run under the mock engine, rendered like a preview.
 
-``vmss-plan STACK`` (see :mod:`components.plan.cli`) needs no Azure login, no Pulumi CLI and
+``vmss-plan STACK`` (see :mod:`vmss_plan.cli`) needs no Azure login, no Pulumi CLI and
 no network: it runs the project's program with the stack's configuration against
-:class:`components.testing.AzureMocks` and reports what ``pulumi up`` would create.
+:class:`vmss_components.testing.AzureMocks` and reports what ``pulumi up`` would create.
 """
 
 from .document import PlanDocument, build_document

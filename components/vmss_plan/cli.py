@@ -1,7 +1,10 @@
 """``vmss-plan STACK``: the offline plan of a stack, for people and for CI.
 
-Exit codes: 0 the plan ran; 1 a configuration error (the message names the field);
-2 a usage error (bad arguments, an unreadable ``--compare`` file).
+Exit codes (also in ``--help``): 0 planned; 1 the program's configuration error, on one line
+(the Pulumi CLI's config rules, a ConfigurationError raised by the program or inside an apply,
+Pulumi's missing/mistyped config); 2 a usage or file error, on one line (bad arguments, no
+Pulumi.yaml or stack file, a ``--compare`` file that is not a plan, a ``--json``/``--graph``
+path that is a folder); 3 an unexpected error in the program, with its traceback.
 """
 
 from __future__ import annotations
@@ -9,13 +12,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
+
+import pulumi
 
 from vmss_components.errors import ConfigurationError
 
 from .document import PlanDocument, build_document
+from .errors import PlanInputError
 from .graph import mermaid
 from .project import load_project
 from .render import render
@@ -25,6 +32,15 @@ from .runner import run_plan
 EXIT_OK = 0
 EXIT_CONFIGURATION = 1
 EXIT_USAGE = 2
+EXIT_UNEXPECTED = 3
+
+_EXIT_CODES = """exit codes:
+  0  planned
+  1  the program's configuration is wrong (one line): the Pulumi CLI's config rules, a
+     ConfigurationError from the program (also inside an apply), missing or mistyped config
+  2  a usage or file error (one line): bad arguments, no Pulumi.yaml or stack file, a
+     --compare file that is not a plan, a --json/--graph path that is a folder
+  3  an unexpected error in the program (its traceback)"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="vmss-plan",
         description="Plan a stack offline: run its Pulumi program under the mock engine "
         "(no Azure, no Pulumi CLI) and show what `pulumi up` would create.",
+        epilog=_EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("stack", help="stack name: reads Pulumi.<stack>.yaml")
     parser.add_argument("--json", metavar="FILE", type=Path, help="write the plan as JSON")
@@ -86,42 +104,87 @@ class _Progress:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``vmss-plan`` console script."""
+    """Entry point of the ``vmss-plan`` console script; returns the exit code."""
     args = _parser().parse_args(argv)
     stdout, stderr = sys.stdout, sys.stderr
     color = (
         args.color if args.color is not None else (stdout.isatty() and "NO_COLOR" not in os.environ)
     )
+    # Paths are checked before the program runs: a wrong one costs no plan.
+    for option, path in (("--json", args.json), ("--graph", args.graph)):
+        if path is not None and path.is_dir():
+            stderr.write(f"vmss-plan: {option} {path}: is a folder, not a file\n")
+            return EXIT_USAGE
     previous = None
     if args.compare is not None:
         try:
             previous = PlanDocument.from_json(args.compare.read_text())
         except (OSError, ValueError) as error:
-            stderr.write(f"vmss-plan: cannot read --compare {args.compare}: {error}\n")
+            stderr.write(f"vmss-plan: cannot read --compare {args.compare}: {_one_line(error)}\n")
             return EXIT_USAGE
     progress = _Progress(stderr)
     try:
         project = load_project(args.project_dir)
         run = run_plan(project, args.stack, preview=args.preview, on_build=progress)
-    except ConfigurationError as error:
+    except PlanInputError as error:
         progress.done()
-        stderr.write(f"vmss-plan: configuration error: {error}\n")
-        return EXIT_CONFIGURATION
+        stderr.write(f"vmss-plan: {_one_line(error)}\n")
+        return EXIT_USAGE
+    except Exception as error:  # the program's own: sorted into configuration or unexpected
+        progress.done()
+        cause = _configuration_cause(error)
+        if cause is not None:
+            stderr.write(f"vmss-plan: configuration error: {_one_line(cause)}\n")
+            return EXIT_CONFIGURATION
+        stderr.write("vmss-plan: the program failed with an unexpected error:\n")
+        stderr.write("".join(traceback.format_exception(error)))
+        return EXIT_UNEXPECTED
     progress.done()
     document = build_document(run)
     if not args.quiet:
         stdout.write(render(document, color=color))
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(document.to_json())
-        stderr.write(f"plan written to {args.json}\n")
-    if args.graph is not None:
-        args.graph.parent.mkdir(parents=True, exist_ok=True)
-        args.graph.write_text(mermaid(document))
-        stderr.write(f"diagram written to {args.graph}\n")
+    try:
+        if args.json is not None:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(document.to_json())
+            stderr.write(f"plan written to {args.json}\n")
+        if args.graph is not None:
+            args.graph.parent.mkdir(parents=True, exist_ok=True)
+            args.graph.write_text(mermaid(document))
+            stderr.write(f"diagram written to {args.graph}\n")
+    except OSError as error:
+        stderr.write(f"vmss-plan: cannot write: {_one_line(error)}\n")
+        return EXIT_USAGE
     if previous is not None:
         stdout.write("\n" + rollout_report(previous, document, color=color))
     return EXIT_OK
+
+
+def _one_line(error: BaseException) -> str:
+    return "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    """``error``, its causes and contexts, and the members of exception groups, once each."""
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        if isinstance(current, BaseExceptionGroup):
+            pending.extend(current.exceptions)
+        pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+
+
+def _configuration_cause(error: BaseException) -> BaseException | None:
+    """The configuration error behind ``error`` (raised directly or inside an apply)."""
+    for candidate in _chain(error):
+        if isinstance(candidate, ConfigurationError | pulumi.RunError):
+            return candidate
+    return None
 
 
 if __name__ == "__main__":

@@ -6,11 +6,12 @@ plans of the same tree are byte-identical and a diff shows exactly what changed.
 Masking. On the wire a nested secret makes its whole top-level input secret (all of a scale
 set's ``virtualMachineProfile`` when one protected setting is). Showing nothing of it would
 hide every setting that matters, so for the inputs whose shape is known (a scale set's
-profile, a guest assignment's properties) the document reveals the structure and masks what
-is secret by Azure's contract (``protectedSettings``, ``adminPassword``, ``customData``,
-``configurationProtectedParameter``), plus any string that carries a SAS signature or a value
-known to be secret in this run. Any other secret input is masked whole. Values invented by the
-mocks (ids, principal ids, addresses) are kept, wrapped as ``{"placeholder": value}``.
+profile, a guest assignment's properties, a policy definition's metadata and rule) the
+document reveals the structure and masks what is secret by Azure's contract
+(``protectedSettings``, ``adminPassword``, ``customData``, ``configurationProtectedParameter``),
+plus any string that carries a SAS signature or a value known to be secret in this run. Any
+other secret input is masked whole. Values invented by the mocks (ids, principal ids,
+addresses) are kept, wrapped as ``{"placeholder": value}``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ STRUCTURED_SECRETS = frozenset(
     {
         ("azure-native:compute:VirtualMachineScaleSet", "virtualMachineProfile"),
         ("azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS", "properties"),
+        # A policy definition carries the package's URL with its SAS token in both.
+        ("azure-native:authorization:PolicyDefinition", "metadata"),
+        ("azure-native:authorization:PolicyDefinition", "policyRule"),
+        ("azure-native:authorization:PolicyDefinitionAtManagementGroup", "metadata"),
+        ("azure-native:authorization:PolicyDefinitionAtManagementGroup", "policyRule"),
     }
 )
 _SAS_SIGNATURE = re.compile(r"(?:^|[?&])sig=", re.IGNORECASE)
@@ -59,6 +65,9 @@ class PlanDocument:
         data = json.loads(text)
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError(f"not a {FORMAT} plan document")
+        # What the rollout report reads: a document without it is another tool's JSON.
+        if not isinstance(data.get("stack"), str) or not isinstance(data.get("resources"), list):
+            raise ValueError(f"not a {FORMAT} plan document (no stack or resources)")
         return cls(data)
 
     @property

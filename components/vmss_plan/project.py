@@ -12,6 +12,15 @@ import yaml
 
 from vmss_components.errors import ConfigurationError
 
+from .config_rules import (
+    ConfigDeclaration,
+    apply_and_validate,
+    is_encrypted,
+    parse_declarations,
+    validate_declarations,
+)
+from .errors import PlanInputError
+
 #: Stands in for a value encrypted in a stack file (``secure: v1:...``), which only the Pulumi
 #: CLI with the stack's secrets provider can decrypt. It is a secret like the real one, and
 #: passes the checks a real password must pass (Windows complexity) so the program plans on.
@@ -28,6 +37,7 @@ class Project:
     stack_config_dir: Path
     config_defaults: Mapping[str, Any]
     secret_keys: frozenset[str]
+    declarations: Mapping[str, ConfigDeclaration]
 
     def stack_file(self, stack: str) -> Path:
         """``Pulumi.<stack>.yaml`` in the stack configuration folder."""
@@ -56,7 +66,7 @@ def find_project(start: Path) -> Path:
     for folder in (start, *start.parents):
         if (folder / "Pulumi.yaml").is_file():
             return folder
-    raise ConfigurationError("project", f"no Pulumi.yaml in {start} or any folder above it")
+    raise PlanInputError(f"no Pulumi.yaml in {start} or any folder above it")
 
 
 def load_project(start: Path) -> Project:
@@ -68,20 +78,15 @@ def load_project(start: Path) -> Project:
         raise ConfigurationError("project.name", f"{root / 'Pulumi.yaml'} has no project name")
     main = root / str(document.get("main") or ".")
     config_dir = root / str(document.get("stackConfigDir") or ".")
-    defaults: dict[str, Any] = {}
-    secret: set[str] = set()
-    declared = document.get("config") or {}
-    if not isinstance(declared, dict):
-        raise ConfigurationError("project.config", "the config block of Pulumi.yaml is not a map")
-    for key, spec in declared.items():
-        full = key if ":" in key else f"{name}:{key}"
-        if isinstance(spec, dict):
-            if "default" in spec:
-                defaults[full] = spec["default"]
-            if spec.get("secret"):
-                secret.add(full)
-        else:
-            defaults[full] = spec
+    # The CLI's project-file rules first: a project it refuses must not plan green.
+    declarations = parse_declarations(name, document.get("config"), root / "Pulumi.yaml")
+    validate_declarations(declarations, root / "Pulumi.yaml")
+    defaults = {
+        d.full_key: d.default if d.has_default else d.value
+        for d in declarations.values()
+        if d.has_default or d.has_value
+    }
+    secret = {d.full_key for d in declarations.values() if d.secret}
     return Project(
         root=root,
         name=name,
@@ -89,6 +94,7 @@ def load_project(start: Path) -> Project:
         stack_config_dir=config_dir,
         config_defaults=defaults,
         secret_keys=frozenset(secret),
+        declarations=declarations,
     )
 
 
@@ -101,19 +107,21 @@ def load_stack_config(project: Project, stack: str) -> StackConfig:
     path = project.stack_file(stack)
     if not path.is_file():
         known = ", ".join(project.stacks()) or "none"
-        raise ConfigurationError("stack", f"no stack file {path} (stacks here: {known})")
+        raise PlanInputError(f"no stack file {path} (stacks here: {known})")
     document = _read_yaml(path)
     raw = document.get("config") or {}
     if not isinstance(raw, dict):
         raise ConfigurationError("stack", f"the config block of {path} is not a map")
-    merged: dict[str, Any] = dict(project.config_defaults)
-    for key, value in raw.items():
-        merged[key if ":" in key else f"{project.name}:{key}"] = value
+    stack_values = {
+        key if ":" in key else f"{project.name}:{key}": value for key, value in raw.items()
+    }
+    # The CLI's stack rules (missing keys, secrets, types), then its defaults, as `pulumi up`.
+    merged = apply_and_validate(stack, project.declarations, stack_values)
     values: dict[str, str] = {}
     secret_keys = set(project.secret_keys & set(merged))
     encrypted: list[str] = []
     for key, value in merged.items():
-        if isinstance(value, dict) and set(value) == {"secure"}:
+        if is_encrypted(value):
             values[key] = ENCRYPTED_PLACEHOLDER
             secret_keys.add(key)
             encrypted.append(key)
@@ -145,9 +153,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         document = yaml.load(path.read_text(), Loader=_LOADER)
     except (OSError, yaml.YAMLError) as error:
-        raise ConfigurationError("stack", f"cannot read {path}: {error}") from error
+        raise PlanInputError(f"cannot read {path}: {' '.join(str(error).split())}") from error
     if document is None:
         return {}
     if not isinstance(document, dict):
-        raise ConfigurationError("stack", f"{path} is not a YAML map")
+        raise PlanInputError(f"{path} is not a YAML map")
     return document

@@ -216,7 +216,44 @@ def _guest_assignment(inputs: Mapping[str, Any]) -> list[str]:
     )
 
 
-_ROLE_NAMES = {"2a2b9908-6ea1-4ae2-8e65-a410df84e7d1": "Storage Blob Data Reader"}
+_ROLE_NAMES = {
+    "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1": "Storage Blob Data Reader",
+    "088ab73d-1256-47ae-bea9-9de8e7131f31": "Guest Configuration Resource Contributor",
+    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
+}
+
+
+def _policy_definition(inputs: Mapping[str, Any]) -> list[str]:
+    guest = _get(inputs, "metadata", "guestConfiguration") or {}
+    package = f"{guest.get('name')} {guest.get('version')}" if guest else None
+    return _lines(
+        ("name", inputs.get("policyDefinitionName")),
+        ("managementGroup", inputs.get("managementGroupId")),
+        ("effect", _get(inputs, "policyRule", "then", "effect")),
+        ("package", package),
+        ("contentHash", guest.get("contentHash")),
+        ("contentUri", guest.get("contentUri")),
+        ("policyVersion", _get(inputs, "metadata", "version")),
+    )
+
+
+def _policy_assignment(inputs: Mapping[str, Any]) -> list[str]:
+    parameters = inputs.get("parameters") or {}
+    return _lines(
+        ("name", inputs.get("policyAssignmentName")),
+        ("scope", inputs.get("scope")),
+        ("definition", inputs.get("policyDefinitionId")),
+        ("identity", _get(inputs, "identity", "type")),
+        ("parameters", {k: _get(v, "value") for k, v in parameters.items()}),
+    )
+
+
+def _remediation(inputs: Mapping[str, Any]) -> list[str]:
+    return _lines(
+        ("name", inputs.get("remediationName")),
+        ("assignment", inputs.get("policyAssignmentId")),
+        ("discovery", inputs.get("resourceDiscoveryMode")),
+    )
 
 
 def _role_assignment(inputs: Mapping[str, Any]) -> list[str]:
@@ -272,6 +309,12 @@ _SUMMARIES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
     "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS": _guest_assignment,
     "azure-native:authorization:RoleAssignment": _role_assignment,
     "azure-native:monitor:AutoscaleSetting": _autoscale,
+    "azure-native:authorization:PolicyDefinition": _policy_definition,
+    "azure-native:authorization:PolicyDefinitionAtManagementGroup": _policy_definition,
+    "azure-native:authorization:PolicyAssignment": _policy_assignment,
+    "azure-native:policyinsights:RemediationAtManagementGroup": _remediation,
+    "azure-native:policyinsights:RemediationAtSubscription": _remediation,
+    "azure-native:policyinsights:RemediationAtResourceGroup": _remediation,
     "azure-native:network:LoadBalancer": _load_balancer,
     "azure-native:storage:BlobContainer": lambda i: _lines(
         ("containerName", i.get("containerName")), ("publicAccess", i.get("publicAccess"))

@@ -4,6 +4,11 @@ Per scale set: which extensions re-run (their update tag or public settings chan
 customData changed (existing instances get it only when upgraded and reimaged), whether SAS
 rotation changes protected settings, and whether the upgrade policy rolls the change out or
 leaves it for new instances only.
+
+Per Machine Configuration policy definition: a new package (version and content hash) is a
+policy definition update, which Azure Policy carries to every machine of the scope; a new
+definition name means the definition is replaced (its parameters, OS or effect changed); a
+new remediation task says existing machines are remediated.
 """
 
 from __future__ import annotations
@@ -11,10 +16,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .document import PlanDocument, consumed_blobs
+from .document import SECRET, PlanDocument, consumed_blobs
 from .render import Style, _short
 
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
+POLICY_DEFINITIONS = (
+    "azure-native:authorization:PolicyDefinition",
+    "azure-native:authorization:PolicyDefinitionAtManagementGroup",
+)
+REMEDIATIONS = (
+    "azure-native:policyinsights:RemediationAtManagementGroup",
+    "azure-native:policyinsights:RemediationAtSubscription",
+    "azure-native:policyinsights:RemediationAtResourceGroup",
+)
 
 
 def changed_paths(old: Any, new: Any, prefix: str = "") -> list[str]:
@@ -108,6 +122,7 @@ def rollout_report(old: PlanDocument, new: PlanDocument, *, color: bool = False)
                 old, new, old_sets.get(address), new_sets.get(address), rotated, style
             )
         )
+    lines.extend(_policy_reports(old, new, rotated, style))
     if rotated:
         lines.append(
             style.warn(
@@ -199,3 +214,112 @@ def _scale_set_report(
     yield from (f"    {change}" for change in changes)
     if model_changed:
         yield style.warn(f"    {_policy_line(new)}")
+
+
+def _by_address(document: PlanDocument, types: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    return {r["address"]: r for r in document.resources if r["type"] in types}
+
+
+def _package(definition: Mapping[str, Any]) -> Mapping[str, Any]:
+    metadata = definition["inputs"].get("metadata")
+    guest = metadata.get("guestConfiguration") if isinstance(metadata, Mapping) else None
+    return guest if isinstance(guest, Mapping) else {}
+
+
+def _hash8(value: Any) -> str:
+    return str(value)[:8] if isinstance(value, str) else str(value)
+
+
+def _policy_reports(
+    old: PlanDocument, new: PlanDocument, rotated: bool, style: Style
+) -> Iterator[str]:
+    """One section per Machine Configuration policy definition (and its remediation)."""
+    old_definitions = _by_address(old, POLICY_DEFINITIONS)
+    new_definitions = _by_address(new, POLICY_DEFINITIONS)
+    old_tasks = {r["parent"]: r for r in _by_address(old, REMEDIATIONS).values()}
+    new_tasks = {r["parent"]: r for r in _by_address(new, REMEDIATIONS).values()}
+    for address in sorted(set(old_definitions) | set(new_definitions)):
+        before, after = old_definitions.get(address), new_definitions.get(address)
+        if after is None:
+            assert before is not None
+            yield style.warn(f"  {_owner(before)}: policy definition removed")
+            continue
+        name = after["inputs"].get("policyDefinitionName")
+        yield f"  {style.bold(_owner(after))} (policy definition {name})"
+        package = _package(after)
+        label = f"{package.get('name')} {package.get('version')}"
+        if before is None:
+            yield (
+                f"    new policy definition: package {label}, content "
+                f"{_hash8(package.get('contentHash'))}"
+            )
+            continue
+        changes = list(_definition_changes(before, after, rotated))
+        before_task = old_tasks.get(after["parent"])
+        after_task = new_tasks.get(after["parent"])
+        task = after_task["inputs"].get("remediationName") if after_task else None
+        if task is not None and (
+            before_task is None or before_task["inputs"].get("remediationName") != task
+        ):
+            changes.append(
+                f"remediation task {task} runs on the machines that exist (a new task per "
+                "package; earlier tasks are kept as history)"
+            )
+        if not changes:
+            yield "    no change"
+            continue
+        yield from (f"    {change}" for change in changes)
+
+
+def _definition_changes(
+    before: Mapping[str, Any], after: Mapping[str, Any], rotated: bool
+) -> Iterator[str]:
+    old_package, new_package = _package(before), _package(after)
+    old_name = before["inputs"].get("policyDefinitionName")
+    new_name = after["inputs"].get("policyDefinitionName")
+    if old_name != new_name:
+        yield (
+            f"new policy definition {new_name} replaces {old_name}: its parameters, OS or "
+            "effect changed (Azure cannot remove parameters from a definition in place); the "
+            "assignment moves to the new one"
+        )
+    old_version, new_version = old_package.get("version"), new_package.get("version")
+    old_hash, new_hash = old_package.get("contentHash"), new_package.get("contentHash")
+    if old_version != new_version or old_hash != new_hash:
+        yield (
+            f"policy definition update: package {new_package.get('name')} {old_version} -> "
+            f"{new_version}, content {_hash8(old_hash)} -> {_hash8(new_hash)} (the new "
+            "contentUri and contentHash in the definition's metadata and deployment: Machine "
+            "Configuration releases the package to the scope's machines from it)"
+        )
+        older, newer = _version_key(old_version), _version_key(new_version)
+        if older and newer and newer < older:
+            yield (
+                f"warning: the package version goes down ({old_version} -> {new_version}): a "
+                "policy update needs a greater version than the one published"
+            )
+        if old_hash != new_hash and old_version == new_version:
+            yield (
+                f"warning: the package's content changed but its version ({new_version}) did "
+                "not: give the package a new version, so Azure Policy shows which one a "
+                "machine has"
+            )
+    elif rotated and new_package.get("contentUri") == SECRET:
+        yield (
+            "policy definition update: the content URL's SAS token rotates (same package; "
+            "machines download it with the new token)"
+        )
+    else:
+        paths = [
+            path
+            for path in changed_paths(before["inputs"], after["inputs"])
+            if path != "policyDefinitionName"
+        ]
+        if paths:
+            listed = ", ".join(paths[:6]) + (" ..." if len(paths) > 6 else "")
+            yield f"policy definition update: {listed}"
+
+
+def _version_key(version: Any) -> tuple[int, ...]:
+    parts = str(version).split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else ()

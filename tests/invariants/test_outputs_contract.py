@@ -9,6 +9,7 @@ exposes ``vmss``, ``vmss_id``, ``vmss_name`` and ``principal_id``.
 from __future__ import annotations
 
 import ast
+import gc
 import inspect
 import textwrap
 from collections.abc import Iterator
@@ -33,7 +34,10 @@ from vmss_components import (
     GuestAssignment,
     GuestAssignmentArgs,
     MachineConfigurationPackage,
+    MachineConfigurationPolicy,
+    MachineConfigurationPolicyArgs,
     Package,
+    PolicyRemediation,
     SasPolicy,
     ScaleSetArgs,
     UpgradePolicy,
@@ -56,8 +60,20 @@ COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (
     CustomScriptScaleSet,
     CloudInitScaleSet,
     GuestAssignment,
+    MachineConfigurationPolicy,
 )
 SCALE_SET_OUTPUTS = {"vmss", "vmss_id", "vmss_name", "principal_id"}
+
+
+def parse_source(source: str, filename: str) -> ast.Module:
+    """``ast.parse`` with the collector held off (see scripts/gen_component_docs.py: CPython
+    3.11 fails when finalizers run while the tree is built)."""
+    gc.collect()
+    gc.disable()
+    try:
+        return ast.parse(source, filename=filename)
+    finally:
+        gc.enable()
 
 
 def output_attributes(cls: type) -> dict[str, str]:
@@ -75,7 +91,7 @@ def output_attributes(cls: type) -> dict[str, str]:
 
 def undocumented(cls: type) -> list[str]:
     """Output attributes of ``cls`` (declared on it) without an attribute docstring."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    tree = parse_source(textwrap.dedent(inspect.getsource(cls)), cls.__name__)
     body = tree.body[0]
     assert isinstance(body, ast.ClassDef)
     missing = []
@@ -162,12 +178,34 @@ def _program() -> dict[str, pulumi.ComponentResource]:
             target=cse,
         ),
     )
+    policy = MachineConfigurationPolicy(
+        "fleet-baseline",
+        MachineConfigurationPolicyArgs(
+            package=MachineConfigurationPackage.build(
+                "LinuxMotd",
+                mof=samples / "LinuxMotd" / "localhost.mof",
+                modules=samples / "Modules",
+                mode="AuditAndSet",
+            ),
+            store=store,
+            scope="/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg",
+            os="linux",
+            mode="ApplyAndAutoCorrect",
+            location="westeurope",
+            content_identity_resource_id=(
+                "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/"
+                "providers/Microsoft.ManagedIdentity/userAssignedIdentities/reader"
+            ),
+            remediation=PolicyRemediation(),
+        ),
+    )
     return {
         "ArtifactStore": store,
         "DscScaleSet": dsc,
         "CustomScriptScaleSet": cse,
         "CloudInitScaleSet": cloud_init,
         "GuestAssignment": guest,
+        "MachineConfigurationPolicy": policy,
     }
 
 

@@ -23,25 +23,37 @@ _VERSION = re.compile(r"\d+\.\d+")
 
 @dataclass(frozen=True, kw_only=True)
 class Extension:
-    """One extension in a scale set's model.
-
-    ``settings`` are public (visible to anyone who can read the scale set); anything secret
-    goes in ``protected_settings``, which Azure encrypts and never returns. ``provision_after``
-    names extensions that must finish first. ``force_update_tag`` re-runs the extension when it
-    changes even if no setting did.
-    """
+    """One extension in a scale set's model (an entry of its extension profile)."""
 
     name: str
+    """The extension's name in the model, unique in the scale set."""
     publisher: str
+    """The handler's publisher (``Microsoft.Azure.Monitor``, ...). A scale set takes one
+    extension per handler (publisher and type)."""
     type: str
+    """The handler's type (``AzureMonitorLinuxAgent``, ...)."""
     type_handler_version: str
+    """``major.minor`` handler version (``1.0``, ``2.77``)."""
     settings: Mapping[str, Any] = field(default_factory=dict)
+    """Public settings: stored in plain text and readable by anyone who can read the scale
+    set, so a secret-looking value is refused. At least ``{}``, which
+    ``provisionAfterExtensions`` needs."""
     protected_settings: Mapping[str, Any] | None = None
+    """Settings Azure encrypts and never returns; wrapped as a Pulumi secret (the SDK does
+    not do it)."""
     auto_upgrade_minor_version: bool = True
+    """Take newer minor versions of the handler when the model is applied."""
     enable_automatic_upgrade: bool | None = None
+    """Let Azure upgrade the handler on its own when a new version ships (handlers that
+    support it); None leaves it out."""
     force_update_tag: pulumi.Input[str] | None = None
+    """Re-runs the extension when it changes, even if no setting did. Public."""
     provision_after: Sequence[str] = ()
+    """Names of extensions of the same scale set that must finish first
+    (``provisionAfterExtensions``); no loops."""
     suppress_failures: bool | None = None
+    """Keep the instance's provisioning state healthy when this extension fails; None leaves
+    it out."""
 
     def __post_init__(self) -> None:
         check_extension(self, "extension")

@@ -26,7 +26,7 @@ from .._checks import (
     check_tags,
     check_type,
 )
-from .._guard import check_public_value
+from .._guard import NO_SECRETS, check_public_value
 from .._types import (
     OrchestrationMode,
     OsDiskType,
@@ -42,22 +42,38 @@ _ISO_DURATION = re.compile(r"PT(?=\d)(\d+H)?(\d+M)?(\d+S)?")
 
 @dataclass(frozen=True, kw_only=True)
 class UpgradePolicy:
-    """How model changes reach existing instances. ``mode`` has no default: choose it.
+    """How model changes reach existing instances (the scale set's upgrade policy).
 
-    ``Manual``: only new instances get a changed model until each instance is upgraded.
-    ``Automatic``: all instances are upgraded at once, in no particular order.
-    ``Rolling``: upgraded in batches, each waiting for the health signal (``health`` on the
-    scale set is then required); the percentages, pause, surge and rollback apply here.
+    ``mode`` has no default: choose it. The batch fields apply to ``Rolling`` only and are
+    sent to Azure only with it.
     """
 
     mode: UpgradeMode
+    """``Manual``: a changed model reaches only new instances until each existing one is
+    upgraded (``az vmss update-instances``); a warning says so at every run. ``Automatic``:
+    every instance is upgraded at once, in no particular order. ``Rolling``: in batches, each
+    waiting for the health signal, so ``ScaleSetArgs.health`` is required."""
     max_batch_instance_percent: int = 20
+    """Rolling: the largest share of instances upgraded in one batch (5-100), at most
+    ``max_unhealthy_instance_percent`` (Azure refuses a batch larger than that budget)."""
     max_unhealthy_instance_percent: int = 20
+    """Rolling: the upgrade stops when more than this share of all instances is unhealthy
+    (5-100)."""
     max_unhealthy_upgraded_instance_percent: int = 20
+    """Rolling: the upgrade stops when more than this share of the upgraded instances is
+    unhealthy (0-100)."""
     pause_time_between_batches: str = "PT0S"
+    """Rolling: the wait between batches, an ISO 8601 duration (``PT0S``, ``PT5M``,
+    ``PT1H``)."""
     max_surge: bool = False
+    """Rolling: create new instances on the latest model before deleting old ones, so
+    capacity never drops during a rollout (costs extra instances while it runs)."""
     rollback_failed_instances_on_policy_breach: bool = True
+    """Rolling: put failed instances back on the previous model when the policy is breached."""
     automatic_os_upgrade: bool = False
+    """Let Azure replace the OS disk when the image publisher ships a new version of a
+    ``latest`` image. Needs ``health``; on Windows it turns Windows Update off (Azure refuses
+    both at once)."""
 
     def __post_init__(self) -> None:
         path = "scale_set.upgrade"
@@ -103,13 +119,25 @@ class UpgradePolicy:
 
 @dataclass(frozen=True, kw_only=True)
 class HealthProbe:
-    """The Application Health extension's probe of each instance (the rolling-upgrade signal)."""
+    """The Application Health extension's probe of each instance, run on the instance itself.
+
+    It is the health signal of rolling upgrades, automatic OS upgrades and automatic repairs.
+    Version 1.0 of the extension is used: binary states, a 200 answer is healthy.
+    """
 
     protocol: ProbeProtocol = "http"
+    """``http``, ``https`` or ``tcp`` (a tcp probe is healthy when the port accepts a
+    connection)."""
     port: int = 80
+    """The port probed on each instance (1-65535)."""
     request_path: str | None = "/"
+    """http/https: the path requested, starting with ``/``; ignored for tcp. A public
+    setting: nothing secret in it."""
     interval_in_seconds: int | None = None
+    """Seconds between probes (5-60); None keeps the extension's default (5)."""
     number_of_probes: int | None = None
+    """Consecutive probes that must agree before the state changes (1-24); None keeps the
+    extension's default (1)."""
 
     def __post_init__(self) -> None:
         path = "scale_set.health"
@@ -117,7 +145,7 @@ class HealthProbe:
         check_int(self.port, f"{path}.port", minimum=1, maximum=65535)
         if isinstance(self.request_path, str):
             # The probe path is a public setting of the Application Health extension.
-            check_public_value(self.request_path, f"{path}.request_path")
+            check_public_value(self.request_path, f"{path}.request_path", NO_SECRETS)
         if self.protocol != "tcp" and (
             not isinstance(self.request_path, str) or not self.request_path.startswith("/")
         ):
@@ -135,18 +163,24 @@ class HealthProbe:
 
 @dataclass(frozen=True, kw_only=True)
 class ImageReference:
-    """A marketplace image (publisher, offer, sku, version) or a custom/gallery image ``id``.
-
-    ``os`` declares the image's operating system; for marketplace images of well-known
-    publishers it is inferred, for custom images it is taken from here when given.
-    """
+    """A marketplace image (``publisher``, ``offer``, ``sku``, ``version``) or a custom or
+    gallery image (``id``), never both."""
 
     publisher: str | None = None
+    """Marketplace publisher (``Canonical``, ``MicrosoftWindowsServer``); with ``offer`` and
+    ``sku``."""
     offer: str | None = None
+    """Marketplace offer (``ubuntu-24_04-lts``, ``WindowsServer``)."""
     sku: str | None = None
+    """Marketplace SKU (``server``, ``2022-datacenter-azure-edition``)."""
     version: str = "latest"
+    """Marketplace image version; ``latest`` takes the newest when instances are created."""
     id: pulumi.Input[str] | None = None
+    """Resource id of a managed image or a Compute Gallery image version, instead of a
+    marketplace image."""
     os: OsType | None = None
+    """The image's OS, checked against the component's. Inferred for well-known marketplace
+    publishers; declare it for a custom image to have it checked too."""
 
     def __post_init__(self) -> None:
         path = "scale_set.image"
@@ -218,15 +252,22 @@ LINUX_DEFAULT_IMAGE = ImageReference(
 
 @dataclass(frozen=True, kw_only=True)
 class Autoscale:
-    """CPU-driven autoscale: add an instance above ``scale_out_cpu_percent`` average CPU over
-    10 minutes, remove one below ``scale_in_cpu_percent``, within ``minimum``..``maximum``.
-    While it is on, ``pulumi up`` leaves the instance count to the autoscaler."""
+    """CPU-driven autoscale (a ``monitor.AutoscaleSetting``): one instance more above
+    ``scale_out_cpu_percent`` average CPU over 10 minutes, one fewer below
+    ``scale_in_cpu_percent``, 5 minutes cooldown. While it is on, ``pulumi up`` leaves the
+    instance count to the autoscaler (``sku.capacity`` changes are ignored)."""
 
     minimum: int
+    """Fewest instances (0-1000); the scale set's ``capacity`` must lie within the bounds."""
     maximum: int
+    """Most instances (1-1000, at least ``minimum``)."""
     default: int | None = None
+    """The count used when the CPU metric is unavailable; None uses ``capacity``."""
     scale_out_cpu_percent: int = 75
+    """Average CPU (2-99) above which an instance is added."""
     scale_in_cpu_percent: int = 25
+    """Average CPU (1-98) below which an instance is removed; below
+    ``scale_out_cpu_percent``, or the two rules would fight."""
 
     def __post_init__(self) -> None:
         path = "scale_set.autoscale"
@@ -292,16 +333,16 @@ _ZONES = ("1", "2", "3")
 
 @dataclass(frozen=True, kw_only=True)
 class ManagedIdentities:
-    """The scale set's managed identities, in Azure Verified Modules' vocabulary.
-
-    ``system_assigned`` gives the scale set an identity of its own (its principal exists only
-    once the scale set does; ``machine_configuration=True`` turns it on). Each id in
-    ``user_assigned_resource_ids`` attaches an existing user-assigned identity; a component's
-    download identity names one of them.
-    """
+    """The scale set's managed identities, in Azure Verified Modules' vocabulary."""
 
     system_assigned: bool = False
+    """Give the scale set an identity of its own (its ``principal_id`` is an output). Its
+    principal exists only once the scale set does: too late to be granted a role the first
+    instances need. Uniform orchestration only; ``machine_configuration=True`` turns it on."""
     user_assigned_resource_ids: Sequence[pulumi.Input[str]] = ()
+    """Resource ids of existing user-assigned identities to attach
+    (``/subscriptions/.../providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>``).
+    A component's download or content identity names one of these."""
 
     def __post_init__(self) -> None:
         path = "scale_set.managed_identities"
@@ -313,41 +354,79 @@ class ManagedIdentities:
 
 @dataclass(frozen=True, kw_only=True)
 class ScaleSetArgs:
-    """What every scale set needs; the component decides the OS and adds its extensions.
-
-    ``upgrade`` is required. Windows gets ``admin_password`` or a generated one (secret);
-    Linux logs in with ``ssh_public_keys`` only (a ``Path`` is read as a key file, a ``str``
-    is the key itself). ``machine_configuration=True`` adds the guest configuration agent
-    and a system-assigned identity, which ``GuestAssignment`` needs.
-    """
+    """What every scale set needs; the component decides the OS and adds its extensions."""
 
     resource_group_name: pulumi.Input[str]
+    """The resource group the scale set (and its autoscale setting) is created in."""
     subnet_id: pulumi.Input[str]
+    """Resource id of the subnet the instances' network interfaces join."""
     upgrade: UpgradePolicy
+    """How model changes reach existing instances; no default mode (see ``UpgradePolicy``)."""
     location: pulumi.Input[str] | None = None
+    """Azure region; None uses the resource group's."""
     vm_size: str = "Standard_D2s_v5"
+    """The instance size (``Standard_...``), available in the region (and zones)."""
     capacity: int = 2
+    """Instance count (0-1000); the initial count under ``autoscale``, within its bounds."""
     image: ImageReference | None = None
+    """The OS image; None is Windows Server 2022 Datacenter Azure Edition or Ubuntu Server
+    24.04 LTS, by the component's OS. An image of the other OS is refused."""
     admin_username: str = "azureuser"
+    """The administrator account: 1-64 letters, digits, ``_``, ``.``, ``-``; names Azure
+    reserves (``admin``, ``administrator``, ``root``, ...) are refused."""
     admin_password: pulumi.Input[str] | None = None
+    """Windows only: the administrator password (12-123 characters, three of lower, upper,
+    digit, special), kept secret. None generates one (``pulumi-random``, output
+    ``admin_password``). Linux refuses it: password login is off."""
     ssh_public_keys: Sequence[str | Path] = ()
+    """Linux only, at least one: OpenSSH public keys, a ``str`` being the key itself and a
+    ``Path`` a key file (``~`` expanded). Password login is disabled."""
     computer_name_prefix: str | None = None
+    """Prefix of the instances' host names: at most 9 characters on Windows (NetBIOS names
+    are 15 and Azure appends 6), 58 on Linux. None derives it from the component's name."""
     zones: Sequence[str] = ()
+    """Availability zones (``"1"``, ``"2"``, ``"3"``) to spread the instances over; empty
+    for a regional scale set."""
     orchestration_mode: OrchestrationMode = "Uniform"
+    """``Uniform`` (identical instances from one model) or ``Flexible``. Flexible scale sets
+    allow no system-assigned identity, so no Machine Configuration; they get a fault domain
+    count of 1 and the network API version Azure requires."""
     health: HealthProbe | None = None
+    """Adds the Application Health extension: required by ``Rolling``, automatic OS upgrades
+    and ``automatic_repairs``. Use it as the only health signal (a load balancer may still
+    probe for its own routing)."""
     machine_configuration: bool = False
+    """Add the Machine Configuration prerequisites ``GuestAssignment`` needs: the
+    ``AzurePolicyforWindows``/``AzurePolicyforLinux`` extension and a system-assigned
+    identity. Uniform orchestration only."""
     managed_identities: ManagedIdentities = field(default_factory=ManagedIdentities)
-    #: Deprecated: ``managed_identities=ManagedIdentities(user_assigned_resource_ids=...)``.
+    """The system-assigned identity and the user-assigned identities attached to the
+    instances."""
     user_assigned_identity_ids: Sequence[pulumi.Input[str]] = ()
+    """Deprecated (removed in the next release): use
+    ``managed_identities=ManagedIdentities(user_assigned_resource_ids=...)``."""
     load_balancer_backend_pool_ids: Sequence[pulumi.Input[str]] = ()
+    """Resource ids of load balancer backend pools the instances' network interfaces join."""
     autoscale: Autoscale | None = None
+    """CPU autoscale; None keeps ``capacity`` fixed."""
     extra_extensions: Sequence[Extension] = ()
+    """Your own extensions, after the component's: names unique, ``provision_after`` may name
+    the component's. Azure takes one extension per handler (publisher and type)."""
     boot_diagnostics: bool = True
+    """Managed boot diagnostics (serial log and screenshot), no storage account needed."""
     encryption_at_host: bool = False
+    """``securityProfile.encryptionAtHost``: encrypt temp disks and caches on the host. The
+    subscription must have the ``EncryptionAtHost`` feature registered."""
     automatic_repairs: bool = False
+    """Replace instances the health signal reports unhealthy (30-minute grace period);
+    needs ``health``."""
     os_disk_type: OsDiskType = "StandardSSD_LRS"
+    """The managed OS disk's storage type; Premium types need a size that supports them."""
     os_disk_size_gb: int | None = None
+    """OS disk size (30-4095 GB); None keeps the image's size."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags on the scale set and its autoscale setting. Public: a secret-looking value is
+    refused."""
 
     def __post_init__(self) -> None:
         path = "scale_set"

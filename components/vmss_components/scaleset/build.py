@@ -13,6 +13,7 @@ import pulumi
 import pulumi_random as random
 from pulumi_azure_native import compute, monitor
 
+from .._guard import guard_output_contents
 from ..extensions import Extension, check_extension_list
 from ..store import PublishedArtifact
 from .args import ScaleSetArgs, UpgradePolicy
@@ -299,7 +300,10 @@ def extension_args(extension: Extension) -> compute.VirtualMachineScaleSetExtens
         enable_automatic_upgrade=extension.enable_automatic_upgrade,
         force_update_tag=extension.force_update_tag,
         # provisionAfterExtensions needs every extension to carry settings, even {}.
-        settings=dict(extension.settings),
+        # An Output's content is judged when it resolves, before Azure receives it.
+        settings=guard_output_contents(
+            dict(extension.settings), f"extensions.{extension.name}.settings"
+        ),
         protected_settings=protected,
         provision_after_extensions=list(extension.provision_after) or None,
         suppress_failures=extension.suppress_failures,

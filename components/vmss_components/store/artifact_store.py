@@ -42,19 +42,23 @@ _UPDATE_TAG_LENGTH = 16
 
 @dataclass(frozen=True, kw_only=True)
 class ArtifactStoreArgs:
-    """Where and how the artifact store is created.
-
-    ``account_name_prefix`` (3-16 lower-case letters and digits) is followed by a random suffix
-    of 8 to make the globally unique account name. ``sas`` decides token expiry.
-    """
+    """Where and how the artifact store is created."""
 
     resource_group_name: pulumi.Input[str]
+    """The resource group of the storage account."""
     location: pulumi.Input[str] | None = None
+    """Azure region; None uses the resource group's."""
     account_name_prefix: str = "artifacts"
+    """3-16 lower-case letters and digits; a random suffix of 8 (``pulumi-random``) follows,
+    because storage account names (3-24 characters) are globally unique."""
     container_name: str = "artifacts"
+    """The private container: 3-63 lower-case letters, digits and single dashes."""
     sku: str = "Standard_LRS"
+    """The storage SKU (``Standard_LRS``, ``Standard_ZRS``, ``Standard_GRS``, ...)."""
     sas: SasPolicy = field(default_factory=SasPolicy)
+    """When read-only SAS tokens expire and rotate."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags on the storage account. Public: a secret-looking value is refused."""
 
     def __post_init__(self) -> None:
         check_input_text(self.resource_group_name, "resource_group_name")
@@ -81,24 +85,30 @@ class ArtifactStoreArgs:
 
 @dataclass(frozen=True, kw_only=True)
 class PublishedArtifact:
-    """A package uploaded to the store, and how instances download it.
-
-    ``package`` is what was published (a DSC or Machine Configuration package keeps its
-    format's facts; the uploaded file is ``as_package(package)``). ``url`` carries no token
-    and may appear anywhere; ``sas_token`` (with its leading ``?``) and ``url_with_sas`` are
-    secrets. ``update_tag`` changes exactly when the content does.
-    """
+    """A package uploaded to the store, and how instances download it (what
+    :meth:`ArtifactStore.publish` returns)."""
 
     key: str
+    """The key it was published under: the blob folder and part of the Pulumi name."""
     package: Publishable
+    """What was published; a DSC or Machine Configuration package keeps its format's facts
+    (the uploaded file is its ``.package``)."""
     blob: storage.Blob
+    """The blob resource (retained when Pulumi deletes or replaces it)."""
     blob_name: str
+    """``<key>/<first 16 hex of the SHA256>/<file name>``: new content, new blob."""
     url: pulumi.Output[str]
+    """The blob's HTTPS URL without a token: safe anywhere."""
     sas_token: pulumi.Output[str]
+    """The read-only SAS token for this one blob, with its leading ``?`` (secret)."""
     url_with_sas: pulumi.Output[str]
+    """``url`` followed by ``sas_token`` (secret)."""
     sas_expiry: str
+    """When the token expires (UTC ISO 8601), from the store's ``SasPolicy``."""
     sha256: str
+    """SHA256 of the uploaded file, lower-case hex."""
     update_tag: str
+    """The first 16 hex of ``sha256``: changes exactly when the content does."""
 
     def as_output(self) -> dict[str, Any]:
         """The artifact as a component registers it: what it is and where, no token."""
@@ -269,6 +279,8 @@ class ArtifactStore(pulumi.ComponentResource):
             permissions=storage.Permissions.R,
             protocols=storage.HttpProtocol.HTTPS,
             shared_access_expiry_time=self.sas_expiry,
+            # The store's provider: the account lives in the subscription it points at.
+            opts=pulumi.InvokeOutputOptions(parent=self),
         )
         # Invoke results are never secret on their own: wrap the token the moment it arrives.
         sas_token: pulumi.Output[str] = pulumi.Output.secret(
@@ -305,7 +317,14 @@ class ArtifactStore(pulumi.ComponentResource):
         """
         check_input_text(name, "name")
         check_input_text(principal_id, "principal_id")
-        client = authorization.get_client_config_output()
+        assignment_opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=self), opts)
+        # The role definition id names the subscription the assignment goes to: ask the
+        # assignment's provider (its own, or inherited from its parent).
+        client = authorization.get_client_config_output(
+            opts=pulumi.InvokeOutputOptions(
+                parent=assignment_opts.parent, provider=assignment_opts.provider
+            )
+        )
         role_definition_id = client.subscription_id.apply(
             lambda subscription: (
                 f"/subscriptions/{subscription}/providers/"
@@ -324,7 +343,7 @@ class ArtifactStore(pulumi.ComponentResource):
             principal_type=authorization.PrincipalType.SERVICE_PRINCIPAL,
             role_definition_id=role_definition_id,
             role_assignment_name=assignment_name,
-            opts=pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=self), opts),
+            opts=assignment_opts,
         )
 
 

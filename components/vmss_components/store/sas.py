@@ -40,16 +40,25 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True, kw_only=True)
 class SasPolicy:
-    """How long read-only SAS tokens live, and when they rotate (see the module docstring).
+    """How long read-only SAS tokens live, and when they rotate.
 
-    ``clock`` is injectable so tests can stand anywhere in time; ``expiry`` (a timezone-aware
-    datetime, a date meaning midnight UTC, or an ISO 8601 string) pins the expiry instead.
+    Time is cut into windows of ``rotation_days`` counted from 2024-01-01T00:00Z; every token
+    signed in one window expires ``min_lifetime_days`` after that window ends.
     """
 
     rotation_days: int = 90
+    """Length of a rotation window (1-3650 days): every run inside one window signs the same
+    expiry, so the same token; the first run in a new window rotates it (a scheduled
+    rollout)."""
     min_lifetime_days: int = 180
+    """Lifetime (7-3650 days) every deployment leaves at least, for instances created later
+    by scale-out, reimage or repair, which download with the token in the model."""
     expiry: datetime | date | str | None = None
+    """A fixed expiry instead of the windows: a timezone-aware datetime, a date (midnight
+    UTC) or an ISO 8601 string; one in the past or less than 7 days away is refused."""
     clock: Callable[[], datetime] = utc_now
+    """Returns the current time (timezone-aware); injectable so tests can stand anywhere in
+    time."""
 
     def __post_init__(self) -> None:
         if not callable(self.clock):

@@ -49,6 +49,7 @@ class AzureMocks(pulumi_mocks.Mocks):
             "azure-native:managedidentity:UserAssignedIdentity": self._identity,
             "azure-native:network:PublicIPAddress": self._public_ip,
             "azure-native:network:LoadBalancer": self._load_balancer,
+            "azure-native:authorization:PolicyAssignment": self._policy_assignment,
             "random:index/randomString:RandomString": self._random_text,
             "random:index/randomPassword:RandomPassword": self._random_text,
             "random:index/randomBytes:RandomBytes": self._random_bytes,
@@ -62,6 +63,9 @@ class AzureMocks(pulumi_mocks.Mocks):
         outputs = dict(args.inputs)
         if self.preview and args.typ == "azure-native:compute:VirtualMachineScaleSet":
             outputs = _preview_scale_set(outputs)
+        if self.preview and args.typ == "azure-native:authorization:PolicyAssignment":
+            # The identity's principal exists only once Azure made the assignment.
+            outputs.pop("identity", None)
         if self.preview or not args.custom:
             return (None, outputs)
         resource_id = self._resource_id(args)
@@ -103,8 +107,13 @@ class AzureMocks(pulumi_mocks.Mocks):
         if spec.path == "scoped":
             scope = inputs.get("scope", f"/subscriptions/{MOCK_SUBSCRIPTION_ID}")
             return self._invent(f"{scope}/providers/{spec.provider}/{name}")
-        # The Azure name wins over an input that is itself called `name` (guest assignments).
         fields = {k: v for k, v in inputs.items() if isinstance(v, str)}
+        if spec.path.startswith("/"):
+            # An id outside any resource group (a subscription's or a management group's).
+            return self._invent(
+                spec.path.format(**{**fields, "name": name, "subscription": MOCK_SUBSCRIPTION_ID})
+            )
+        # The Azure name wins over an input that is itself called `name` (guest assignments).
         path = spec.path.format(**{**fields, "name": name})
         return self._invent(f"{base}/providers/{spec.provider}/{path}")
 
@@ -151,6 +160,20 @@ class AzureMocks(pulumi_mocks.Mocks):
             "clientId": self._uuid(resource_id, "client"),
             "tenantId": MOCK_TENANT_ID,
         }
+
+    def _policy_assignment(
+        self, args: pulumi_mocks.MockResourceArgs, resource_id: str
+    ) -> dict[str, Any]:
+        identity = args.inputs.get("identity")
+        if isinstance(identity, dict) and identity.get("type") == "SystemAssigned":
+            return {
+                "identity": {
+                    **identity,
+                    "principalId": self._uuid(resource_id, "principal"),
+                    "tenantId": MOCK_TENANT_ID,
+                }
+            }
+        return {}
 
     def _public_ip(self, args: pulumi_mocks.MockResourceArgs, resource_id: str) -> dict[str, Any]:
         # 203.0.113.0/24 is TEST-NET-3 (RFC 5737): never a real address.
@@ -285,6 +308,10 @@ def service_sas_token(arguments: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class _ArmType:
+    """How the mocks make a type's id: ``path`` is a template below the resource group's
+    ``providers/<provider>/``, ``"resourceGroup"``, ``"scoped"`` (below the ``scope`` input),
+    or a whole id when it starts with ``/``; ``name_input`` is the input holding the name."""
+
     provider: str
     path: str
     name_input: str | None
@@ -331,6 +358,37 @@ _ARM_TYPES: dict[str, _ArmType] = {
     ),
     "azure-native:network:LoadBalancer": _ArmType(
         "Microsoft.Network", "loadBalancers/{name}", "loadBalancerName"
+    ),
+    "azure-native:authorization:PolicyDefinition": _ArmType(
+        "Microsoft.Authorization",
+        "/subscriptions/{subscription}/providers/Microsoft.Authorization/policyDefinitions/{name}",
+        "policyDefinitionName",
+    ),
+    "azure-native:authorization:PolicyDefinitionAtManagementGroup": _ArmType(
+        "Microsoft.Authorization",
+        "/providers/Microsoft.Management/managementGroups/{managementGroupId}/providers/"
+        "Microsoft.Authorization/policyDefinitions/{name}",
+        "policyDefinitionName",
+    ),
+    "azure-native:authorization:PolicyAssignment": _ArmType(
+        "Microsoft.Authorization/policyAssignments", "scoped", "policyAssignmentName"
+    ),
+    "azure-native:policyinsights:RemediationAtManagementGroup": _ArmType(
+        "Microsoft.PolicyInsights",
+        "/providers/Microsoft.Management/managementGroups/{managementGroupId}/providers/"
+        "Microsoft.PolicyInsights/remediations/{name}",
+        "remediationName",
+    ),
+    "azure-native:policyinsights:RemediationAtSubscription": _ArmType(
+        "Microsoft.PolicyInsights",
+        "/subscriptions/{subscription}/providers/Microsoft.PolicyInsights/remediations/{name}",
+        "remediationName",
+    ),
+    "azure-native:policyinsights:RemediationAtResourceGroup": _ArmType(
+        "Microsoft.PolicyInsights",
+        "/subscriptions/{subscription}/resourceGroups/{resourceGroupName}/providers/"
+        "Microsoft.PolicyInsights/remediations/{name}",
+        "remediationName",
     ),
     "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS": _ArmType(
         "Microsoft.Compute",

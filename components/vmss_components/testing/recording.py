@@ -88,6 +88,8 @@ class RecordedResource:
     replace_on_changes: list[str] = field(default_factory=list)
     additional_secret_outputs: list[str] = field(default_factory=list)
     custom_timeouts: dict[str, str] = field(default_factory=dict)
+    provider: str = ""
+    """The provider reference (``<provider urn>::<id>``); empty for the default provider."""
 
     def get(self, dotted: str) -> Any:
         """The input at a dotted path (``sku.name``, ``extensions[0].name``), secrets revealed."""
@@ -104,6 +106,8 @@ class RecordedCall:
 
     token: str
     args: dict[str, Any]
+    provider: str = ""
+    """The provider reference (``<provider urn>::<id>``); empty for the default provider."""
 
 
 class RecordingMonitor(MockMonitor):
@@ -166,6 +170,7 @@ class RecordingMonitor(MockMonitor):
                 )
                 if v
             },
+            provider=request.provider or "",
         )
         return response
 
@@ -180,7 +185,9 @@ class RecordingMonitor(MockMonitor):
 
     def Invoke(self, request: Any) -> Any:
         arguments = _from_wire(rpc.deserialize_properties(request.args, keep_unknowns=True))
-        self.calls.append(RecordedCall(token=request.tok, args=arguments))
+        self.calls.append(
+            RecordedCall(token=request.tok, args=arguments, provider=request.provider or "")
+        )
         return super().Invoke(request)  # type: ignore[no-untyped-call]
 
 
