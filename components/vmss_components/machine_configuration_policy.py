@@ -427,13 +427,22 @@ def resolve_machine_configuration_policy(
             f"required: {why} with a managed identity, which lives in an Azure region",
         )
     parameters = _resolve_parameters(args, package)
-    policy_version = args.policy_version or _package_policy_version(package)
+    package_version = package.version
+    if package_version is None:
+        # A package read without a metaconfig Version (the runner accepts one) has none to
+        # put in the definition, which carries it.
+        raise ConfigurationError(
+            "package",
+            f"{package.filename} has no version (no Version in its metaconfig): a policy "
+            "definition carries the package's version; rebuild it with one",
+        )
+    policy_version = args.policy_version or _package_policy_version(package_version)
     facts = PolicyDefinitionFacts(
         display_name=args.display_name or _display_name(package, os, args.mode),
         description=args.description or _description(package, os, args),
         policy_version=policy_version,
         configuration_name=package.configuration_name,
-        package_version=package.version,
+        package_version=package_version,
         content_hash=package.content_hash,
         os=os,
         mode=args.mode,
@@ -452,7 +461,8 @@ def resolve_machine_configuration_policy(
     if deploys:
         values.append((ENABLE_AUTO_REMEDIATION, "true" if args.auto_remediation else "false"))
     values.extend((p.name, value) for p, value in parameters if value is not None)
-    warnings: list[str] = []
+    # What reading the package found worth a look (names, metaconfig, InSpec), first.
+    warnings: list[str] = list(package.warnings)
     if args.content_identity_resource_id is None:
         warnings.append(
             "the package's URL with its SAS token is written into the policy definition "
@@ -511,14 +521,14 @@ def _resolve_os(args: MachineConfigurationPolicyArgs) -> OsType:
     return args.os
 
 
-def _package_policy_version(package: MachineConfigurationPackage) -> str:
-    if not _POLICY_VERSION.fullmatch(package.version):
+def _package_policy_version(version: str) -> str:
+    if not _POLICY_VERSION.fullmatch(version):
         raise ConfigurationError(
             "policy_version",
-            f"required: the package's version {package.version!r} is not x.y.z, so it cannot "
+            f"required: the package's version {version!r} is not x.y.z, so it cannot "
             "be the policy's version",
         )
-    return package.version
+    return version
 
 
 def _check_prerequisites_reference(reference: str, scope: PolicyScope) -> None:

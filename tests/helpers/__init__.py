@@ -15,8 +15,8 @@ folder.
 
 from .builders import (
     BIG_SCRIPT,
-    DSC_SAMPLE_ARGUMENTS,
     DOWNLOAD_IDENTITY_ID,
+    DSC_SAMPLE_ARGUMENTS,
     EXTERNAL_URI,
     LINUX_COMMAND,
     NOW,
@@ -76,7 +76,6 @@ from .tools import require_cloud_init
 __all__ = [
     "ARTIFACTS",
     "BIG_SCRIPT",
-    "DSC_SAMPLE_ARGUMENTS",
     "CANARIES",
     "CANARY",
     "CANARY_ACCOUNT_KEY",
@@ -87,6 +86,7 @@ __all__ = [
     "DELETE",
     "DOWNLOAD_IDENTITY_ID",
     "DSC_SAMPLE",
+    "DSC_SAMPLE_ARGUMENTS",
     "EXTERNAL_URI",
     "LINUX_COMMAND",
     "LINUX_SCRIPT",
