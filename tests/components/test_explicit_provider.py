@@ -80,7 +80,10 @@ def _components(opts: Callable[[], pulumi.ResourceOptions]) -> None:
                 ARTIFACTS / "dsc" / "web", script="WebServer.ps1", function="WebServer"
             ),
             configuration_data=ARTIFACTS / "dsc" / "ConfigurationData.psd1",
-            protected_configuration_arguments={"AppPoolPassword": pulumi.Output.secret("x")},
+            configuration_arguments={"SiteTitle": "Contoso"},
+            protected_configuration_arguments={
+                "AppPoolCredential": {"userName": "apppool", "password": pulumi.Output.secret("x")}
+            },
         ),
         opts=opts(),
     )

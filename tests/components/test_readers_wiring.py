@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import NOW, policy_at, scale_set_args
+from helpers import DSC_SAMPLE, NOW, policy_at, scale_set_args
+from helpers.readers import FIXTURES
 
 from vmss_components import (
     ArtifactStore,
@@ -29,7 +30,6 @@ from vmss_components import (
 )
 from vmss_components.testing import MockDeployment
 
-FIXTURES = Path(__file__).parent.parent / "unit" / "fixtures" / "readers"
 CREDENTIAL = {"userName": "CONTOSO\\admin", "password": "Sup3r-Secret-Pw!"}
 ASSIGNMENT = "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS"
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
@@ -131,8 +131,6 @@ def test_a_mandatory_parameter_without_a_value_is_refused_before_anything_regist
 
 
 def test_the_sample_without_its_arguments_is_refused(mocked: MockDeployment) -> None:
-    from support import DSC_SAMPLE
-
     package = DscPackage.from_directory(DSC_SAMPLE, script="WebServer.ps1", function="WebServer")
     with pytest.raises(ConfigurationError, match=r"SiteTitle .*AppPoolCredential"):
         dsc(mocked, package)

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.readers import META, MOF, SAMPLE_MODULE, write_zip
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from readers_support import META, MOF, SAMPLE_MODULE, write_zip
 
 from vmss_components import DscPackage, MachineConfigurationPackage, Package
 from vmss_components.errors import ConfigurationError

@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from readers_support import (
+from helpers.readers import (
     META,
     MOF,
     PS,

@@ -1,4 +1,8 @@
-"""Helpers for the reader tests: fixture paths, package folders, and damaged zips."""
+"""For the reader tests (issue 16): fixture paths, package folders, and damaged zips.
+
+Imported as ``from helpers.readers import ...``; the fixtures themselves live in
+tests/unit/fixtures/readers.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import struct
 import zipfile
 from pathlib import Path
 
-FIXTURES = Path(__file__).parent / "fixtures" / "readers"
+FIXTURES = Path(__file__).resolve().parent.parent / "unit" / "fixtures" / "readers"
 PS = FIXTURES / "ps"
 MOF = FIXTURES / "mof"
 
