@@ -28,6 +28,7 @@ from helpers.readers import (
 from vmss_components import DscPackage, MachineConfigurationPackage, Package
 from vmss_components.errors import ConfigurationError
 from vmss_components.packaging import _zip_read
+from vmss_components.packaging._regular import open_regular
 
 # --- DSC scripts ----------------------------------------------------------------------------
 
@@ -664,3 +665,24 @@ def test_a_device_name_in_a_prebuilt_package_is_refused(tmp_path: Path) -> None:
         "device name on Windows"
         in refused_zip(zipped(tmp_path, "SampleBaseline.zip", members)).reason
     )
+
+
+def test_a_fifo_is_never_waited_on(tmp_path: Path) -> None:
+    """A source swapped for a FIFO after the tree was walked is refused, not waited on."""
+    fifo = tmp_path / "SampleBaseline.zip"
+    os.mkfifo(fifo)
+
+    def hung(signum: int, frame: object) -> None:
+        raise AssertionError("opening the FIFO hung")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(10)
+    try:
+        with pytest.raises(OSError, match="not a regular file"):
+            open_regular(fifo)
+        assert "not a regular file" in refused_zip(fifo).reason
+        with pytest.raises(ConfigurationError, match="not a regular file"):
+            Package.from_zip(fifo)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

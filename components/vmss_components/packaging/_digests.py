@@ -7,16 +7,13 @@ hash a file one way, read once in chunks.
 from __future__ import annotations
 
 import base64
-import errno
 import hashlib
-import os
-import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from ..errors import ConfigurationError
+from ._regular import open_regular
 from ._zip_read import ZIP_ERRORS, check_central_directory, reason
 
 #: Bytes read from a file at a time.
@@ -30,21 +27,6 @@ class Digests:
     sha256: str
     md5_base64: str
     size: int
-
-
-def open_regular(path: Path) -> BinaryIO:
-    """Open ``path`` for reading only if it is (still) a regular file.
-
-    The trees and files a package is made of were checked to be regular files; should one be
-    replaced by a FIFO before it is read, opening it without ``O_NONBLOCK`` would wait for a
-    writer forever (in a worker thread, where no signal reaches it). It is refused instead.
-    """
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    handle = os.fdopen(descriptor, "rb")
-    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-        handle.close()
-        raise OSError(errno.EINVAL, "not a regular file", str(path))
-    return handle
 
 
 def file_digests(path: Path, argument: str) -> Digests:
@@ -76,9 +58,10 @@ def zip_uncompressed_size(path: Path, argument: str) -> int:
     memory); whatever :mod:`zipfile` raises on damaged bytes becomes a ConfigurationError.
     """
     try:
-        check_central_directory(path, argument)
-        with zipfile.ZipFile(path) as archive:
-            return sum(info.file_size for info in archive.infolist())
+        with open_regular(path) as handle:
+            check_central_directory(path, argument, handle)
+            with zipfile.ZipFile(handle) as archive:
+                return sum(info.file_size for info in archive.infolist())
     except ConfigurationError:
         raise
     except ZIP_ERRORS as error:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ._digests import open_regular
+from ._regular import open_regular
 
 #: Bytes read from a file at a time.
 CHUNK = 1 << 20

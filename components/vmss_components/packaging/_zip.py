@@ -24,7 +24,8 @@ from typing import IO, BinaryIO
 from ..errors import ConfigurationError
 from . import _fast_zip
 from ._cache import BuiltZip, read_cached, record, slot_directory, zip_location
-from ._digests import CHUNK, Digests, file_digests, open_regular
+from ._digests import CHUNK, Digests, file_digests
+from ._regular import open_regular
 
 # Bumped whenever the bytes a tree turns into change, so stale cache entries are never reused.
 _FORMAT_VERSION = "1"

@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import BinaryIO
 
 from ..errors import ConfigurationError
+from ._regular import open_regular
 
 # Deflate cannot expand data more than about 1032 to 1; a member claiming more is damaged or
 # crafted (a zip bomb). A little slack covers the headers of tiny members.
@@ -77,10 +78,13 @@ def central_directory_size(handle: BinaryIO) -> int | None:
     return int(directory_size)
 
 
-def check_central_directory(path: Path, argument: str) -> None:
+def check_central_directory(path: Path, argument: str, handle: BinaryIO | None = None) -> None:
     """Refuse an archive whose central directory is over :data:`MAX_CENTRAL_DIRECTORY`,
     before :mod:`zipfile` parses it into one object per entry."""
-    with path.open("rb") as handle:
+    if handle is None:
+        with open_regular(path) as own:
+            directory = central_directory_size(own)
+    else:
         directory = central_directory_size(handle)
     if directory is not None and directory > MAX_CENTRAL_DIRECTORY:
         raise ConfigurationError(
@@ -102,11 +106,14 @@ class SafeZip:
         self.argument = argument
         self.limit = limit
         self.archive: zipfile.ZipFile | None = None
+        self.handle: BinaryIO | None = None
         try:
-            check_central_directory(path, argument)
-            self.archive = zipfile.ZipFile(path)
+            self.handle = open_regular(path)
+            check_central_directory(path, argument, self.handle)
+            self.archive = zipfile.ZipFile(self.handle)
             self.infos = self.archive.infolist()
         except ConfigurationError:
+            self.close()
             raise
         except ZIP_ERRORS as error:
             self.close()
@@ -194,6 +201,8 @@ class SafeZip:
     def close(self) -> None:
         if self.archive is not None:
             self.archive.close()
+        if self.handle is not None:
+            self.handle.close()
 
     def __enter__(self) -> SafeZip:
         return self
