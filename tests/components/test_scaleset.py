@@ -380,5 +380,5 @@ def test_extension_ordering_must_name_known_extensions(mocked: MockDeployment) -
 def test_outputs_are_registered(mocked: MockDeployment) -> None:
     probe = build(mocked, scale_set_args(), "windows")
     assert isinstance(probe, pulumi.ComponentResource)
-    assert probe.plan.computer_name_prefix == "web"
+    assert probe.spec.computer_name_prefix == "web"
     assert mocked.resolve(probe.vmss_name).value == "web-vmss"
