@@ -8,9 +8,10 @@ identity that holds the Storage Blob Data Reader role on the container (:meth:`g
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 
@@ -93,6 +94,12 @@ class ArtifactStoreArgs:
     """More virtual networks to link the created zone to (a runner's, a peered one)."""
     network_rules: NetworkRules | None = None
     """Default-deny firewall on the public endpoint, with the subnets and addresses allowed."""
+    shared_key_access: bool = True
+    """``False``: the account refuses shared-key requests (``allowSharedKeyAccess: false``,
+    Entra ID by default), as Azure's built-in policy "Storage accounts should prevent shared
+    key access" demands. No SAS can be signed then (Blob storage denies a service SAS without
+    the account key), so every consumer must download by identity; a DSC scale set is refused.
+    For an existing account: say what it allows. See docs/concepts.md ("Shared key off")."""
 
     def __post_init__(self) -> None:
         if self.existing_account_id is not None:
@@ -118,6 +125,10 @@ class ArtifactStoreArgs:
         if not isinstance(self.sas, SasPolicy):
             raise ConfigurationError("sas", f"expected a SasPolicy, got {self.sas!r}")
         check_tags(self.tags, "tags")
+        if not isinstance(self.shared_key_access, bool):
+            raise ConfigurationError(
+                "shared_key_access", f"expected True or False, got {self.shared_key_access!r}"
+            )
         check_network(
             self.public_network_access,
             self.private_endpoint_subnet_id,
@@ -178,16 +189,34 @@ class PublishedArtifact:
     """``<key>/<first 16 hex of the SHA256>/<file name>``: new content, new blob."""
     url: pulumi.Output[str]
     """The blob's HTTPS URL without a token: safe anywhere."""
-    sas_token: pulumi.Output[str]
-    """The read-only SAS token for this one blob, with its leading ``?`` (secret)."""
-    url_with_sas: pulumi.Output[str]
-    """``url`` followed by ``sas_token`` (secret)."""
     sas_expiry: str
-    """When the token expires (UTC ISO 8601), from the store's ``SasPolicy``."""
+    """When a token signed for it expires (UTC ISO 8601), from the store's ``SasPolicy``."""
     sha256: str
     """SHA256 of the uploaded file, lower-case hex."""
     update_tag: str
     """The first 16 hex of ``sha256``: changes exactly when the content does."""
+    sign: Callable[[], pulumi.Output[str]] = field(repr=False, compare=False)
+    """Signs the read-only SAS token (secret, with its leading ``?``); called at most once,
+    by the first read of :attr:`sas_token` or :attr:`url_with_sas`."""
+
+    @functools.cached_property
+    def sas_token(self) -> pulumi.Output[str]:
+        """The read-only SAS token for this one blob, with its leading ``?`` (secret).
+
+        Signed on first access only (the ``listStorageAccountServiceSAS`` invoke runs then):
+        an artifact that every consumer downloads by identity never has a token.
+        """
+        return self.sign()
+
+    @functools.cached_property
+    def url_with_sas(self) -> pulumi.Output[str]:
+        """``url`` followed by ``sas_token`` (secret); signs the token on first access."""
+        return pulumi.Output.secret(pulumi.Output.concat(self.url, self.sas_token))
+
+    @property
+    def signed(self) -> bool:
+        """Whether a SAS token was signed for this artifact (in this run)."""
+        return "sas_token" in self.__dict__
 
     def as_output(self) -> dict[str, Any]:
         """The artifact as a component registers it: what it is and where, no token."""
@@ -293,8 +322,11 @@ class ArtifactStore(pulumi.ComponentResource):
             enable_https_traffic_only=True,
             minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
             allow_blob_public_access=False,
-            # A service SAS is signed with the account key: shared key access must stay on.
-            allow_shared_key_access=True,
+            # A service SAS is signed with the account key: it needs shared key access on.
+            # Off, it is stated explicitly (Azure's policy denies null as well as true).
+            allow_shared_key_access=args.shared_key_access,
+            # Portal and tools then use Entra ID for data access without being told.
+            default_to_o_auth_authentication=True if not args.shared_key_access else None,
             public_network_access=storage.PublicNetworkAccess(args.public_network_access),
             network_rule_set=network_rule_set(
                 args.public_network_access,
@@ -359,7 +391,11 @@ class ArtifactStore(pulumi.ComponentResource):
     @property
     def facts(self) -> StoreFacts:
         """What a consumer's resolve step may know of this store, as plain values."""
-        return StoreFacts(sas_expiry=self.sas_expiry, published_keys=frozenset(self._published))
+        return StoreFacts(
+            sas_expiry=self.sas_expiry,
+            published_keys=frozenset(self._published),
+            shared_key_access=self._args.shared_key_access,
+        )
 
     @property
     def published(self) -> Mapping[str, PublishedArtifact]:
@@ -400,6 +436,25 @@ class ArtifactStore(pulumi.ComponentResource):
             ),
         )
         url = pulumi.Output.concat(self.blob_endpoint, self.container_name, "/", blob_name)
+        artifact = PublishedArtifact(
+            key=key,
+            package=package,
+            blob=blob,
+            blob_name=blob_name,
+            url=url,
+            sign=lambda: self._sign(blob_name),
+            sas_expiry=self.sas_expiry,
+            sha256=file.sha256,
+            update_tag=file.sha256[:_UPDATE_TAG_LENGTH],
+        )
+        self._published[key] = artifact
+        return artifact
+
+    def _sign(self, blob_name: str) -> pulumi.Output[str]:
+        """A read-only service SAS for one blob, with its leading ``?`` (secret)."""
+        # Consumers refuse SAS downloads from such a store while they resolve; this is the
+        # backstop for a caller reading sas_token directly.
+        self.facts.check_sas("store")
         sas = storage.list_storage_account_service_sas_output(
             account_name=self.account_name,
             resource_group_name=self._resource_group_name,
@@ -414,26 +469,7 @@ class ArtifactStore(pulumi.ComponentResource):
             opts=pulumi.InvokeOutputOptions(parent=self),
         )
         # Invoke results are never secret on their own: wrap the token the moment it arrives.
-        sas_token: pulumi.Output[str] = pulumi.Output.secret(
-            sas.service_sas_token.apply(lambda t: f"?{t}")
-        )
-        url_with_sas: pulumi.Output[str] = pulumi.Output.secret(
-            pulumi.Output.concat(url, sas_token)
-        )
-        artifact = PublishedArtifact(
-            key=key,
-            package=package,
-            blob=blob,
-            blob_name=blob_name,
-            url=url,
-            sas_token=sas_token,
-            url_with_sas=url_with_sas,
-            sas_expiry=self.sas_expiry,
-            sha256=file.sha256,
-            update_tag=file.sha256[:_UPDATE_TAG_LENGTH],
-        )
-        self._published[key] = artifact
-        return artifact
+        return pulumi.Output.secret(sas.service_sas_token.apply(lambda t: f"?{t}"))
 
     def grant_read(
         self,
