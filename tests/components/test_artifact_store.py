@@ -131,6 +131,7 @@ def test_urls_and_token(mocked: MockDeployment, package: Package) -> None:
 
 def test_sas_call_arguments(mocked: MockDeployment, package: Package) -> None:
     policy = policy_at(NOW)
+
     def program() -> PublishedArtifact:
         artifact = ArtifactStore("store", store_args(sas=policy)).publish("web", package)
         artifact.sas_token  # noqa: B018 - the token is signed on first access (issue 18)
