@@ -20,7 +20,6 @@ from helpers import (
     artifact_store,
     linux_args,
     require_cloud_init,
-    store_facts,
 )
 
 from vmss_components import (

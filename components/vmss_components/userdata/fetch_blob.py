@@ -190,7 +190,8 @@ def _parser() -> argparse.ArgumentParser:
 def arguments(argv: list[str] | None) -> tuple[argparse.Namespace, dict[str, str], str]:
     """The parsed arguments, the identity for IMDS and the URL as logs may show it."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    # Options may come between KEY and DEST.
+    args = parser.parse_intermixed_args(argv)
     chosen = (
         ("client_id", args.client_id),
         ("msi_res_id", args.msi_res_id),
