@@ -414,6 +414,8 @@ class ArtifactStore(pulumi.ComponentResource):
         uploads the zip it holds.
         """
         check_pattern(key, "key", _KEY, "1-63 lower-case letters, digits and dashes")
+        # Consumers refuse while they resolve; this is the backstop for direct callers.
+        self.facts.check_upload("shared_key_access")
         if key in self._published:
             raise ConfigurationError("key", f"{key!r} is already published in this store")
         file = as_package(package)
