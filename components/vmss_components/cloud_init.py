@@ -189,8 +189,6 @@ def resolve_cloud_init(
             store.check_unpublished(store_key)
         if args.artifacts and not by_identity:
             store.check_sas("download", "use download='managed_identity'")
-        if args.artifacts:
-            store.check_upload("store")
         for key, package in args.artifacts.items():
             blob_name = blob_name_for(store_keys[key], package)
             url = (

@@ -353,8 +353,6 @@ def resolve_custom_script(
             store.check_unpublished(planned.key)
         if files and args.download == "sas":
             store.check_sas("download", "use download='managed_identity'")
-        if files:
-            store.check_upload("store")
 
     tokens = [i for i, uri in enumerate(args.file_uris) if has_sas_token(uri)]
     if args.download == "managed_identity" and tokens:

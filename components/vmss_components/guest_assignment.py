@@ -225,7 +225,6 @@ def resolve_guest_assignment(
             "give content_identity_resource_id, a user-assigned identity attached to the "
             "target (it is granted Storage Blob Data Reader on the container)",
         )
-    store.check_upload("store")
     package = args.package
     if package.mode == "Audit" and args.assignment_type != "Audit":
         raise ConfigurationError(

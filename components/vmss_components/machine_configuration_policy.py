@@ -392,7 +392,6 @@ def resolve_machine_configuration_policy(
             "give content_identity_resource_id, a user-assigned identity the machines carry "
             "(Azure virtual machines and scale sets; Arc machines download by SAS only)",
         )
-    store.check_upload("store")
     package = args.package
     scope = parse_policy_scope(args.scope, "scope")
     if package.mode == "Audit" and args.mode != "Audit":

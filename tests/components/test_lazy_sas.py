@@ -25,6 +25,7 @@ from vmss_components.testing import MockDeployment
 
 SAS = "azure-native:storage:listStorageAccountServiceSAS"
 ACCOUNT = "azure-native:storage:StorageAccount"
+DYNAMIC = "pulumi-python:dynamic:Resource"
 
 
 def cse(store: Any, download: str) -> CustomScriptScaleSet:
@@ -103,11 +104,39 @@ def test_dsc_on_a_no_key_store_registers_nothing_of_its_own(mocked: MockDeployme
         with pytest.raises(ConfigurationError) as caught:
             dsc(store)
         assert caught.value.path == "store"
-        with pytest.raises(ConfigurationError) as upload:
-            store.publish("direct", dsc_package())
-        assert upload.value.path == "shared_key_access"
 
     mocked.run(program)
     assert mocked.resources_of_type("vmss:index:DscScaleSet") == []
-    assert mocked.resources_of_type("azure-native:storage:Blob") == []
+    assert mocked.resources_of_type(DYNAMIC) == []
     assert mocked.calls_to(SAS) == []
+
+
+def test_a_no_key_store_uploads_with_entra_id_and_signs_nothing(mocked: MockDeployment) -> None:
+    def program() -> CustomScriptScaleSet:
+        return cse(artifact_store(shared_key_access=False), "managed_identity")
+
+    component = mocked.run(program)
+    assert mocked.resources_of_type("azure-native:storage:Blob") == []
+    uploads = {blob.name: blob for blob in mocked.resources_of_type(DYNAMIC)}
+    assert sorted(uploads) == ["store-app-cse-install-worker-sh", "store-app-cse-worker-py"]
+    account = mocked.resource(ACCOUNT)
+    for artifact in component.artifacts.values():
+        upload = uploads[f"store-{artifact.key}"]
+        package = artifact.package
+        assert upload.parent == mocked.resource("vmss:index:ArtifactStore").urn
+        assert {k: v for k, v in upload.inputs.items() if k != "__provider"} == {
+            "account_name": account.get("accountName"),
+            "container_name": "artifacts",
+            "blob_endpoint": f"https://{account.get('accountName')}.blob.core.windows.net/",
+            "blob_name": artifact.blob_name,
+            "path": str(package.path),  # type: ignore[union-attr]
+            "content_md5": package.md5_base64,  # type: ignore[union-attr]
+            "content_type": package.content_type,  # type: ignore[union-attr]
+            "sha256": artifact.sha256,
+        }
+        assert upload.retain_on_delete is True
+    assert mocked.calls_to(SAS) == []
+    # Reading a token from such a store is refused, naming why.
+    with pytest.raises(ConfigurationError) as caught:
+        next(iter(component.artifacts.values())).sign()
+    assert caught.value.path == "store" and "denies a service SAS" in str(caught.value)

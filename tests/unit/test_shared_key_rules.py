@@ -120,7 +120,9 @@ def identity_consumers() -> dict[str, Any]:
         target=target,
         content_identity_resource_id=DOWNLOAD_IDENTITY_ID,
     )
-    policy = policy_args(package=mc_package(), content_identity_resource_id=DOWNLOAD_IDENTITY_ID)
+    policy = policy_args(
+        package=mc_package(), os="linux", content_identity_resource_id=DOWNLOAD_IDENTITY_ID
+    )
     return {
         "cse": lambda facts: resolve_custom_script("app", cse, facts),
         "cloud_init": lambda facts: resolve_cloud_init("web", cloud_init, facts),
@@ -130,15 +132,9 @@ def identity_consumers() -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("consumer", ["cse", "cloud_init", "guest", "policy"])
-def test_identity_consumers_meet_the_uploader_gap_not_a_sas_refusal(consumer: str) -> None:
-    """By identity nothing needs a SAS; the upload itself is what a no-key store cannot do
-    yet (azure-native storage.Blob signs with the account key): refused at ``store``, with
-    the reason, before anything exists."""
-    resolve = identity_consumers()[consumer]
-    with pytest.raises(ConfigurationError) as caught:
-        resolve(NO_KEY)
-    assert caught.value.path == "store"
-    assert "always signed with the account key" in str(caught.value)
+def test_identity_consumers_resolve_on_a_no_key_store(consumer: str) -> None:
+    """By identity nothing needs a SAS: each consumer resolves on a no-key store."""
+    identity_consumers()[consumer](NO_KEY)
 
 
 def test_facts_say_what_a_store_allows() -> None:

@@ -28,6 +28,7 @@ from .._checks import (
 )
 from ..errors import ConfigurationError
 from ..packaging import Package, Publishable, as_package, check_blob_name
+from .entra_upload import EntraBlob
 from .facts import StoreFacts
 from .network import (
     NetworkRules,
@@ -183,8 +184,9 @@ class PublishedArtifact:
     package: Publishable
     """What was published; a DSC or Machine Configuration package keeps its format's facts
     (the uploaded file is its ``.package``)."""
-    blob: storage.Blob
-    """The blob resource (retained when Pulumi deletes or replaces it)."""
+    blob: pulumi.CustomResource
+    """The blob resource (retained when Pulumi deletes or replaces it): a ``storage.Blob``,
+    or an :class:`~.entra_upload.EntraBlob` in a store with ``shared_key_access=False``."""
     blob_name: str
     """``<key>/<first 16 hex of the SHA256>/<file name>``: new content, new blob."""
     url: pulumi.Output[str]
@@ -414,29 +416,45 @@ class ArtifactStore(pulumi.ComponentResource):
         uploads the zip it holds.
         """
         check_pattern(key, "key", _KEY, "1-63 lower-case letters, digits and dashes")
-        # Consumers refuse while they resolve; this is the backstop for direct callers.
-        self.facts.check_upload("shared_key_access")
         if key in self._published:
             raise ConfigurationError("key", f"{key!r} is already published in this store")
         file = as_package(package)
         check_blob_name(file.filename, "package.filename")
         blob_name = blob_name_for(key, file)
-        blob = storage.Blob(
-            f"{self._name}-{key}",
-            account_name=self.account_name,
-            container_name=self.container_name,
-            resource_group_name=self._resource_group_name,
-            blob_name=blob_name,
-            source=pulumi.FileAsset(str(file.path)),
-            content_md5=file.md5_base64,
-            content_type=file.content_type,
-            type=storage.BlobType.BLOCK,
-            metadata={"sha256": file.sha256},
-            # Superseded content stays: instances on an older model still download it.
-            opts=pulumi.ResourceOptions(
-                parent=self, retain_on_delete=True, depends_on=self._upload_after
-            ),
+        # Superseded content stays: instances on an older model still download it.
+        upload = pulumi.ResourceOptions(
+            parent=self, retain_on_delete=True, depends_on=self._upload_after
         )
+        blob: pulumi.CustomResource
+        if self._args.shared_key_access:
+            blob = storage.Blob(
+                f"{self._name}-{key}",
+                account_name=self.account_name,
+                container_name=self.container_name,
+                resource_group_name=self._resource_group_name,
+                blob_name=blob_name,
+                source=pulumi.FileAsset(str(file.path)),
+                content_md5=file.md5_base64,
+                content_type=file.content_type,
+                type=storage.BlobType.BLOCK,
+                metadata={"sha256": file.sha256},
+                opts=upload,
+            )
+        else:
+            # storage.Blob signs with the account key, which this account refuses: upload
+            # with the deploying identity's Entra ID token instead.
+            blob = EntraBlob(
+                f"{self._name}-{key}",
+                account_name=self.account_name,
+                container_name=self.container_name,
+                blob_endpoint=self.blob_endpoint,
+                blob_name=blob_name,
+                path=str(file.path),
+                content_md5=file.md5_base64,
+                content_type=file.content_type,
+                sha256=file.sha256,
+                opts=upload,
+            )
         url = pulumi.Output.concat(self.blob_endpoint, self.container_name, "/", blob_name)
         artifact = PublishedArtifact(
             key=key,

@@ -13,17 +13,6 @@ SAS_NEEDS_SHARED_KEY = (
     "a service SAS when shared key access is off): download by identity instead"
 )
 
-#: Why a store with ``shared_key_access=False`` cannot publish yet (see
-#: :meth:`StoreFacts.check_upload`).
-UPLOAD_NEEDS_SHARED_KEY = (
-    "the store has shared_key_access=False, but uploads through azure-native storage.Blob are "
-    "always signed with the account key (pulumi-azure-native issues #2015, #2948), so Azure "
-    "would refuse every upload (KeyBasedAuthenticationNotPermitted); an Entra ID uploader is "
-    "not available yet: publish into a store with shared_key_access=True, or upload the "
-    "packages outside Pulumi and give their URLs (CustomScriptScaleSet file_uris with "
-    "download_identity_resource_id)"
-)
-
 
 @dataclass(frozen=True, kw_only=True)
 class StoreFacts:
@@ -46,18 +35,6 @@ class StoreFacts:
                 path,
                 f"{SAS_NEEDS_SHARED_KEY}{': ' + alternative if alternative else ''}",
             )
-
-    def check_upload(self, path: str) -> None:
-        """Raise ConfigurationError (at ``path``) when this store cannot upload yet.
-
-        The azure-native ``storage.Blob`` resource signs every upload with the account key
-        (pulumi-azure-native#2015, #2948; the token-based upload was reverted in #3719), so a
-        store with ``shared_key_access=False`` would fail each upload with 403
-        KeyBasedAuthenticationNotPermitted. Until the store has its own Entra ID uploader it
-        refuses to publish, before anything is registered, instead of failing at deploy time.
-        """
-        if not self.shared_key_access:
-            raise ConfigurationError(path, UPLOAD_NEEDS_SHARED_KEY)
 
     def check_unpublished(self, key: str, path: str = "name") -> None:
         """Raise ConfigurationError (at ``path``) unless ``key`` is still free in the store.
