@@ -100,7 +100,9 @@ class ArtifactStoreArgs:
     Entra ID by default), as Azure's built-in policy "Storage accounts should prevent shared
     key access" demands. No SAS can be signed then (Blob storage denies a service SAS without
     the account key), so every consumer must download by identity; a DSC scale set is refused.
-    For an existing account: say what it allows. See docs/concepts.md ("Shared key off")."""
+    Blobs are uploaded with the deploying identity's Entra ID token (it needs Storage Blob
+    Data Contributor on the container). For an existing account: say what it allows. See
+    docs/concepts.md ("Stores without shared keys")."""
 
     def __post_init__(self) -> None:
         if self.existing_account_id is not None:
