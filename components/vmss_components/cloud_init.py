@@ -66,8 +66,11 @@ from .userdata.identity import (
 # Artifact keys appear in placeholders and in blob folder names: lower-case letters, digits
 # and single dashes, no dots (".sha256" follows a key).
 _ARTIFACT_KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?")
-# How user data names an artifact to the helper (identity download): "vmss-fetch-blob KEY".
-_HELPER_CALL = re.compile(r"vmss-fetch-blob\s+([a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?)\b")
+# How user data names an artifact to the helper (identity download): "vmss-fetch-blob KEY"
+# (a shell line, or a runcmd list item: "[vmss-fetch-blob, KEY, DEST]").
+_HELPER_CALL = re.compile(
+    r"vmss-fetch-blob['\"]?[\s,]+['\"]?([a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?)\b"
+)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,6 +9,7 @@ import email
 import gzip
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from helpers import (
     artifact_store,
     linux_args,
     require_cloud_init,
+    store_facts,
 )
 
 from vmss_components import (
@@ -32,7 +34,7 @@ from vmss_components import (
 from vmss_components.cloud_init import resolve_cloud_init
 from vmss_components.store import STORAGE_BLOB_DATA_READER
 from vmss_components.testing import MockDeployment, RecordedResource
-from vmss_components.userdata import decode_custom_data, validate_user_data
+from vmss_components.userdata import CUSTOM_DATA_LIMIT, decode_custom_data, validate_user_data
 from vmss_components.userdata.identity import HELPER_PATH, MANIFEST_PATH, helper_script
 
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
@@ -294,3 +296,49 @@ def test_malformed_identity_id_is_refused() -> None:
             download_identity_resource_id="/subscriptions/x/identity",
         )
     assert caught.value.path == "download_identity_resource_id"
+
+
+# --- Resolve: notes and the size check with the helper's part -------------------------------
+
+
+def identity_args(cloud_config: str, **artifacts: Package) -> CloudInitScaleSetArgs:
+    return CloudInitScaleSetArgs(
+        scale_set=linux_args(),
+        cloud_config=cloud_config,
+        store=STORE_STAND_IN,
+        artifacts=artifacts or {"site": Package.from_directory(SITE)},
+        download="managed_identity",
+    )
+
+
+STORE_STAND_IN: Any = object()  # the resolve step reads the store's facts only
+
+
+def test_a_helper_call_counts_as_a_reference() -> None:
+    site = Package.from_directory(SITE)
+    text = "#cloud-config\nruncmd:\n  - [/usr/local/sbin/vmss-fetch-blob, site, /tmp/s.zip]\n"
+    spec = resolve_cloud_init("web", identity_args(text, site=site, extra=site), store_facts())
+    (note,) = spec.notes
+    assert "artifacts extra are published" in note and "vmss-fetch-blob KEY" in note
+
+
+def test_the_size_check_counts_the_helpers_part() -> None:
+    spec = resolve_cloud_init("web", identity_args(USER_DATA), store_facts())
+    assert spec.planned is not None
+    # The helper (gzip+base64) and the manifest add a few KB to what the user wrote.
+    assert 3_000 < spec.planned.size - spec.user_data.planned.size < 8_000
+
+
+def test_user_data_that_fits_alone_but_not_with_the_helper_is_refused() -> None:
+    spec = resolve_cloud_init("web", identity_args(USER_DATA), store_facts())
+    assert spec.planned is not None
+    extra = spec.planned.size - spec.user_data.planned.size
+    # A comment line filling the user data to just under the limit on its own.
+    filler = CUSTOM_DATA_LIMIT - len(USER_DATA.encode()) - extra // 2
+    text = USER_DATA + "# " + "x" * filler + "\n"
+    with pytest.raises(ConfigurationError) as caught:
+        resolve_cloud_init("web", replace(identity_args(text), compress="never"), store_facts())
+    assert caught.value.path == "cloud_config" and "over the limit" in str(caught.value)
+    # The same user data with SAS download (no helper) fits.
+    sas = replace(identity_args(text), compress="never", download="sas")
+    resolve_cloud_init("web", sas, store_facts())
