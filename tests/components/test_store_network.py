@@ -100,7 +100,9 @@ def test_a_private_endpoint_with_its_zone_links_and_record(
     zone = mocked.resource("azure-native:privatedns:PrivateZone")
     assert zone.get("privateZoneName") == "privatelink.blob.core.windows.net"
     assert zone.get("location") == "global"
-    links = mocked.resources_of_type("azure-native:privatedns:VirtualNetworkLink")
+    links = sorted(
+        mocked.resources_of_type("azure-native:privatedns:VirtualNetworkLink"), key=lambda r: r.name
+    )
     assert [(link.name, link.get("virtualNetwork")) for link in links] == [
         ("store-blob-dns-link", {"id": VNET}),
         ("store-blob-dns-link-1", {"id": HUB}),
