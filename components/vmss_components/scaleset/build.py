@@ -14,6 +14,7 @@ import pulumi_random as random
 from pulumi_azure_native import compute, monitor
 
 from .._guard import guard_output_contents
+from .._inputs import as_dict
 from ..extensions import Extension, check_extension_list
 from ..store import PublishedArtifact
 from .args import ScaleSetArgs, UpgradePolicy
@@ -86,7 +87,7 @@ def build_scale_set(
         resource_group_name=args.resource_group_name,
         location=args.location,
         sku=compute.SkuArgs(name=args.vm_size, tier="Standard", capacity=args.capacity),
-        zones=list(args.zones) or None,
+        zones=_zones(args),
         orchestration_mode=compute.OrchestrationMode(args.orchestration_mode),
         **_orchestration_settings(args),
         upgrade_policy=_upgrade_policy(args.upgrade),
@@ -112,7 +113,7 @@ def build_scale_set(
             if args.encryption_at_host
             else None,
         ),
-        tags=dict(args.tags),
+        tags=as_dict(args.tags),
         opts=pulumi.ResourceOptions(
             parent=parent,
             depends_on=[*depends_on, *(artifact.blob for artifact in artifacts)],
@@ -225,15 +226,37 @@ def _os_profile(
             disable_password_authentication=True,
             provision_vm_agent=True,
             ssh=compute.SshConfigurationArgs(
-                public_keys=[
-                    compute.SshPublicKeyArgs(
-                        path=f"/home/{args.admin_username}/.ssh/authorized_keys",
-                        key_data=key,
-                    )
-                    for key in spec.ssh_public_keys
-                ]
+                public_keys=_public_keys(args.admin_username, spec.ssh_public_keys)
             ),
         ),
+    )
+
+
+def _public_keys(
+    username: str, keys: Sequence[pulumi.Input[str]] | pulumi.Output[Sequence[str]]
+) -> list[compute.SshPublicKeyArgs] | pulumi.Output[list[compute.SshPublicKeyArgs]]:
+    def entry(key: pulumi.Input[str]) -> compute.SshPublicKeyArgs:
+        return compute.SshPublicKeyArgs(path=f"/home/{username}/.ssh/authorized_keys", key_data=key)
+
+    if isinstance(keys, pulumi.Output):
+        # The whole list is known later (another stack's output).
+        return keys.apply(lambda known: [entry(key) for key in known])
+    return [entry(key) for key in keys]
+
+
+def _zones(args: ScaleSetArgs) -> Any:
+    # An empty list is a regional scale set: sent as no zones at all.
+    if isinstance(args.zones, pulumi.Output):
+        return args.zones.apply(lambda zones: list(zones) or None)
+    return list(args.zones) or None
+
+
+def _text(value: pulumi.Input[int]) -> pulumi.Input[str]:
+    """A count as the text the autoscale setting takes."""
+    return (
+        pulumi.Output.from_input(value).apply(str)
+        if isinstance(value, pulumi.Output)
+        else str(value)
     )
 
 
@@ -352,7 +375,7 @@ def _autoscale(
                 capacity=monitor.ScaleCapacityArgs(
                     minimum=str(settings.minimum),
                     maximum=str(settings.maximum),
-                    default=str(args.capacity if settings.default is None else settings.default),
+                    default=_text(args.capacity if settings.default is None else settings.default),
                 ),
                 rules=[
                     rule("Increase", "GreaterThan", settings.scale_out_cpu_percent),
@@ -360,6 +383,6 @@ def _autoscale(
                 ],
             )
         ],
-        tags=dict(args.tags),
+        tags=as_dict(args.tags),
         opts=pulumi.ResourceOptions(parent=parent),
     )
