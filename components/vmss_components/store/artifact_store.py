@@ -12,7 +12,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, overload
+from typing import Any, Literal, cast, overload
 
 import pulumi
 import pulumi_random as random
@@ -185,7 +185,7 @@ class ArtifactStore(pulumi.ComponentResource):
         )
         self.account = storage.StorageAccount(
             f"{name}-account",
-            account_name=pulumi.Output.concat(args.account_name_prefix, suffix.result),
+            account_name=suffix.result.apply(lambda r: _account_name(args.account_name_prefix, r)),
             resource_group_name=args.resource_group_name,
             location=args.location,
             kind=storage.Kind.STORAGE_V2,
@@ -209,7 +209,7 @@ class ArtifactStore(pulumi.ComponentResource):
         self.account_name = self.account.name
         self.container_name = self.container.name
         self.container_id = self.container.id
-        self.blob_endpoint = self.account.primary_endpoints.apply(lambda e: e.blob)
+        self.blob_endpoint = self.account.primary_endpoints.apply(_blob_endpoint)
         self.register_outputs(
             {
                 "account": self.account,
@@ -268,12 +268,14 @@ class ArtifactStore(pulumi.ComponentResource):
             # Superseded content stays: instances on an older model still download it.
             opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
         )
-        url = pulumi.Output.concat(self.blob_endpoint, self.container.name, "/", blob_name)
+        url = pulumi.Output.all(self.blob_endpoint, self.container.name).apply(
+            lambda parts: _joined(parts[0], parts[1], "/", blob_name)
+        )
         sas = storage.list_storage_account_service_sas_output(
             account_name=self.account.name,
             resource_group_name=self._args.resource_group_name,
-            canonicalized_resource=pulumi.Output.concat(
-                "/blob/", self.account.name, "/", self.container.name, "/", blob_name
+            canonicalized_resource=pulumi.Output.all(self.account.name, self.container.name).apply(
+                lambda names: _joined("/blob/", names[0], "/", names[1], "/", blob_name)
             ),
             resource=storage.SignedResource.B,
             permissions=storage.Permissions.R,
@@ -284,10 +286,10 @@ class ArtifactStore(pulumi.ComponentResource):
         )
         # Invoke results are never secret on their own: wrap the token the moment it arrives.
         sas_token: pulumi.Output[str] = pulumi.Output.secret(
-            sas.service_sas_token.apply(lambda t: f"?{t}")
+            sas.service_sas_token.apply(lambda t: _joined("?", t))
         )
         url_with_sas: pulumi.Output[str] = pulumi.Output.secret(
-            pulumi.Output.concat(url, sas_token)
+            pulumi.Output.all(url, sas_token).apply(lambda parts: _joined(parts[0], parts[1]))
         )
         artifact = PublishedArtifact(
             key=key,
@@ -345,6 +347,25 @@ class ArtifactStore(pulumi.ComponentResource):
             role_assignment_name=assignment_name,
             opts=assignment_opts,
         )
+
+
+def _account_name(prefix: str, suffix: str | None) -> str:
+    # Azure and pulumi-random always give the suffix; mocks that echo their inputs (Pulumi's
+    # minimal test mocks) give none, and the program must still run under them.
+    return prefix + (suffix or "")
+
+
+def _blob_endpoint(endpoints: storage.outputs.EndpointsResponse) -> str:
+    # Azure always reports the endpoints; mocks that echo inputs do not (None then).
+    return endpoints.blob if endpoints is not None else cast(str, None)
+
+
+def _joined(*parts: str | None) -> str:
+    """The parts as one text. Azure gives every part; under mocks that do not answer one
+    (Pulumi's minimal test mocks) the result is None, as the missing part was."""
+    if any(part is None for part in parts):
+        return cast(str, None)
+    return "".join(cast(str, part) for part in parts)
 
 
 @overload
