@@ -25,7 +25,7 @@ from .scaleset import (
     ScaleSetArgs,
     UpgradePolicy,
 )
-from .store import ArtifactStore, ArtifactStoreArgs, PublishedArtifact, SasPolicy
+from .store import ArtifactStore, ArtifactStoreArgs, NetworkRules, PublishedArtifact, SasPolicy
 from .vocabulary import (
     ASSIGNMENT_TYPES,
     DOWNLOAD_MODES,
@@ -68,6 +68,7 @@ __all__ = [
     "MachineConfigurationPolicy",
     "MachineConfigurationPolicyArgs",
     "ManagedIdentities",
+    "NetworkRules",
     "Package",
     "PolicyParameter",
     "PolicyRemediation",

@@ -42,6 +42,7 @@ LIBRARY = {
     "MachineConfigurationPolicy",
     "MachineConfigurationPolicyArgs",
     "ManagedIdentities",
+    "NetworkRules",
     "Package",
     "PolicyParameter",
     "PolicyRemediation",

@@ -31,6 +31,7 @@ from .args import (
     ScaleSetArgs,
     check_ssh_key,
 )
+from .trusted_launch import decide_trusted_launch
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,6 +49,7 @@ class ScaleSetSpec:
     added_extensions: tuple[Extension, ...]
     system_assigned_identity: bool
     user_assigned_resource_ids: tuple[pulumi.Input[str], ...]
+    trusted_launch: bool
 
 
 def resolve_scale_set(
@@ -72,6 +74,13 @@ def resolve_scale_set(
             f"{image.publisher or _image_label(image)} is a {image_os} image, but this scale set "
             f"runs {os}",
         )
+    trusted_launch = decide_trusted_launch(
+        args.trusted_launch,
+        image.hyper_v_generation(),
+        args.vm_size if isinstance(args.vm_size, str) else None,
+        image.label(),
+        path,
+    )
     prefix = computer_name_prefix(args.computer_name_prefix, name, os, path)
     keys = _ssh_keys(args, os, path)
     if os == "windows" and isinstance(args.admin_password, str):
@@ -112,6 +121,7 @@ def resolve_scale_set(
         added_extensions=tuple(added),
         system_assigned_identity=args.system_assigned_identity,
         user_assigned_resource_ids=tuple(args.managed_identities.user_assigned_resource_ids),
+        trusted_launch=trusted_launch,
     )
 
 
