@@ -227,7 +227,7 @@ def test_capacity_as_an_output_is_the_autoscale_default(mocked: MockDeployment) 
 def test_image_and_identity_ids_as_outputs(mocked: MockDeployment) -> None:
     mocked.run(
         lambda: build(
-            image=ImageReference(id=known(IMAGE), os="linux"),
+            image=ImageReference(id=known(IMAGE), os="linux", generation="V2"),
             managed_identities=ManagedIdentities(user_assigned_resource_ids=[known(IDENTITY)]),
         )
     )
@@ -239,7 +239,7 @@ def test_image_and_identity_ids_as_outputs(mocked: MockDeployment) -> None:
 @pytest.mark.parametrize(
     ("make", "path"),
     [
-        (lambda: ImageReference(id=known(""), os="linux"), "scale_set.image.id"),
+        (lambda: ImageReference(id=known(""), os="linux", generation="V2"), "scale_set.image.id"),
         (
             lambda: ManagedIdentities(user_assigned_resource_ids=[known(" ")]),
             "scale_set.managed_identities.user_assigned_resource_ids[0]",
