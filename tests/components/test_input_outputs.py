@@ -224,6 +224,18 @@ def test_capacity_as_an_output_is_the_autoscale_default(mocked: MockDeployment) 
     assert setting.get("profiles[0].capacity") == {"minimum": "2", "maximum": "4", "default": "3"}
 
 
+def test_a_size_known_later_is_checked_against_trusted_launch_with_the_same_text(
+    mocked: MockDeployment,
+) -> None:
+    with pytest.raises(ConfigurationError) as plain:
+        refuse_plain("vm_size", "Standard_D2_v3")
+    later = refused_when_known(mocked, lambda: build(vm_size=known("Standard_D2_v3")))
+    assert (later.path, str(later)) == (plain.value.path, str(plain.value))
+    assert later.path == "scale_set.vm_size"
+    # Without Trusted Launch the size is fine.
+    mocked.run(lambda: build(vm_size=known("Standard_D2_v3"), trusted_launch=False))
+
+
 def test_image_and_identity_ids_as_outputs(mocked: MockDeployment) -> None:
     mocked.run(
         lambda: build(

@@ -14,11 +14,12 @@ import pulumi_random as random
 from pulumi_azure_native import compute, monitor
 
 from .._guard import guard_output_contents
-from .._inputs import as_dict
+from .._inputs import as_dict, checked_at
 from ..extensions import Extension, check_extension_list
 from ..store import PublishedArtifact
 from .args import ScaleSetArgs, UpgradePolicy
 from .resolve import ScaleSetSpec
+from .trusted_launch import decide_trusted_launch
 
 # Scale-set operations wait for every instance and every extension (DSC may reboot twice):
 # far beyond the provider's default. At least two hours, as long rollouts need.
@@ -86,7 +87,7 @@ def build_scale_set(
         f"{name}-vmss",
         resource_group_name=args.resource_group_name,
         location=args.location,
-        sku=compute.SkuArgs(name=args.vm_size, tier="Standard", capacity=args.capacity),
+        sku=compute.SkuArgs(name=_vm_size(spec), tier="Standard", capacity=args.capacity),
         zones=_zones(args),
         orchestration_mode=compute.OrchestrationMode(args.orchestration_mode),
         **_orchestration_settings(args),
@@ -240,6 +241,25 @@ def _public_keys(
         # The whole list is known later (another stack's output).
         return keys.apply(lambda known: [entry(key) for key in known])
     return [entry(key) for key in keys]
+
+
+def _vm_size(spec: ScaleSetSpec) -> pulumi.Input[str]:
+    """The size; one known only later is checked then against the Trusted Launch rule that
+    resolve applies to a plain size (same message)."""
+    size = spec.args.vm_size
+    if not spec.trusted_launch or not isinstance(size, pulumi.Output):
+        return size
+
+    def rule(known: Any, path: str) -> None:
+        decide_trusted_launch(
+            spec.args.trusted_launch,
+            spec.image.hyper_v_generation(),
+            known,
+            spec.image.label(),
+            path,
+        )
+
+    return checked_at(size, rule, "scale_set")
 
 
 def _zones(args: ScaleSetArgs) -> Any:
