@@ -39,6 +39,7 @@ SUBNET_ID = (
     "Microsoft.Network/virtualNetworks/vnet/subnets/vms"
 )
 REFERENCE = "org/network/dev"
+STUB = "vmss_answers_test_stub"
 SUBNET_TOKEN = "azure-native:network:getSubnet"
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
 
@@ -50,6 +51,7 @@ import pulumi_azure_native as azure_native
 from pulumi_azure_native import network
 
 from components.naming import name_of
+from {STUB} import PREFIX
 from vmss_components import (
     UPGRADE_MODES,
     CloudInitScaleSet,
@@ -88,6 +90,7 @@ app = CloudInitScaleSet(
     opts=pulumi.ResourceOptions(provider=provider),
 )
 pulumi.export("subnet_id", subnet.id)
+pulumi.export("prefix", PREFIX)
 pulumi.export("keys", network_stack.get_output("sshPublicKeys"))
 '''
 
@@ -136,7 +139,12 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         root / "Pulumi.dev.yaml",
         "config:\n  shop:vmSize: Standard_B2s\n  shop:upgradeMode: Automatic\n",
     )
+    # An installed package inside the project's venv/ (as `pulumi new python` makes it),
+    # imported by the program: it stays loaded between runs, the program's own modules do not.
+    site = root / "venv" / "lib" / "python3.11" / "site-packages"
     write(root / "venv" / "pyvenv.cfg", "home = /usr/bin\n")
+    write(site / STUB / "__init__.py", "PREFIX = 'shop'\n")
+    monkeypatch.syspath_prepend(str(site))  # the venv's interpreter has it on sys.path
     write(root / "infra" / "__main__.py", PROGRAM)
     write(root / "infra" / "components" / "__init__.py", "")
     write(root / "infra" / "components" / "naming.py", "def name_of(x):\n    return f'shop-{x}'\n")
@@ -165,7 +173,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     before = set(sys.modules)
     yield root
     for name in set(sys.modules) - before:
-        if name == "components" or name.startswith(("components.", "mocks_of_shop")):
+        if name == "components" or name.startswith(("components.", "mocks_of_shop", STUB)):
             del sys.modules[name]
     # A failed program leaves coroutines Pulumi never awaited: collected here, quietly.
     with warnings.catch_warnings():
@@ -251,6 +259,8 @@ def test_the_same_program_run_as_the_pulumi_host_runs_it_gives_the_same_plan(
     )
     assert outputs["keys"].secret, "secretOutputNames marks the output secret"
     assert outputs["subnet_id"].value == SUBNET_ID
+    assert outputs["prefix"].value == "shop"
+    assert STUB in sys.modules, "the venv's package stays loaded after the plan"
     assert build_document(hosted).to_json() == out.read_text()
 
 
