@@ -16,6 +16,7 @@ import pulumi
 from pulumi_azure_native import managedidentity
 
 from ._checks import parse_identity_id
+from ._inputs import as_dict
 from .scaleset import ScaleSetArgs
 
 
@@ -37,7 +38,7 @@ def create_identity(
         f"{name}-identity",
         resource_group_name=scale_set.resource_group_name,
         location=scale_set.location,
-        tags=dict(scale_set.tags),
+        tags=as_dict(scale_set.tags),
         opts=pulumi.ResourceOptions(parent=parent),
     )
     return DownloadIdentity(identity, identity.id, identity.client_id, identity.principal_id)
