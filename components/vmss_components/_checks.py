@@ -12,6 +12,7 @@ from typing import Any
 import pulumi
 
 from ._guard import secret_reason
+from ._redact import show
 from ._types import choices
 from .errors import ConfigurationError
 
@@ -26,13 +27,15 @@ _COMPONENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,49}")
 def check_tags(tags: object, path: str) -> dict[str, str]:
     """Azure tags: at most 50, names up to 512 characters without ``<>%&\\?/``, values up to 256."""
     if not isinstance(tags, Mapping):
-        raise ConfigurationError(path, f"expected a mapping of tag names to values, got {tags!r}")
+        raise ConfigurationError(
+            path, f"expected a mapping of tag names to values, got {show(tags)}"
+        )
     if len(tags) > _MAX_TAGS:
         raise ConfigurationError(path, f"{len(tags)} tags: Azure allows at most {_MAX_TAGS}")
     for key, value in tags.items():
         if not isinstance(key, str) or not key or len(key) > 512 or set(key) & _TAG_FORBIDDEN:
             raise ConfigurationError(
-                path, f"tag name {key!r} must be 1-512 characters without any of <>%&\\?/"
+                path, f"tag name {show(key)} must be 1-512 characters without any of <>%&\\?/"
             )
         if not isinstance(value, str) or len(value) > 256:
             raise ConfigurationError(f"{path}.{key}", "tag value must be a string of at most 256")
@@ -54,7 +57,7 @@ def check_component_name(name: object, path: str = "name") -> str:
     than by Azure halfway through a deployment.
     """
     if not isinstance(name, str) or not _COMPONENT_NAME.fullmatch(name):
-        shown = repr(name) if isinstance(name, str) else f"a value of type {type(name).__name__}"
+        shown = show(name)
         raise ConfigurationError(
             path,
             f"{shown} is not a valid component name: 1-50 letters, digits, '.', '-' or '_', "
@@ -75,14 +78,14 @@ def check_input_text(
     if isinstance(value, pulumi.Output):
         return
     if not isinstance(value, str) or not value.strip():
-        shown = f"a value of type {type(value).__name__}" if secret else repr(value)
+        shown = f"a value of type {type(value).__name__}" if secret else show(value)
         raise ConfigurationError(path, f"expected a non-empty string or an Output, got {shown}")
 
 
 def check_int(value: object, path: str, *, minimum: int, maximum: int) -> int:
     """A whole number in ``minimum..maximum`` (a bool is not a number here)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigurationError(path, f"expected a whole number, got {value!r}")
+        raise ConfigurationError(path, f"expected a whole number, got {show(value)}")
     if not minimum <= value <= maximum:
         raise ConfigurationError(path, f"{value} is outside {minimum}..{maximum}")
     return value
@@ -91,7 +94,7 @@ def check_int(value: object, path: str, *, minimum: int, maximum: int) -> int:
 def check_pattern(value: object, path: str, pattern: re.Pattern[str], rule: str) -> str:
     """Text matching ``pattern``; ``rule`` says in words what is accepted."""
     if not isinstance(value, str) or not pattern.fullmatch(value):
-        raise ConfigurationError(path, f"{value!r} is not valid: {rule}")
+        raise ConfigurationError(path, f"{show(value)} is not valid: {rule}")
     return value
 
 
@@ -99,7 +102,7 @@ def check_choice(value: object, path: str, choices: tuple[Any, ...]) -> Any:
     """One of ``choices``, compared exactly."""
     if value not in choices:
         listed = ", ".join(repr(c) for c in choices)
-        raise ConfigurationError(path, f"{value!r} is not one of {listed}")
+        raise ConfigurationError(path, f"{show(value)} is not one of {listed}")
     return value
 
 
@@ -111,19 +114,19 @@ def check_literal(value: object, path: str, literal: Any) -> Any:
 def check_type(value: object, expected: type, path: str) -> None:
     """An instance of ``expected``."""
     if not isinstance(value, expected):
-        raise ConfigurationError(path, f"expected {expected.__name__}, got {value!r}")
+        raise ConfigurationError(path, f"expected {expected.__name__}, got {show(value)}")
 
 
 def check_bool(value: object, path: str) -> None:
     """``True`` or ``False`` (not a truthy value)."""
     if not isinstance(value, bool):
-        raise ConfigurationError(path, f"expected True or False, got {value!r}")
+        raise ConfigurationError(path, f"expected True or False, got {show(value)}")
 
 
 def check_sequence(value: object, path: str) -> None:
     """A list or tuple, not a single string."""
     if isinstance(value, str | bytes) or not isinstance(value, Sequence):
-        raise ConfigurationError(path, f"expected a list, got {value!r}")
+        raise ConfigurationError(path, f"expected a list, got {show(value)}")
 
 
 # Extension names appear in provisionAfterExtensions and in the instance view: Azure takes
@@ -135,7 +138,7 @@ def check_extension_name(value: object, path: str) -> str:
     """A scale-set extension name."""
     if not isinstance(value, str) or not EXTENSION_NAME.fullmatch(value):
         raise ConfigurationError(
-            path, f"{value!r} is not a valid extension name (1-64 letters, digits, . - _)"
+            path, f"{show(value)} is not a valid extension name (1-64 letters, digits, . - _)"
         )
     return value
 
@@ -153,7 +156,7 @@ def parse_identity_id(identity_id: str, path: str) -> tuple[str, str]:
     if match is None:
         raise ConfigurationError(
             path,
-            f"{identity_id!r} is not a user-assigned identity id "
+            f"{show(identity_id)} is not a user-assigned identity id "
             "(/subscriptions/<id>/resourceGroups/<group>/providers/"
             "Microsoft.ManagedIdentity/userAssignedIdentities/<name>)",
         )

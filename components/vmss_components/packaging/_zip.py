@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
 
+from .._redact import show
 from ..errors import ConfigurationError
 from . import _fast_zip
 from ._cache import BuiltZip, read_cached, record, slot_directory, zip_location
@@ -185,7 +186,7 @@ def _copy(source: BinaryIO, target: IO[bytes]) -> int:
 def _check_unique(entries: Sequence[ZipEntry]) -> None:
     for before, after in itertools.pairwise(entries):
         if before.arcname == after.arcname:
-            raise ConfigurationError("package", f"two entries are named {after.arcname!r}")
+            raise ConfigurationError("package", f"two entries are named {show(after.arcname)}")
 
 
 def _fingerprint(entries: Sequence[ZipEntry]) -> tuple[str, list[int]]:

@@ -14,6 +14,7 @@ import pulumi_random as random
 from pulumi_azure_native import compute, monitor
 
 from .._guard import guard_output_contents
+from .._redact import redacts
 from ..extensions import Extension, check_extension_list
 from ..store import PublishedArtifact
 from .args import ScaleSetArgs, UpgradePolicy
@@ -28,6 +29,7 @@ _MANUAL_UPGRADE_NOTE = (
 )
 
 
+@redacts("admin_password")
 @dataclass(frozen=True, kw_only=True)
 class BuiltScaleSet:
     """What :func:`build_scale_set` registered."""

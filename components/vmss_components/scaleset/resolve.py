@@ -17,6 +17,7 @@ import pulumi
 
 from .._checks import check_component_name, check_type
 from .._naming import computer_name_prefix
+from .._redact import show
 from .._types import OsType
 from ..errors import ConfigurationError
 from ..extensions import (
@@ -118,7 +119,7 @@ def _check_unique_names(names: Sequence[str], owned: Sequence[str], path: str) -
             where = "extra_extensions" if name not in owned else "extension_name"
             raise ConfigurationError(
                 f"{path}.{where}",
-                f"two extensions would be named {name!r}: names must be unique in a scale set",
+                f"two extensions would be named {show(name)}: names must be unique in a scale set",
             )
         seen.add(name.lower())
 
@@ -151,7 +152,7 @@ def _ssh_keys(args: ScaleSetArgs, os: OsType, path: str) -> tuple[str, ...]:
             text = entry.strip()
         else:
             raise ConfigurationError(
-                where, f"expected a key (str) or key file (Path), got {entry!r}"
+                where, f"expected a key (str) or key file (Path), got {show(entry)}"
             )
         if not _is_openssh_key(text):
             raise ConfigurationError(

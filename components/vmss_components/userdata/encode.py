@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Literal
 
+from .._redact import redacts, show
 from ..errors import ConfigurationError
 
 #: Azure's limit on customData once base64-decoded (87,380 base64 characters).
@@ -22,6 +23,7 @@ Compress = Literal["auto", "always", "never"]
 COMPRESS_MODES: tuple[Compress, ...] = ("auto", "always", "never")
 
 
+@redacts("user_data", "data", "custom_data")
 @dataclass(frozen=True)
 class CustomData:
     """customData ready for the scale set.
@@ -59,7 +61,7 @@ def encode_custom_data(
     """
     if compress not in COMPRESS_MODES:
         raise ConfigurationError(
-            "compress", f"{compress!r} is not one of 'auto', 'always', 'never'"
+            "compress", f"{show(compress)} is not one of 'auto', 'always', 'never'"
         )
     raw = text.encode("utf-8")
     if compress == "never" or (compress == "auto" and len(raw) <= CUSTOM_DATA_LIMIT):

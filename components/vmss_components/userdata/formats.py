@@ -15,6 +15,7 @@ from typing import Literal
 
 import yaml
 
+from .._redact import show
 from ..errors import ConfigurationError
 
 #: What cloud-init looks for before a cloud-config document.
@@ -82,10 +83,10 @@ def detect_format(text: str, path: str = "cloud_config") -> UserDataFormat:
                 "user data as MIME only when it finds one in the first 4096 bytes",
             )
         return "mime-multipart"
-    shown = first_line if len(first_line) <= 60 else first_line[:57] + "..."
     raise ConfigurationError(
         path,
-        f"unknown user-data format: the first line {shown!r} is none of {_ACCEPTED} "
+        f"unknown user-data format: the first line ({len(first_line)} characters, not shown: "
+        f"it may hold a secret) is none of {_ACCEPTED} "
         "(a cloud-config document starts with the line '#cloud-config')",
     )
 
@@ -166,7 +167,7 @@ def _check_include(text: str, path: str) -> None:
         raise ConfigurationError(path, "an #include document lists at least one URL")
     for url in urls:
         if not url.startswith(("https://", "http://")):
-            raise ConfigurationError(path, f"{url!r} in #include is not an http(s) URL")
+            raise ConfigurationError(path, f"{show(url)} in #include is not an http(s) URL")
 
 
 def _check_jinja(text: str, path: str) -> None:
