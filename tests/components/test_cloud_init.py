@@ -252,7 +252,7 @@ def test_a_document_too_big_even_gzipped_is_refused(mocked: MockDeployment) -> N
 @pytest.mark.parametrize(
     ("cloud_config", "message"),
     [
-        ("#cloud-config\npackages: nginx\n", "'nginx' is not of type 'array'"),
+        ("#cloud-config\npackages: nginx\n", "<value> is not of type 'array'"),
         ({"write_files": [{"path": "/a", "permissions": 420}]}, "420 is not of type 'string'"),
         ("#cloud-config\nruncmd: [\n", "is not valid yaml"),
     ],
@@ -289,7 +289,7 @@ def test_without_cloud_init_one_warning_says_the_schema_check_was_skipped(
     run(mocked)
     skipped = [w for w in mocked.warnings if "schema validation skipped" in w]
     assert len(skipped) == 1 and skipped[0].startswith("web: cloud_config: ")
-    with pytest.raises(ConfigurationError, match="'nginx' is not of type 'array'"):
+    with pytest.raises(ConfigurationError, match="packages: a value of type str is not of type 'array'"):
         run(mocked, cloud_config="#cloud-config\npackages: nginx\n")
 
 

@@ -287,13 +287,13 @@ def test_a_valid_cloud_config_passes_the_real_schema(real_cloud_init: str) -> No
     ("text", "message"),
     [
         # A wrong type for a known key, in cloud-init's own words.
-        ("#cloud-config\npackages: nginx\n", "'nginx' is not of type 'array'"),
+        ("#cloud-config\npackages: nginx\n", "<value> is not of type 'array'"),
         ("#cloud-config\nruncmd: 42\n", "42 is not of type 'array'"),
         (
             "#cloud-config\nwrite_files:\n  - path: /etc/motd\n    permissions: 0644\n",
             "420 is not of type 'string'",
         ),
-        ("#cloud-config\npackage_update: sometimes\n", "'sometimes' is not of type 'boolean'"),
+        ("#cloud-config\npackage_update: sometimes\n", "<value> is not of type 'boolean'"),
         # A malformed document.
         ("#cloud-config\npackages: [nginx\n", "is not valid yaml"),
         ("#cloud-config\nruncmd:\n  - echo: a: b\n", "is not valid yaml"),
@@ -315,7 +315,7 @@ def test_the_annotation_points_at_the_offending_line(real_cloud_init: str) -> No
     text = "#cloud-config\ntimezone: UTC\npackages: nginx\n"
     with pytest.raises(ConfigurationError) as caught:
         validate_user_data(text)
-    assert "line 3: packages: nginx" in str(caught.value)
+    assert "line 3 (packages): # E1" in str(caught.value)
     assert "/tmp" not in str(caught.value)  # messages name the document, not a temporary path
 
 
@@ -325,7 +325,7 @@ def test_cloud_config_parts_of_a_mime_archive_are_validated(real_cloud_init: str
     with pytest.raises(ConfigurationError) as caught:
         validate_user_data(mime_archive("packages: nginx\n"))
     assert caught.value.path == "cloud_config.parts[0]"
-    assert "'nginx' is not of type 'array'" in str(caught.value)
+    assert "<value> is not of type 'array'" in str(caught.value)
 
 
 def mime_archive(cloud_config: str) -> str:
@@ -355,7 +355,7 @@ def mime_archive(cloud_config: str) -> str:
 def test_other_formats_get_their_own_checks() -> None:
     assert validate_user_data("#!/bin/sh\necho hi\n").schema_checked_by is None
     assert validate_user_data("#include\nhttps://example.com/a.yaml\n").format == "include"
-    with pytest.raises(ConfigurationError, match="not an http"):
+    with pytest.raises(ConfigurationError, match="not http"):
         validate_user_data("#include\n/etc/passwd\n")
     assert (
         validate_user_data(
@@ -473,17 +473,17 @@ def test_the_tool_runs_without_this_virtualenv(
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("#cloud-config\npackages: nginx\n", "packages: 'nginx' is not of type 'array'"),
-        ("#cloud-config\nruncmd: 42\n", "runcmd: 42 is not of type 'array'"),
-        ("#cloud-config\npackage_update: sometimes\n", "'sometimes' is not of type 'boolean'"),
-        ("#cloud-config\nusers: 7\n", "users: 7 is not of type 'string', 'array', 'object'"),
+        ("#cloud-config\npackages: nginx\n", "packages: a value of type str is not of type 'array'"),
+        ("#cloud-config\nruncmd: 42\n", "runcmd: a value of type int is not of type 'array'"),
+        ("#cloud-config\npackage_update: sometimes\n", "a value of type str is not of type 'boolean'"),
+        ("#cloud-config\nusers: 7\n", "users: a value of type int is not of type 'string', 'array', 'object'"),
         (
             "#cloud-config\nwrite_files:\n  - path: /etc/motd\n    permissions: 0644\n",
-            "write_files.0.permissions: 420 is not of type 'string'",
+            "write_files.0.permissions: a value of type int is not of type 'string'",
         ),
         ("#cloud-config\nwrite_files:\n  - content: x\n", "'path' is a required property"),
         ("#cloud-config\nwrite_files:\n  - path: /a\n    mode: '0644'\n", "'mode' is not allowed"),
-        ("#cloud-config\nwrite_files:\n  - path: /a\n    encoding: zip\n", "encoding: 'zip'"),
+        ("#cloud-config\nwrite_files:\n  - path: /a\n    encoding: zip\n", "encoding: the value is not one of"),
         ("#cloud-config\npackages: [[nginx]]\n", "packages.0"),
         ("#cloud-config\nruncmd: [{a: b}]\n", "runcmd.0"),
         ("#cloud-config\npackages: []\n", "too short"),

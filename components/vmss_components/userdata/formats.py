@@ -15,8 +15,8 @@ from typing import Literal
 
 import yaml
 
-from .._redact import show
 from ..errors import ConfigurationError
+from ._scrub import yaml_problem
 
 #: What cloud-init looks for before a cloud-config document.
 CLOUD_CONFIG_HEADER = "#cloud-config"
@@ -144,7 +144,7 @@ def _check_archive(text: str, path: str) -> None:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise ConfigurationError(
-            path, f"the cloud-config-archive is not valid YAML: {error}"
+            path, f"the cloud-config-archive is not valid YAML: {yaml_problem(error)}"
         ) from error
     if not isinstance(data, list) or not data:
         raise ConfigurationError(path, "a cloud-config-archive is a non-empty YAML list of parts")
@@ -157,6 +157,9 @@ def _check_archive(text: str, path: str) -> None:
             )
 
 
+_HTTP = ("https://", "http://")
+
+
 def _check_include(text: str, path: str) -> None:
     urls = [
         line.strip()
@@ -165,9 +168,13 @@ def _check_include(text: str, path: str) -> None:
     ]
     if not urls:
         raise ConfigurationError(path, "an #include document lists at least one URL")
-    for url in urls:
-        if not url.startswith(("https://", "http://")):
-            raise ConfigurationError(path, f"{show(url)} in #include is not an http(s) URL")
+    for number, line in enumerate(text.splitlines(), start=1):
+        url = line.strip()
+        if number > 1 and url and not url.startswith("#") and not url.startswith(_HTTP):
+            # The URL is not shown: it may carry a user name and password.
+            raise ConfigurationError(
+                path, f"line {number}: #include lists a URL that is not http(s)"
+            )
 
 
 def _check_jinja(text: str, path: str) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigurationError
+from ._scrub import yaml_problem
 from ._structure import check_structure
 from ._tool import run_schema, tool_version
 from .formats import UserDataFormat, cloud_config_documents, detect_format
@@ -124,7 +125,10 @@ def _parse_cloud_config(text: str, path: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ConfigurationError(path, f"the cloud-config is not valid YAML: {error}") from error
+        # PyYAML's own text prints the offending line, which may hold a password.
+        raise ConfigurationError(
+            path, f"the cloud-config is not valid YAML: {yaml_problem(error)}"
+        ) from error
     if not isinstance(data, dict):
         raise ConfigurationError(
             path,
