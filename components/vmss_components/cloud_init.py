@@ -33,6 +33,7 @@ from .scaleset import (
     ScaleSetSpec,
     build_scale_set,
     resolve_scale_set,
+    tag_key,
 )
 from .store import ArtifactStore, PublishedArtifact, StoreFacts, blob_name_for, check_store
 from .userdata import (
@@ -43,6 +44,7 @@ from .userdata import (
     CustomData,
     check_user_data,
     encode_custom_data,
+    keyed_digest,
     resolve_placeholders,
     stand_in_url,
 )
@@ -179,7 +181,8 @@ class CloudInitScaleSet(ScaleSetComponent):
     custom_data: pulumi.Output[str]
     """The base64 customData (secret: it holds SAS URLs)."""
     custom_data_hash: pulumi.Output[str]
-    """SHA256 hex of the decoded customData; not secret, it reveals nothing."""
+    """HMAC-SHA256 hex of the decoded customData, keyed by the component's secret random key
+    (``<name>-tag-key``); not secret: without the key it tells nothing of the content."""
     artifacts: dict[str, PublishedArtifact]
     """The published artifacts, by the keys of ``artifacts``."""
     user_data_format: str
@@ -205,9 +208,13 @@ class CloudInitScaleSet(ScaleSetComponent):
         encoded = self._encode(spec.user_data, args.compress)
         # customData holds SAS URLs and is stored unencrypted in the scale-set model.
         self.custom_data = pulumi.Output.secret(encoded.apply(lambda e: e.custom_data))
-        # A SHA256 of a document holding 256-bit SAS signatures reveals none of it: the hash
-        # is shown in plain text, so a rollout can be followed.
-        self.custom_data_hash = pulumi.Output.unsecret(encoded.apply(lambda e: e.sha256))
+        # Keyed like the update tags: a plain SHA-256 of a document holding a password lets
+        # anyone who sees the hash test guesses of it. The keyed hash is shown in plain text,
+        # so a rollout can be followed (it changes exactly when customData changes).
+        key = tag_key(name, self)
+        self.custom_data_hash = pulumi.Output.unsecret(
+            pulumi.Output.all(encoded, key).apply(lambda v: keyed_digest(str(v[1]), v[0].data))
+        )
         built = build_scale_set(
             name,
             spec.scale_set,

@@ -10,6 +10,7 @@ import base64
 import binascii
 import gzip
 import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Literal
 
@@ -99,3 +100,9 @@ def decode_custom_data(custom_data: str) -> str:
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
     return data.decode("utf-8")
+
+
+def keyed_digest(key: str, data: bytes) -> str:
+    """HMAC-SHA256 hex of ``data`` keyed by ``key``: a fingerprint of content that may hold a
+    secret, which nobody without the key can test guesses against."""
+    return hmac.new(key.encode(), data, hashlib.sha256).hexdigest()
