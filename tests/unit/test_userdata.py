@@ -473,17 +473,29 @@ def test_the_tool_runs_without_this_virtualenv(
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("#cloud-config\npackages: nginx\n", "packages: a value of type str is not of type 'array'"),
+        (
+            "#cloud-config\npackages: nginx\n",
+            "packages: a value of type str is not of type 'array'",
+        ),
         ("#cloud-config\nruncmd: 42\n", "runcmd: a value of type int is not of type 'array'"),
-        ("#cloud-config\npackage_update: sometimes\n", "a value of type str is not of type 'boolean'"),
-        ("#cloud-config\nusers: 7\n", "users: a value of type int is not of type 'string', 'array', 'object'"),
+        (
+            "#cloud-config\npackage_update: sometimes\n",
+            "a value of type str is not of type 'boolean'",
+        ),
+        (
+            "#cloud-config\nusers: 7\n",
+            "users: a value of type int is not of type 'string', 'array', 'object'",
+        ),
         (
             "#cloud-config\nwrite_files:\n  - path: /etc/motd\n    permissions: 0644\n",
             "write_files.0.permissions: a value of type int is not of type 'string'",
         ),
         ("#cloud-config\nwrite_files:\n  - content: x\n", "'path' is a required property"),
         ("#cloud-config\nwrite_files:\n  - path: /a\n    mode: '0644'\n", "'mode' is not allowed"),
-        ("#cloud-config\nwrite_files:\n  - path: /a\n    encoding: zip\n", "encoding: the value is not one of"),
+        (
+            "#cloud-config\nwrite_files:\n  - path: /a\n    encoding: zip\n",
+            "encoding: the value is not one of",
+        ),
         ("#cloud-config\npackages: [[nginx]]\n", "packages.0"),
         ("#cloud-config\nruncmd: [{a: b}]\n", "runcmd.0"),
         ("#cloud-config\npackages: []\n", "too short"),

@@ -22,7 +22,7 @@ from typing import Self
 
 from .._redact import show
 from ..errors import ConfigurationError
-from ._cache import BuiltZip, atomic_write, cache_dir
+from ._cache import BuiltZip, atomic_write, cache_dir, private_dir
 from ._digests import file_digests, zip_uncompressed_size
 from ._tree import check_patterns, collect_tree, existing_directory, existing_file
 from ._zip import ZipEntry, build_zip
@@ -124,8 +124,9 @@ class Package:
         data = content.encode("utf-8") if isinstance(content, str) else content
         digest = hashlib.sha256(data).hexdigest()
         path = cache_dir() / "content" / digest / filename
-        if not path.is_file() or path.stat().st_size != len(data):
-            path.parent.mkdir(parents=True, exist_ok=True)
+        # Checked by content, not size: a file changed on disk is written again.
+        if not path.is_file() or path.read_bytes() != data:
+            private_dir(path.parent)
             atomic_write(path, data)
         content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         return cls(

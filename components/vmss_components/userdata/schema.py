@@ -181,7 +181,9 @@ def _remember(command: str, text: str, validation: Validation) -> None:
         "deprecations": list(validation.deprecations),
     }
     try:
-        where.parent.mkdir(parents=True, exist_ok=True)
+        from ..packaging._cache import private_dir
+
+        private_dir(where.parent)
         handle, temporary = tempfile.mkstemp(dir=where.parent, suffix=".part")
         with os.fdopen(handle, "w") as out:
             json.dump(record, out)
