@@ -79,7 +79,7 @@ def test_the_fallback_checks_never_repeat_a_value(
     case: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(schema, "cloud_init_command", lambda: None)
-    document, kept = REFUSED[case]
+    document, _ = REFUSED[case]
     with caplog.at_level(logging.WARNING):
         try:
             validate_user_data(document)
