@@ -73,17 +73,21 @@ def _redacted_field(value: object) -> str:
 
 
 def redacts(
-    *secret_fields: str, when: Callable[[str, Any], bool] | None = None
+    *secret_fields: str,
+    when: Callable[[str, Any], bool] | None = None,
+    urls: tuple[str, ...] = (),
 ) -> Callable[[type[_T]], type[_T]]:
     """A class decorator: the dataclass's ``repr``/``str`` show ``secret_fields`` redacted.
 
     ``when(field, value)`` may narrow it (a path given for a script is public, its text is
-    not). Apply it above ``@dataclass``; an unknown field name fails at import.
+    not). The ``urls`` fields (text or a list of texts) are shown without any URL's userinfo,
+    query and fragment (a SAS token). Apply it above ``@dataclass``; an unknown field name
+    fails at import.
     """
 
     def decorate(cls: type[_T]) -> type[_T]:
         names = [f.name for f in dataclasses.fields(cls) if f.repr]  # type: ignore[arg-type]
-        unknown = set(secret_fields) - set(names)
+        unknown = (set(secret_fields) | set(urls)) - set(names)
         if unknown:
             raise TypeError(f"{cls.__name__} has no fields {sorted(unknown)}")
 
@@ -92,7 +96,13 @@ def redacts(
             for name in names:
                 value = getattr(self, name)
                 secret = name in secret_fields and (when is None or when(name, value))
-                parts.append(f"{name}={_redacted_field(value) if secret else repr(value)}")
+                if secret:
+                    shown = _redacted_field(value)
+                elif name in urls:
+                    shown = repr(_without_credentials(value))
+                else:
+                    shown = repr(value)
+                parts.append(f"{name}={shown}")
             return f"{type(self).__qualname__}({', '.join(parts)})"
 
         cls.__repr__ = __repr__  # type: ignore[assignment,method-assign]
@@ -101,6 +111,14 @@ def redacts(
         return cls
 
     return decorate
+
+
+def _without_credentials(value: object) -> object:
+    if isinstance(value, str):
+        return redact_url(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_without_credentials(item) for item in value)
+    return value
 
 
 def not_a_path(_field: str, value: object) -> bool:

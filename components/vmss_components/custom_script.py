@@ -71,7 +71,7 @@ _MAJOR: dict[OsType, int] = {"windows": 1, "linux": 2}
 _KEY_SLUG_LENGTH = 40
 
 
-@redacts("command", "script", when=not_a_path)
+@redacts("command", "script", when=not_a_path, urls=("file_uris",))
 @dataclass(frozen=True, kw_only=True)
 class CustomScriptScaleSetArgs:
     """A scale set and what the Custom Script extension downloads and runs on each instance.
@@ -275,7 +275,7 @@ class PlannedFile:
     package: Package
 
 
-@redacts("encoded_script")
+@redacts("encoded_script", urls=("file_uris",))
 @dataclass(frozen=True, kw_only=True)
 class CustomScriptSpec:
     """A validated CustomScriptScaleSet: what to publish and how the extension looks."""

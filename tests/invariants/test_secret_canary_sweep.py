@@ -190,7 +190,12 @@ def cse_command_case(kit: Kit, c: Canaries, kind: str) -> list[Any]:
     args = CustomScriptScaleSetArgs(
         scale_set=scale_set,
         os="linux",
-        file_uris=["https://example.com/tools/run.sh"],
+        # A SAS URL is taken: the component moves every file URI into protected settings.
+        file_uris=[
+            "https://example.com/tools/run.sh",
+            f"https://acct.blob.core.windows.net/c/tool.sh?sv=2022-11-02&sig={c('sas')}",
+            f"https://acct.blob.core.windows.net/c/more.sh?sv=2022-11-02&%73ig={c('sas2')}",
+        ],
         command=wrap(kind, f"sh run.sh --license {c('command')}"),
     )
     component = CustomScriptScaleSet("sweep", args)
@@ -199,9 +204,9 @@ def cse_command_case(kit: Kit, c: Canaries, kind: str) -> list[Any]:
 
 def cse_script_case(kit: Kit, c: Canaries, kind: str) -> list[Any]:
     args = CustomScriptScaleSetArgs(
-        scale_set=kit.windows(admin_password=wrap(kind, c("admin"))),
-        os="windows",
-        script=f"Write-Output 'license {c('script')}'",
+        scale_set=kit.linux(extra_extensions=[_extra_extension(c, kind)]),
+        os="linux",
+        script=f"#!/bin/sh\necho 'license {c('script')}'\n",
     )
     component = CustomScriptScaleSet("sweep", args)
     return [args, *component_views(component)]
@@ -288,7 +293,6 @@ def _uri(k: Kit, uri: str) -> object:
 URL_FORMS = {
     "userinfo": "https://deploy:{c}@files.example.com/run.sh",
     "userinfo-http": "http://deploy:{c}@files.example.com/run.sh",
-    "azure-sas": "https://acct.blob.core.windows.net/c/run.sh?sv=2022-11-02&sig={c}",
     "aws-signature": "https://b.s3.amazonaws.com/run.sh?X-Amz-Signature={c}",
     "aws-credential": "https://b.s3.amazonaws.com/run.sh?X-Amz-Credential={c}",
     "aws-token": "https://b.s3.amazonaws.com/run.sh?X-Amz-Security-Token={c}",
@@ -299,7 +303,7 @@ URL_FORMS = {
     "token": "https://example.com/run.sh?token={c}",
     "key": "https://example.com/run.sh?key={c}",
     "private-token": "https://gitlab.example.com/run.sh?private_token={c}",
-    "percent-sig": "https://acct.blob.core.windows.net/c/run.sh?%73ig={c}",
+    "percent-token": "https://example.com/run.sh?%74oken={c}",
     "fragment-token": "https://example.com/run.sh#access_token={c}",
 }
 
@@ -314,7 +318,7 @@ WRONG = [
     Wrong("tag-named-token", lambda k, c: k.dsc(scale_set=k.windows(tags={"GithubToken": c}))),
     Wrong("tag-with-sas", lambda k, c: k.dsc(scale_set=k.windows(tags={"link": f"https://a.example/x?sig={c}"}))),
     Wrong("probe-path-code", lambda k, c: k.dsc(scale_set=k.windows(health=HealthProbe(request_path=f"/health?code={c}")))),
-    Wrong("probe-path-userinfo", lambda k, c: k.dsc(scale_set=k.windows(health=HealthProbe(request_path=f"//u:{c}@h/health")))),
+    Wrong("probe-path-access-token", lambda k, c: k.dsc(scale_set=k.windows(health=HealthProbe(request_path=f"/health?access_token={c}")))),
     Wrong("extension-given-as-mapping", lambda k, c: k.dsc(scale_set=k.windows(extra_extensions=[{"protectedSettings": {"k": c}}]))),
     # Extensions
     Wrong("settings-password", lambda k, c: _ext(settings={"password": c})),
@@ -322,7 +326,7 @@ WRONG = [
     Wrong("settings-nested-token", lambda k, c: _ext(settings={"auth": {"apiToken": c}})),
     Wrong("settings-list-of-secrets", lambda k, c: _ext(settings={"items": [{"clientSecret": c}]})),
     Wrong("settings-userinfo", lambda k, c: _ext(settings={"url": f"https://u:{c}@h.example/x"})),
-    Wrong("settings-connection-string", lambda k, c: _ext(settings={"db": f"Server=x;AccountKey={c}QUFBQUFB"})),
+    Wrong("settings-connection-string", lambda k, c: _ext(settings={"db": f"DefaultEndpointsProtocol=https;AccountKey=QUFBQUFB{c}"})),
     Wrong("protected-settings-text", lambda k, c: _ext(protected_settings=c)),
     Wrong("protected-settings-list", lambda k, c: _ext(protected_settings=[c])),
     Wrong("protected-settings-and-bad-name", lambda k, c: _ext(name=42, protected_settings={"k": c})),
