@@ -105,8 +105,8 @@ def redacts(
                 parts.append(f"{name}={shown}")
             return f"{type(self).__qualname__}({', '.join(parts)})"
 
-        cls.__repr__ = __repr__  # type: ignore[assignment,method-assign]
-        cls.__str__ = __repr__  # type: ignore[assignment,method-assign]
+        cls.__repr__ = __repr__  # type: ignore[method-assign]
+        cls.__str__ = __repr__  # type: ignore[method-assign]
         cls.__redacted_fields__ = tuple(secret_fields)  # type: ignore[attr-defined]
         return cls
 
