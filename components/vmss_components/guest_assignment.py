@@ -30,7 +30,7 @@ from ._checks import (
     check_literal,
     parse_identity_id,
 )
-from ._guard import PROTECTED_PARAMETERS, check_public_settings
+from ._guard import PROTECTED_PARAMETERS, check_public_settings, guard_output_contents
 from ._naming import artifact_key
 from ._redact import redacts, show
 from ._types import AssignmentType, OsType, choices
@@ -457,7 +457,12 @@ class GuestAssignment(pulumi.ComponentResource):
             content_hash=package.content_hash,
             assignment_type=guestconfiguration.AssignmentType(args.assignment_type),
             configuration_parameter=[
-                guestconfiguration.ConfigurationParameterArgs(name=key, value=value)
+                # An Output's content is judged when it resolves (a URL with a credential),
+                # before Azure stores it in the public parameters.
+                guestconfiguration.ConfigurationParameterArgs(
+                    name=key,
+                    value=guard_output_contents(value, f"parameters.{key}", PROTECTED_PARAMETERS),
+                )
                 for key, value in spec.parameters
             ]
             or None,
