@@ -300,7 +300,9 @@ def extension_args(extension: Extension) -> compute.VirtualMachineScaleSetExtens
         type_handler_version=extension.type_handler_version,
         auto_upgrade_minor_version=extension.auto_upgrade_minor_version,
         enable_automatic_upgrade=extension.enable_automatic_upgrade,
-        force_update_tag=extension.force_update_tag,
+        force_update_tag=guard_output_contents(
+            extension.force_update_tag, f"extensions.{extension.name}.force_update_tag"
+        ),
         # provisionAfterExtensions needs every extension to carry settings, even {}.
         # An Output's content is judged when it resolves, before Azure receives it.
         settings=guard_output_contents(
