@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Sized
+from collections.abc import Callable, Mapping, Sized
 from pathlib import PurePath
 from typing import Any, TypeVar
 
@@ -64,11 +64,14 @@ def show(value: object, limit: int = SHOWN_LENGTH) -> str:
 
 
 def _redacted_field(value: object) -> str:
-    """A secret field's value in a repr: None and empty values as they are, else redacted."""
+    """A secret field's value in a repr: None and empty values as they are, a mapping's keys
+    with each value redacted, anything else redacted."""
     if value is None:
         return "None"
     if isinstance(value, Sized) and not isinstance(value, str | bytes) and len(value) == 0:
         return repr(value)
+    if isinstance(value, Mapping) and all(isinstance(key, str) for key in value):
+        return "{" + ", ".join(f"{key!r}: {REDACTED}" for key in value) + "}"
     return REDACTED
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import NamedTuple, Union
 
 from .._files import read_file_bytes
-from .._redact import show
+from .._redact import redacts, show
 from ..errors import ConfigurationError
 from ._encodings import decode_mof
 
@@ -68,6 +68,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _DOCUMENT_VERSION = re.compile(r"\d+\.\d+\.\d+", re.ASCII)
 
 
+# A MOF may hold a credential in clear text: reprs show property names only.
+@redacts("properties")
 @dataclass(frozen=True)
 class MofInstance:
     """One ``instance of`` block: its class, ``$alias`` (without ``$``), properties, line."""
@@ -89,6 +91,8 @@ class MofInstance:
         return any(key.lower() == name.lower() for key in self.properties)
 
 
+# A MOF may hold a credential in clear text: reprs show property names only.
+@redacts("properties")
 @dataclass(frozen=True)
 class MofResource:
     """A resource of the configuration (an instance with a ``ResourceID``).
