@@ -20,16 +20,14 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from vmss_components.packaging._cache import cache_dir
+from vmss_components.packaging._cache import private_key
 from vmss_components.testing import RecordedResource, Secret
 
 #: The environment variable that gives the key (shared by machines whose plans are compared).
 KEY_VARIABLE = "VMSS_PLAN_FINGERPRINT_KEY"
-_KEY_FILE = "plan-fingerprint.key"
 _FINGERPRINT_LENGTH = 32
 
 
@@ -38,20 +36,7 @@ def fingerprint_key() -> bytes:
     given = os.environ.get(KEY_VARIABLE)
     if given:
         return given.encode()
-    path = cache_dir() / _KEY_FILE
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = secrets.token_hex(32).encode()
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # made meanwhile by another process
-        return path.read_bytes()
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(key)
-    return key
+    return private_key("plan-fingerprint")
 
 
 def key_id(key: bytes) -> str:

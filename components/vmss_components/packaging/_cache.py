@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import tempfile
 import warnings
@@ -88,6 +89,27 @@ def cache_dir() -> Path:
         )
     _USABLE[configured] = usable
     return usable
+
+
+def private_key(name: str) -> bytes:
+    """A random key kept in the cache folder (``<name>.key``, mode 0600), made on first use.
+
+    It keys the names of files derived from content that may hold a secret (the cloud-init
+    verdicts), so a file name tells nothing of the document.
+    """
+    path = cache_dir() / f"{name}.key"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32).encode()
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:  # made meanwhile by another process
+        return path.read_bytes()
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(key)
+    return key
 
 
 def private_dir(path: Path) -> Path:
