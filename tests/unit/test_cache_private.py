@@ -14,11 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import require_cloud_init, write_tree
+from helpers import write_tree
 
 from vmss_components.packaging import Package, cache_dir
 from vmss_components.packaging._cache import configured_cache_dir
-from vmss_components.userdata import schema, validate_user_data
 
 
 @pytest.fixture
@@ -88,20 +87,3 @@ def test_an_unusable_cache_folder_falls_back_to_a_private_temporary_one(
     assert stat.S_IMODE(fallback.stat().st_mode) == 0o700
     source = write_tree(tmp_path / "site", {"index.html": "x"})
     assert Package.from_directory(source).path.is_relative_to(fallback)
-
-
-def test_cloud_init_verdicts_are_named_by_a_keyed_digest(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A verdict's file name is keyed by the cache's own key: two caches name the same
-    document differently, so a name tells nothing of a password in it."""
-    require_cloud_init()
-    document = "#cloud-config\nruncmd:\n  - echo hello\n"
-    names = []
-    for cache in ("one", "two"):
-        monkeypatch.setenv("VMSS_COMPONENTS_CACHE_DIR", str(tmp_path / cache))
-        schema._SHAPES.clear()
-        validate_user_data(document)
-        names.append(sorted(p.name for p in (tmp_path / cache / "cloud-init").iterdir()))
-        assert stat.S_IMODE((tmp_path / cache / "verdicts.key").stat().st_mode) == 0o600
-    assert names[0] and names[1] and names[0] != names[1]

@@ -9,6 +9,8 @@ line); the message must name where and why, and never repeat the canary, with th
 from __future__ import annotations
 
 import logging
+import stat
+from pathlib import Path
 
 import pytest
 from helpers import require_cloud_init
@@ -105,3 +107,20 @@ def test_scrub_keeps_keys_and_schema_words_and_hides_values() -> None:
     document = f"#cloud-config\nchpasswd:\n  list: root:{CANARY}\n"
     message = f"chpasswd.list: 'root:{CANARY}' is not of type 'array'\n  list: root:{CANARY}\n   ^"
     assert scrub(message, document) == "chpasswd.list: <value> is not of type 'array'\n  <value>"
+
+
+def test_cloud_init_verdicts_are_named_by_a_keyed_digest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A verdict's file name is keyed by the cache's own key: two caches name the same
+    document differently, so a name tells nothing of a password in it."""
+    require_cloud_init()
+    document = "#cloud-config\nruncmd:\n  - echo hello\n"
+    names = []
+    for cache in ("one", "two"):
+        monkeypatch.setenv("VMSS_COMPONENTS_CACHE_DIR", str(tmp_path / cache))
+        schema._SHAPES.clear()
+        validate_user_data(document)
+        names.append(sorted(p.name for p in (tmp_path / cache / "cloud-init").iterdir()))
+        assert stat.S_IMODE((tmp_path / cache / "verdicts.key").stat().st_mode) == 0o600
+    assert names[0] and names[1] and names[0] != names[1]
