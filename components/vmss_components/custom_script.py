@@ -275,7 +275,7 @@ class PlannedFile:
     package: Package
 
 
-@redacts("encoded_script", urls=("file_uris",))
+@redacts("encoded_script", "script_sha256", urls=("file_uris",))
 @dataclass(frozen=True, kw_only=True)
 class CustomScriptSpec:
     """A validated CustomScriptScaleSet: what to publish and how the extension looks."""

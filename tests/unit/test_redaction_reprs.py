@@ -83,8 +83,10 @@ def test_custom_script_file_uris_are_shown_without_their_tokens() -> None:
 def test_the_custom_script_spec_hides_the_encoded_script() -> None:
     args = CustomScriptScaleSetArgs(scale_set=linux_args(), os="linux", script=f"echo {CANARY}")
     spec = resolve_custom_script("web", args, None)
-    assert spec.encoded_script is not None
+    assert spec.encoded_script is not None and spec.script_sha256 is not None
     assert spec.encoded_script not in _views(spec) and CANARY not in _views(spec)
+    # An unkeyed digest of the script would let a reader test guesses of it.
+    assert spec.script_sha256 not in _views(spec)
 
 
 def test_cloud_config_and_the_rendered_user_data_are_hidden() -> None:
