@@ -115,6 +115,8 @@ def build_document(run: PlanRun) -> PlanDocument:
             ),
         }
         fingerprints = secret_fingerprints(resource, SECRET_KEYS, STRUCTURED_SECRETS, key)
+        # A dynamic resource's serialized provider is code, not a secret Azure receives.
+        fingerprints.pop(DYNAMIC_PROVIDER, None)
         if fingerprints:
             # Keyed: tells that a secret changed, never what it is (see fingerprints.py).
             entry["secretFingerprints"] = fingerprints
