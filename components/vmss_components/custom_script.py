@@ -44,7 +44,9 @@ from .extensions import (
     CSE_WINDOWS_TYPE,
     CSE_WINDOWS_VERSION,
     Extension,
+    check_handler_version,
     encode_script,
+    handler_named,
     linux_custom_script_extension,
     update_tag,
     windows_custom_script_extension,
@@ -60,11 +62,6 @@ from .scaleset import (
 )
 from .store import ArtifactStore, PublishedArtifact, StoreFacts, check_store
 
-_VERSION = re.compile(r"(\d+)\.(\d+)")
-# Managed-identity download arrived in these handler versions; older ones ignore the setting
-# and fail with 403 on a private container.
-_MANAGED_IDENTITY_SINCE: dict[OsType, tuple[int, int]] = {"windows": (1, 10), "linux": (2, 1)}
-_MAJOR: dict[OsType, int] = {"windows": 1, "linux": 2}
 # A file's role in its artifact key: a slug of its name, short enough to leave room for the
 # component's name (keys are at most 63 characters).
 _KEY_SLUG_LENGTH = 40
@@ -110,8 +107,8 @@ class CustomScriptScaleSetArgs:
     skip_dos2unix: bool = False
     """Linux only: keep CRLF line endings in downloaded scripts (``skipDos2Unix``)."""
     type_handler_version: str | None = None
-    """A 1.x (Windows) or 2.x (Linux) handler version; None is 1.10 or 2.1. Managed-identity
-    download needs at least those."""
+    """The handler version: a documented one, 1.10 on Windows or 2.1 on Linux (the default;
+    minor versions auto-upgrade). Managed-identity download needs at least those."""
     extension_name: str | None = None
     """The extension's name in the model; None is ``CustomScriptExtension`` or
     ``CustomScript``."""
@@ -185,7 +182,7 @@ class CustomScriptScaleSetArgs:
                 "skip_dos2unix", "skipDos2Unix is a setting of the Linux handler only"
             )
         if self.type_handler_version is not None:
-            _handler_version(self.os, self.type_handler_version, self.download)
+            _handler_version(self.os, self.type_handler_version)
         if self.extension_name is not None:
             check_extension_name(self.extension_name, "extension_name")
         check_int(self.rerun, "rerun", minimum=0, maximum=1_000_000)
@@ -239,19 +236,15 @@ def has_sas_token(uri: str) -> bool:
     return any(key.lower() == "sig" for key in query)
 
 
-def _handler_version(os: OsType, version: object, download: str) -> str:
-    match = _VERSION.fullmatch(version) if isinstance(version, str) else None
-    if match is None or int(match.group(1)) != _MAJOR[os]:
-        raise ConfigurationError(
-            "type_handler_version",
-            f"{version!r} is not a {_MAJOR[os]}.x version of the {os} Custom Script extension",
-        )
-    since = _MANAGED_IDENTITY_SINCE[os]
-    if download == "managed_identity" and (int(match.group(1)), int(match.group(2))) < since:
-        raise ConfigurationError(
-            "type_handler_version",
-            f"managed-identity download needs version {since[0]}.{since[1]} or later",
-        )
+def _handler_version(os: OsType, version: object) -> str:
+    # The documented versions (1.10 on Windows, 2.1 on Linux) are also the first with
+    # managed-identity download.
+    windows = os == "windows"
+    handler = handler_named(
+        CSE_WINDOWS_PUBLISHER if windows else CSE_LINUX_PUBLISHER,
+        CSE_WINDOWS_TYPE if windows else CSE_LINUX_TYPE,
+    )
+    check_handler_version(handler, version, "type_handler_version")
     assert isinstance(version, str)
     return version
 
@@ -318,16 +311,14 @@ def resolve_custom_script(
     publisher = CSE_WINDOWS_PUBLISHER if windows else CSE_LINUX_PUBLISHER
     kind = CSE_WINDOWS_TYPE if windows else CSE_LINUX_TYPE
     scale_set = resolve_scale_set(
-        args.scale_set, os=os, name=name, component_extension_names=[extension_name]
+        args.scale_set,
+        os=os,
+        name=name,
+        component_extension_names=[extension_name],
+        component_handlers=[(publisher, kind)],
     )
-    for index, extra in enumerate(args.scale_set.extra_extensions):
-        if (extra.publisher.lower(), extra.type.lower()) == (publisher.lower(), kind.lower()):
-            raise ConfigurationError(
-                f"scale_set.extra_extensions[{index}]",
-                "a VM takes one Custom Script extension: this component already adds it",
-            )
     version = args.type_handler_version or (CSE_WINDOWS_VERSION if windows else CSE_LINUX_VERSION)
-    _handler_version(os, version, args.download)
+    _handler_version(os, version)
 
     if args.files and store is None:
         raise ConfigurationError("store", "files are published to a store: give store=")

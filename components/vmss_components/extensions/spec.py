@@ -16,6 +16,7 @@ import pulumi
 
 from .._checks import check_extension_name
 from .._guard import check_public_settings, check_public_value
+from .._json import check_json_value
 from ..errors import ConfigurationError
 
 _VERSION = re.compile(r"\d+\.\d+")
@@ -79,6 +80,8 @@ def check_extension(extension: Extension, path: str) -> None:
         extension.protected_settings, Mapping
     ):
         raise ConfigurationError(f"{path}.protected_settings", "expected a mapping or None")
+    check_json_value(extension.settings, f"{path}.settings")
+    check_json_value(extension.protected_settings, f"{path}.protected_settings")
     if isinstance(extension.provision_after, str):
         raise ConfigurationError(
             f"{path}.provision_after", "expected a list of extension names, got one string"

@@ -14,7 +14,12 @@ import pulumi_random as random
 from pulumi_azure_native import compute, monitor
 
 from .._guard import guard_output_contents
-from ..extensions import Extension, check_extension_list
+from ..extensions import (
+    Extension,
+    check_extension_list,
+    check_handler_rules,
+    check_one_per_handler,
+)
 from ..store import PublishedArtifact
 from .args import ScaleSetArgs, UpgradePolicy
 from .resolve import ScaleSetSpec
@@ -22,6 +27,8 @@ from .resolve import ScaleSetSpec
 # Scale-set operations wait for every instance and every extension (DSC may reboot twice):
 # far beyond the provider's default. At least two hours, as long rollouts need.
 LONG_OPERATION = "2h"
+#: A Uniform scale set in a single placement group holds at most this many instances.
+SINGLE_PLACEMENT_GROUP_LIMIT = 100
 _MANUAL_UPGRADE_NOTE = (
     "upgrade policy Manual: model changes (extensions, customData, image) reach only new "
     "instances until each existing instance is upgraded (az vmss update-instances)"
@@ -64,6 +71,13 @@ def build_scale_set(
     args = spec.args
     all_extensions = (*extensions, *spec.added_extensions, *args.extra_extensions)
     check_extension_list(all_extensions, "scale_set.extensions")
+    # The component's own extensions obey the same handler rules as the user's (checked
+    # for those already by resolve_scale_set, before anything registered).
+    for extension in all_extensions:
+        check_handler_rules(extension, spec.os, f"scale_set.extensions.{extension.name}")
+    check_one_per_handler(
+        [(f"scale_set.extensions.{e.name}", e.publisher, e.type) for e in all_extensions]
+    )
     child = pulumi.ResourceOptions(parent=parent)
 
     password: pulumi.Output[str] | None = None
@@ -158,7 +172,17 @@ def _orchestration_settings(args: ScaleSetArgs) -> dict[str, Any]:
         # API; they do not overprovision.
         return {"platform_fault_domain_count": 1}
     # Overprovisioned instances would run every extension and then be deleted.
-    return {"overprovision": False}
+    settings: dict[str, Any] = {"overprovision": False}
+    if most_instances(args) > SINGLE_PLACEMENT_GROUP_LIMIT:
+        # One placement group holds at most 100 instances: a Uniform scale set that may grow
+        # beyond (capacity or autoscale maximum) spans several.
+        settings["single_placement_group"] = False
+    return settings
+
+
+def most_instances(args: ScaleSetArgs) -> int:
+    """The most instances the scale set may hold: the autoscale maximum, or ``capacity``."""
+    return max(args.capacity, args.autoscale.maximum if args.autoscale else 0)
 
 
 def _upgrade_policy(policy: UpgradePolicy) -> compute.UpgradePolicyArgs:
@@ -265,6 +289,10 @@ def _network_profile(
     pools = [compute.SubResourceArgs(id=pool) for pool in args.load_balancer_backend_pool_ids]
     return compute.VirtualMachineScaleSetNetworkProfileArgs(
         network_api_version="2020-11-01" if args.orchestration_mode == "Flexible" else None,
+        # A load balancer probe as the health signal (rolling upgrades, repairs).
+        health_probe=compute.ApiEntityReferenceArgs(id=args.health_probe_id)
+        if args.health_probe_id is not None
+        else None,
         network_interface_configurations=[
             compute.VirtualMachineScaleSetNetworkConfigurationArgs(
                 name=f"{name}-nic",
