@@ -522,8 +522,13 @@ class CustomScriptScaleSet(ScaleSetComponent):
             # Granted before the scale set exists (depends_on below): the first instance
             # downloads as soon as it boots. A system-assigned identity could not work here,
             # its principal exists only once the scale set does.
+            given_id = args.download_identity_resource_id
             self.role_assignment = store.grant_read(
-                f"{name}-blob-reader", self.download_identity_principal_id, child
+                f"{name}-blob-reader",
+                self.download_identity_principal_id,
+                child,
+                # Components sharing one identity share its one assignment on the store.
+                principal_key=given_id if isinstance(given_id, str) else None,
             )
 
         self.update_tag = update_tag(
