@@ -65,24 +65,45 @@ def _is_rule_mark(node: ast.expr) -> bool:
     )
 
 
-def _literal(node: ast.expr | None) -> str | None:
+def _constants(tree: ast.Module) -> dict[str, str]:
+    """Module-level ``NAME = "text"`` assignments, which a mark may use for a long path."""
+    found = {}
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
+            found[node.targets[0].id] = node.value.value
+    return found
+
+
+def _literal(node: ast.expr | None, constants: dict[str, str]) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
     return None
 
 
 def marks_in(source: str, filename: str) -> list[Mark]:
-    """The rule marks written in one test source."""
+    """The rule marks written in one test source (plain strings, or names of module-level
+    string constants)."""
+    tree = ast.parse(source, filename)
+    constants = _constants(tree)
     found = []
-    for node in ast.walk(ast.parse(source, filename)):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Call) and _is_rule_mark(node.func):
             keywords = {k.arg: k.value for k in node.keywords}
+            rule = node.args[0] if node.args else keywords.get("id")
             found.append(
                 Mark(
                     where=f"{filename}:{node.lineno}",
-                    rule=_literal(node.args[0]) if node.args else _literal(keywords.get("id")),
-                    path=_literal(keywords.get("path")),
-                    case=_literal(keywords.get("case")),
+                    rule=_literal(rule, constants),
+                    path=_literal(keywords.get("path"), constants),
+                    case=_literal(keywords.get("case"), constants),
                 )
             )
     return found
@@ -179,7 +200,8 @@ def test_a_bad_mark_is_reported(mark: Mark, expected: str) -> None:
 def test_marks_are_read_from_decorators_and_params() -> None:
     source = (
         "import pytest\n"
-        "@pytest.mark.rule('demo-rule', path='a', case='violation')\n"
+        "A = 'a'\n"
+        "@pytest.mark.rule('demo-rule', path=A, case='violation')\n"
         "def test_x(): ...\n"
         "@pytest.mark.parametrize('v', [pytest.param(1, marks=pytest.mark.rule("
         "'demo-rule', path='b', case='valid'))])\n"
