@@ -33,6 +33,7 @@ from ._checks import (
 )
 from ._guard import check_public_value
 from ._naming import artifact_key
+from ._rules import declare_rule
 from ._types import DownloadMode, OsType
 from .errors import ConfigurationError
 from .extensions import (
@@ -62,6 +63,19 @@ from .scaleset import (
 )
 from .store import ArtifactStore, PublishedArtifact, StoreFacts, check_store
 
+SCRIPT_SIZE = declare_rule(
+    "cse-script-size",
+    "A Linux Custom Script script is at most 262,144 characters once gzipped and "
+    "base64-encoded (the handler's limit).",
+    where="vmss_components.custom_script.resolve_custom_script",
+    paths=("script",),
+)
+WINDOWS_NO_SCRIPT = declare_rule(
+    "cse-windows-no-script",
+    "The Windows Custom Script handler has no inline script: publish it and run a command.",
+    where="vmss_components.custom_script.CustomScriptScaleSetArgs",
+    paths=("script",),
+)
 # A file's role in its artifact key: a slug of its name, short enough to leave room for the
 # component's name (keys are at most 63 characters).
 _KEY_SLUG_LENGTH = 40

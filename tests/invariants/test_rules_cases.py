@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import NOW, Kit, Packages, build_packages, policy_at
+from helpers import BIG_SCRIPT, NOW, Kit, Packages, build_packages, policy_at
 
 from vmss_components import (
     ConfigurationError,
@@ -177,6 +177,13 @@ VIOLATIONS = [
     pytest.param(Bad(lambda k: policy_at(NOW, expiry="2030-06-15 18:30:00"), "sas.expiry"), id="sas-expiry:time-without-zone", marks=pytest.mark.rule("sas-expiry-parsed-whole", path="sas.expiry", case="violation")),
     pytest.param(Bad(lambda k: policy_at(NOW, expiry="9999-12-31T23:00:00-05:00"), "sas.expiry"), id="sas-expiry:overflow", marks=pytest.mark.rule("sas-expiry-parsed-whole", path="sas.expiry", case="violation")),
     pytest.param(Bad(lambda k: policy_at(NOW, expiry="2030-06-15T18:30"), "sas.expiry"), id="sas-expiry:t-without-zone", marks=pytest.mark.rule("sas-expiry-parsed-whole", path="sas.expiry", case="violation")),
+    # --- existing extension and Custom Script rules
+    pytest.param(Bad(lambda k: k.cse(scale_set=k.linux(extra_extensions=[ext("Contoso", "Agent", "1.0", name="customscript")])), X), id="extension-names:same-as-component", marks=pytest.mark.rule("extension-names-unique", path=X, case="violation")),
+    pytest.param(Bad(lambda k: on_linux(k, ext("Contoso", "A", "1.0", name="One"), ext("Contoso", "B", "1.0", name="ONE")), X), id="extension-names:two-of-the-users", marks=pytest.mark.rule("extension-names-unique", path=X, case="violation")),
+    pytest.param(Bad(lambda k: on_linux(k, ext("Contoso", "A", "1.0", provision_after=["Ghost"])), f"{X}[0].provision_after"), id="extension-order:unknown", marks=pytest.mark.rule("extension-order", path=X, case="violation")),
+    pytest.param(Bad(lambda k: on_linux(k, ext("Contoso", "A", "1.0", name="A", provision_after=["B"]), ext("Contoso", "B", "1.0", name="B", provision_after=["A"])), f"{X}.provision_after"), id="extension-order:loop", marks=pytest.mark.rule("extension-order", path=X, case="violation")),
+    pytest.param(Bad(lambda k: k.cse(command=None, script=BIG_SCRIPT), "script"), id="cse-script-size:over", marks=pytest.mark.rule("cse-script-size", path="script", case="violation")),
+    pytest.param(Bad(lambda k: k.cse(os="windows", command=None, script="Write-Host hi"), "script"), id="cse-windows-script", marks=pytest.mark.rule("cse-windows-no-script", path="script", case="violation")),
     # --- JSON values only
     pytest.param(Bad(lambda k: ext("Contoso", "Agent", "1.0", settings={"tags": {"a", "b"}}), "extension.settings.tags"), id="json:set-in-settings", marks=pytest.mark.rule("settings-json-values", path="extension.settings", case="violation")),
     pytest.param(Bad(lambda k: ext("Contoso", "Agent", "1.0", settings={"ratio": float("nan")}), "extension.settings.ratio"), id="json:nan-in-settings", marks=pytest.mark.rule("settings-json-values", path="extension.settings", case="violation")),
@@ -267,6 +274,9 @@ VALID = [
     pytest.param(Good(lambda k: on_windows(k, HAND_DSC), HAND_DSC), id="dsc-by-hand-on-windows", marks=[pytest.mark.rule("dsc-wmf-version", path=X, case="valid"), pytest.mark.rule("dsc-data-collection", path=X, case="valid"), pytest.mark.rule("dsc-sas-token", path=X, case="valid"), pytest.mark.rule("dsc-argument-one-place", path=X, case="valid"), pytest.mark.rule("dsc-settings-keys", path=X, case="valid"), pytest.mark.rule("extension-handler-os", path=X, case="valid"), pytest.mark.rule("extension-handler-version", path=X, case="valid")]),
     pytest.param(Good(lambda k: k.dsc(scale_set=k.windows(extra_extensions=[HAND_WINDOWS_CSE])), HAND_WINDOWS_CSE), id="windows-cse-by-hand-on-dsc", marks=[pytest.mark.rule("cse-settings-keys", path=X, case="valid"), pytest.mark.rule("cse-one-command", path=X, case="valid"), pytest.mark.rule("cse-field-one-place", path=X, case="valid"), pytest.mark.rule("extension-one-per-handler", path=X, case="valid")]),
     pytest.param(Good(lambda k: on_linux(k, HAND_LINUX_CSE), HAND_LINUX_CSE), id="linux-cse-by-hand-on-cloud-init"),
+    pytest.param(Good(lambda k: k.cse(scale_set=k.linux(extra_extensions=[ext("Contoso", "Agent", "1.0", name="Agent", provision_after=["CustomScript"])]))), id="extension-after-the-components", marks=[pytest.mark.rule("extension-names-unique", path=X, case="valid"), pytest.mark.rule("extension-order", path=X, case="valid")]),
+    pytest.param(Good(lambda k: k.cse(command=None, script="#!/bin/sh\necho ready\n")), id="cse-small-linux-script", marks=pytest.mark.rule("cse-script-size", path="script", case="valid")),
+    pytest.param(Good(lambda k: k.cse(os="windows", command="powershell -File a.ps1")), id="cse-windows-command", marks=pytest.mark.rule("cse-windows-no-script", path="script", case="valid")),
     pytest.param(Good(lambda k: on_linux(k, HAND_HEALTH, upgrade=ROLLING), HAND_HEALTH), id="own-health-extension-for-rolling", marks=[pytest.mark.rule("health-settings", path=X, case="valid"), pytest.mark.rule("health-source-required", path="scale_set.health", case="valid")]),
     pytest.param(Good(lambda k: on_linux(k, upgrade=ROLLING, health_probe_id=PROBE_ID)), id="probe-for-rolling", marks=pytest.mark.rule("health-source-single", path="scale_set.health_probe_id", case="valid")),
     pytest.param(Good(lambda k: on_linux(k, upgrade=ROLLING, health=HealthProbe())), id="component-health-for-rolling"),

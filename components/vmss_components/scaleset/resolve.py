@@ -134,6 +134,15 @@ def resolve_scale_set(
     )
 
 
+EXTENSION_NAMES_UNIQUE = declare_rule(
+    "extension-names-unique",
+    "Extension names are unique in a scale set (compared without case), the component's own "
+    "included.",
+    where="vmss_components.scaleset.resolve.resolve_scale_set",
+    paths=("scale_set.extra_extensions",),
+)
+
+
 def _check_unique_names(names: Sequence[str], owned: Sequence[str], path: str) -> None:
     seen: set[str] = set()
     for name in names:
