@@ -29,6 +29,7 @@ from ..extensions import (
     health_extension,
 )
 from .args import LINUX_DEFAULT_IMAGE, WINDOWS_DEFAULT_IMAGE, ImageReference, ScaleSetArgs
+from .trusted_launch import decide_trusted_launch
 
 IMAGE_OS_MATCHES = declare_rule(
     "image-os-matches-component",
@@ -55,6 +56,7 @@ class ScaleSetSpec:
     added_extensions: tuple[Extension, ...]
     system_assigned_identity: bool
     user_assigned_resource_ids: tuple[pulumi.Input[str], ...]
+    trusted_launch: bool
 
 
 def resolve_scale_set(
@@ -82,6 +84,13 @@ def resolve_scale_set(
             f"{path}.image",
             f"{image.publisher or image.id} is a {image_os} image, but this scale set runs {os}",
         )
+    trusted_launch = decide_trusted_launch(
+        args.trusted_launch,
+        image.hyper_v_generation(),
+        args.vm_size if isinstance(args.vm_size, str) else None,
+        image.label(),
+        path,
+    )
     prefix = computer_name_prefix(args.computer_name_prefix, name, os, path)
     keys = _ssh_keys(args, os, path)
     if os == "windows" and isinstance(args.admin_password, str):
@@ -131,6 +140,7 @@ def resolve_scale_set(
         added_extensions=tuple(added),
         system_assigned_identity=args.system_assigned_identity,
         user_assigned_resource_ids=tuple(args.managed_identities.user_assigned_resource_ids),
+        trusted_launch=trusted_launch,
     )
 
 

@@ -19,7 +19,13 @@ import pulumi_random as random
 from pulumi_azure_native import authorization, storage
 
 from .. import _registry
-from .._checks import check_component_name, check_input_text, check_pattern, check_tags
+from .._checks import (
+    check_component_name,
+    check_input_text,
+    check_pattern,
+    check_tags,
+    parse_storage_account_id,
+)
 from .._registry import claim_component_name
 from .._rules import declare_rule
 from ..errors import ConfigurationError
@@ -52,10 +58,18 @@ _UPDATE_TAG_LENGTH = 16
 
 @dataclass(frozen=True, kw_only=True)
 class ArtifactStoreArgs:
-    """Where and how the artifact store is created."""
+    """Where and how the artifact store is created, or which existing account it publishes
+    into."""
 
-    resource_group_name: pulumi.Input[str]
-    """The resource group of the storage account."""
+    resource_group_name: pulumi.Input[str] | None = None
+    """The resource group of the storage account the store creates (required then). For an
+    existing account the group comes from ``existing_account_id``."""
+    existing_account_id: str | None = None
+    """Resource id of an existing storage account to publish into: no account and no
+    container are created, and ``container_name`` must already exist in it. What the account
+    and the deploying identity must allow: docs/concepts.md ("Publishing into an existing
+    account"). An account in another subscription needs a provider for that subscription in
+    the store's ``opts``."""
     location: pulumi.Input[str] | None = None
     """Azure region; None uses the resource group's."""
     account_name_prefix: str = "artifacts"
@@ -71,7 +85,10 @@ class ArtifactStoreArgs:
     """Tags on the storage account. Public: a secret-looking value is refused."""
 
     def __post_init__(self) -> None:
-        check_input_text(self.resource_group_name, "resource_group_name")
+        if self.existing_account_id is not None:
+            self._check_existing()
+        else:
+            check_input_text(self.resource_group_name, "resource_group_name")
         check_input_text(self.location, "location", optional=True)
         check_pattern(
             self.account_name_prefix,
@@ -91,6 +108,36 @@ class ArtifactStoreArgs:
         if not isinstance(self.sas, SasPolicy):
             raise ConfigurationError("sas", f"expected a SasPolicy, got {self.sas!r}")
         check_tags(self.tags, "tags")
+
+    def _check_existing(self) -> None:
+        _, group, _ = parse_storage_account_id(self.existing_account_id, "existing_account_id")
+        given = self.resource_group_name
+        if given is not None and (not isinstance(given, str) or given.lower() != group.lower()):
+            raise ConfigurationError(
+                "resource_group_name",
+                "an existing account's resource group comes from existing_account_id: "
+                "leave resource_group_name unset",
+            )
+        # These describe an account the store would create; for an existing one they would
+        # silently do nothing.
+        unused = {
+            "location": self.location is not None,
+            "account_name_prefix": self.account_name_prefix != "artifacts",
+            "sku": self.sku != "Standard_LRS",
+            "tags": bool(self.tags),
+        }
+        for name, set_ in unused.items():
+            if set_:
+                raise ConfigurationError(
+                    name,
+                    "the store creates no account when existing_account_id is given: the "
+                    "existing account's settings are managed where the account is",
+                )
+
+    @property
+    def existing(self) -> bool:
+        """Whether the store publishes into an existing account (creates none)."""
+        return self.existing_account_id is not None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -151,12 +198,13 @@ class ArtifactStore(pulumi.ComponentResource):
     age-based lifecycle rule, which could not tell a live artifact from a superseded one.
     """
 
-    account: storage.StorageAccount
-    """The storage account."""
-    container: storage.BlobContainer
-    """The private blob container the artifacts live in."""
+    account: storage.StorageAccount | None
+    """The storage account the store created; None for an existing account."""
+    container: storage.BlobContainer | None
+    """The private blob container the store created; None for an existing account."""
     account_name: pulumi.Output[str]
-    """The storage account's Azure name (the prefix and a random suffix)."""
+    """The storage account's Azure name (the prefix and a random suffix, or the existing
+    account's)."""
     container_name: pulumi.Output[str]
     """The container's name."""
     container_id: pulumi.Output[str]
@@ -184,8 +232,27 @@ class ArtifactStore(pulumi.ComponentResource):
         self.sas_expiry = sas_expiry
         self._published: dict[str, PublishedArtifact] = {}
         self._grants: dict[str, authorization.RoleAssignment] = {}
-        child = pulumi.ResourceOptions(parent=self)
+        if args.existing_account_id is not None:
+            self._use_existing(args.existing_account_id)
+        else:
+            self._create(args)
+        self.register_outputs(
+            {
+                "account": self.account,
+                "container": self.container,
+                "account_name": self.account_name,
+                "container_name": self.container_name,
+                "container_id": self.container_id,
+                "blob_endpoint": self.blob_endpoint,
+                "sas_expiry": self.sas_expiry,
+            }
+        )
 
+    def _create(self, args: ArtifactStoreArgs) -> None:
+        name = self._name
+        assert args.resource_group_name is not None  # checked by ArtifactStoreArgs
+        self._resource_group_name: pulumi.Input[str] = args.resource_group_name
+        child = pulumi.ResourceOptions(parent=self)
         suffix = random.RandomString(
             f"{name}-suffix",
             length=_SUFFIX_LENGTH,
@@ -222,17 +289,28 @@ class ArtifactStore(pulumi.ComponentResource):
         self.container_name = self.container.name
         self.container_id = self.container.id
         self.blob_endpoint = self.account.primary_endpoints.apply(lambda e: e.blob)
-        self.register_outputs(
-            {
-                "account": self.account,
-                "container": self.container,
-                "account_name": self.account_name,
-                "container_name": self.container_name,
-                "container_id": self.container_id,
-                "blob_endpoint": self.blob_endpoint,
-                "sas_expiry": self.sas_expiry,
-            }
+
+    def _use_existing(self, account_id: str) -> None:
+        _, group, account = parse_storage_account_id(account_id, "existing_account_id")
+        self._resource_group_name = group
+        self.account = None
+        self.container = None
+        # Looked up through the store's provider (the subscription it points at): a missing
+        # account or container fails the preview with Azure's message, before any upload.
+        lookup = pulumi.InvokeOutputOptions(parent=self)
+        found_account = storage.get_storage_account_output(
+            account_name=account, resource_group_name=group, opts=lookup
         )
+        found_container = storage.get_blob_container_output(
+            account_name=account,
+            container_name=self._args.container_name,
+            resource_group_name=group,
+            opts=lookup,
+        )
+        self.account_name = pulumi.Output.from_input(account)
+        self.container_name = found_container.name
+        self.container_id = found_container.id
+        self.blob_endpoint = found_account.primary_endpoints.apply(lambda e: e.blob)
 
     @property
     def args(self) -> ArtifactStoreArgs:
@@ -268,9 +346,9 @@ class ArtifactStore(pulumi.ComponentResource):
         blob_name = blob_name_for(key, file)
         blob = storage.Blob(
             f"{self._name}-{key}",
-            account_name=self.account.name,
-            container_name=self.container.name,
-            resource_group_name=self._args.resource_group_name,
+            account_name=self.account_name,
+            container_name=self.container_name,
+            resource_group_name=self._resource_group_name,
             blob_name=blob_name,
             source=pulumi.FileAsset(str(file.path)),
             content_md5=file.md5_base64,
@@ -280,12 +358,12 @@ class ArtifactStore(pulumi.ComponentResource):
             # Superseded content stays: instances on an older model still download it.
             opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
         )
-        url = pulumi.Output.concat(self.blob_endpoint, self.container.name, "/", blob_name)
+        url = pulumi.Output.concat(self.blob_endpoint, self.container_name, "/", blob_name)
         sas = storage.list_storage_account_service_sas_output(
-            account_name=self.account.name,
-            resource_group_name=self._args.resource_group_name,
+            account_name=self.account_name,
+            resource_group_name=self._resource_group_name,
             canonicalized_resource=pulumi.Output.concat(
-                "/blob/", self.account.name, "/", self.container.name, "/", blob_name
+                "/blob/", self.account_name, "/", self.container_name, "/", blob_name
             ),
             resource=storage.SignedResource.B,
             permissions=storage.Permissions.R,
@@ -363,12 +441,12 @@ class ArtifactStore(pulumi.ComponentResource):
                 f"Microsoft.Authorization/roleDefinitions/{STORAGE_BLOB_DATA_READER}"
             )
         )
-        assignment_name = pulumi.Output.all(self.container.id, principal_id).apply(
+        assignment_name = pulumi.Output.all(self.container_id, principal_id).apply(
             lambda values: role_assignment_name(values[0], values[1], STORAGE_BLOB_DATA_READER)
         )
         assignment = authorization.RoleAssignment(
             name,
-            scope=self.container.id,
+            scope=self.container_id,
             principal_id=principal_id,
             # Managed identities are service principals; saying so avoids failures while a
             # new identity is still replicating through Entra ID.
