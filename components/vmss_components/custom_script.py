@@ -76,6 +76,27 @@ WINDOWS_NO_SCRIPT = declare_rule(
     where="vmss_components.custom_script.CustomScriptScaleSetArgs",
     paths=("script",),
 )
+HTTPS_ONLY = declare_rule(
+    "cse-file-uris-https",
+    "Custom Script file URIs are https:// URLs with a file name (the handler saves each "
+    "download under the last segment of its path).",
+    where="vmss_components.custom_script.CustomScriptScaleSetArgs",
+    paths=("file_uris",),
+)
+FILE_NAMES_UNIQUE = declare_rule(
+    "cse-file-names-unique",
+    "The files a Custom Script extension downloads have distinct names (without case on "
+    "Windows): the handler saves them all in one folder.",
+    where="vmss_components.custom_script.resolve_custom_script",
+    paths=("files", "file_uris"),
+)
+NO_PUBLIC_TOKEN = declare_rule(
+    "cse-managed-identity-no-token",
+    "With managed-identity download the file URIs are public settings: a URI carrying a SAS "
+    "token (sig=) is refused.",
+    where="vmss_components.custom_script.resolve_custom_script",
+    paths=("file_uris",),
+)
 # A file's role in its artifact key: a slug of its name, short enough to leave room for the
 # component's name (keys are at most 63 characters).
 _KEY_SLUG_LENGTH = 40

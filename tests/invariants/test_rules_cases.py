@@ -17,7 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import BIG_SCRIPT, NOW, Kit, Packages, build_packages, policy_at
+from helpers import (
+    BIG_SCRIPT,
+    DOWNLOAD_IDENTITY_ID,
+    LINUX_SCRIPT,
+    NOW,
+    TOKEN_URI,
+    WORKER,
+    Kit,
+    Packages,
+    build_packages,
+    policy_at,
+)
 
 from vmss_components import (
     ConfigurationError,
@@ -184,6 +195,11 @@ VIOLATIONS = [
     pytest.param(Bad(lambda k: on_linux(k, ext("Contoso", "A", "1.0", name="A", provision_after=["B"]), ext("Contoso", "B", "1.0", name="B", provision_after=["A"])), f"{X}.provision_after"), id="extension-order:loop", marks=pytest.mark.rule("extension-order", path=X, case="violation")),
     pytest.param(Bad(lambda k: k.cse(command=None, script=BIG_SCRIPT), "script"), id="cse-script-size:over", marks=pytest.mark.rule("cse-script-size", path="script", case="violation")),
     pytest.param(Bad(lambda k: k.cse(os="windows", command=None, script="Write-Host hi"), "script"), id="cse-windows-script", marks=pytest.mark.rule("cse-windows-no-script", path="script", case="violation")),
+    pytest.param(Bad(lambda k: k.cse(file_uris=["http://example.com/run.sh"]), "file_uris[0]"), id="cse-https:http", marks=pytest.mark.rule("cse-file-uris-https", path="file_uris", case="violation")),
+    pytest.param(Bad(lambda k: k.cse(file_uris=["https://example.com/tools/"]), "file_uris[0]"), id="cse-https:no-file-name", marks=pytest.mark.rule("cse-file-uris-https", path="file_uris", case="violation")),
+    pytest.param(Bad(lambda k: k.cse(files=[LINUX_SCRIPT, LINUX_SCRIPT]), "files[1]"), id="cse-file-names:two-files", marks=pytest.mark.rule("cse-file-names-unique", path="files", case="violation")),
+    pytest.param(Bad(lambda k: k.cse(files=[LINUX_SCRIPT], file_uris=["https://example.com/x/install-worker.sh"]), "file_uris[0]"), id="cse-file-names:file-and-uri", marks=pytest.mark.rule("cse-file-names-unique", path="file_uris", case="violation")),
+    pytest.param(Bad(lambda k: k.cse(download="managed_identity", download_identity_resource_id=DOWNLOAD_IDENTITY_ID, file_uris=[TOKEN_URI]), "file_uris[0]"), id="cse-managed-identity:token", marks=pytest.mark.rule("cse-managed-identity-no-token", path="file_uris", case="violation")),
     # --- JSON values only
     pytest.param(Bad(lambda k: ext("Contoso", "Agent", "1.0", settings={"tags": {"a", "b"}}), "extension.settings.tags"), id="json:set-in-settings", marks=pytest.mark.rule("settings-json-values", path="extension.settings", case="violation")),
     pytest.param(Bad(lambda k: ext("Contoso", "Agent", "1.0", settings={"ratio": float("nan")}), "extension.settings.ratio"), id="json:nan-in-settings", marks=pytest.mark.rule("settings-json-values", path="extension.settings", case="violation")),
@@ -277,12 +293,13 @@ VALID = [
     pytest.param(Good(lambda k: k.cse(scale_set=k.linux(extra_extensions=[ext("Contoso", "Agent", "1.0", name="Agent", provision_after=["CustomScript"])]))), id="extension-after-the-components", marks=[pytest.mark.rule("extension-names-unique", path=X, case="valid"), pytest.mark.rule("extension-order", path=X, case="valid")]),
     pytest.param(Good(lambda k: k.cse(command=None, script="#!/bin/sh\necho ready\n")), id="cse-small-linux-script", marks=pytest.mark.rule("cse-script-size", path="script", case="valid")),
     pytest.param(Good(lambda k: k.cse(os="windows", command="powershell -File a.ps1")), id="cse-windows-command", marks=pytest.mark.rule("cse-windows-no-script", path="script", case="valid")),
+    pytest.param(Good(lambda k: k.cse(files=[LINUX_SCRIPT, WORKER], file_uris=["https://example.com/x/other.sh"], download="managed_identity", download_identity_resource_id=DOWNLOAD_IDENTITY_ID)), id="cse-files-by-managed-identity", marks=[pytest.mark.rule("cse-file-uris-https", path="file_uris", case="valid"), pytest.mark.rule("cse-file-names-unique", path="files", case="valid"), pytest.mark.rule("cse-managed-identity-no-token", path="file_uris", case="valid")]),
     pytest.param(Good(lambda k: on_linux(k, HAND_HEALTH, upgrade=ROLLING), HAND_HEALTH), id="own-health-extension-for-rolling", marks=[pytest.mark.rule("health-settings", path=X, case="valid"), pytest.mark.rule("health-source-required", path="scale_set.health", case="valid")]),
     pytest.param(Good(lambda k: on_linux(k, upgrade=ROLLING, health_probe_id=PROBE_ID)), id="probe-for-rolling", marks=pytest.mark.rule("health-source-single", path="scale_set.health_probe_id", case="valid")),
     pytest.param(Good(lambda k: on_linux(k, upgrade=ROLLING, health=HealthProbe())), id="component-health-for-rolling"),
     pytest.param(Good(lambda k: on_linux(k, HAND_AGENT), HAND_AGENT), id="unknown-handler-json-settings", marks=pytest.mark.rule("settings-json-values", path="extension.settings", case="valid")),
     pytest.param(Good(lambda k: k.dsc(type_handler_version="2.83", wmf_version="5.1", data_collection="")), id="dsc-component-documented-values"),
-    pytest.param(Good(lambda k: k.cloud_init(scale_set=k.linux(image=ImageReference(id=GALLERY_ID, os="linux")))), id="gallery-image-declared", marks=[pytest.mark.rule("image-os-declared", path="scale_set.image.os", case="valid"), pytest.mark.rule("image-os-matches-component", path="scale_set.image", case="valid")]),
+    pytest.param(Good(lambda k: k.cloud_init(scale_set=k.linux(image=ImageReference(id=GALLERY_ID, os="linux", generation="V2")))), id="gallery-image-declared", marks=[pytest.mark.rule("image-os-declared", path="scale_set.image.os", case="valid"), pytest.mark.rule("image-os-matches-component", path="scale_set.image", case="valid")]),
     pytest.param(Good(lambda k: k.cloud_init(scale_set=k.linux(image=ImageReference(publisher="canonical", offer="ubuntu-24_04-lts", sku="server", os="linux")))), id="known-publisher-agreeing-os", marks=pytest.mark.rule("image-os-agrees", path="scale_set.image.os", case="valid")),
     pytest.param(Good(lambda k: policy_at(NOW, expiry=NOW + timedelta(days=30), min_lifetime_days=30)), id="sas-expiry-at-min-lifetime", marks=pytest.mark.rule("sas-expiry-lifetime", path="sas.expiry", case="valid")),
     pytest.param(Good(lambda k: policy_at(NOW, expiry="2030-06-15T18:30:00+02:00")), id="sas-expiry-with-zone", marks=pytest.mark.rule("sas-expiry-parsed-whole", path="sas.expiry", case="valid")),
