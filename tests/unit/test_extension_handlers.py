@@ -10,6 +10,7 @@ import pulumi
 import pytest
 
 from vmss_components import ConfigurationError, Extension
+from vmss_components._types import OsType
 from vmss_components.extensions import (
     HANDLERS,
     Handler,
@@ -67,7 +68,7 @@ def test_documented_versions_on_the_handlers_os_are_taken(handler: Handler) -> N
 
 @pytest.mark.parametrize("handler", LIVE, ids=lambda h: h.label)
 def test_the_other_os_is_refused(handler: Handler) -> None:
-    other = "linux" if handler.os == "windows" else "windows"
+    other: OsType = "linux" if handler.os == "windows" else "windows"
     with pytest.raises(ConfigurationError) as raised:
         check_handler_rules(extension(handler, handler.versions[0], "upper"), other, "x")
     assert raised.value.path == "x.type"
