@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 
@@ -31,6 +31,13 @@ from .._rules import declare_rule
 from ..errors import ConfigurationError
 from ..packaging import Package, Publishable, as_package, check_blob_name
 from .facts import StoreFacts
+from .network import (
+    NetworkRules,
+    PublicNetworkAccess,
+    build_private_endpoint,
+    check_network,
+    network_rule_set,
+)
 from .sas import SasPolicy
 
 #: Storage Blob Data Reader: read and list blobs, nothing else.
@@ -83,6 +90,19 @@ class ArtifactStoreArgs:
     """When read-only SAS tokens expire and rotate."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags on the storage account. Public: a secret-looking value is refused."""
+    public_network_access: PublicNetworkAccess = "Enabled"
+    """``Disabled``: only the private endpoint reaches the blobs (firewall rules are denied
+    too), so the machine that runs ``pulumi up`` must be inside a linked virtual network."""
+    private_endpoint_subnet_id: pulumi.Input[str] | None = None
+    """A subnet for a blob private endpoint; the ``privatelink.blob.core.windows.net`` zone is
+    created and linked to its virtual network unless ``private_dns_zone_id`` is given."""
+    private_dns_zone_id: pulumi.Input[str] | None = None
+    """An existing ``privatelink.blob.core.windows.net`` zone (a hub's) to register the
+    endpoint in, instead of creating one."""
+    linked_virtual_network_ids: Sequence[pulumi.Input[str]] = ()
+    """More virtual networks to link the created zone to (a runner's, a peered one)."""
+    network_rules: NetworkRules | None = None
+    """Default-deny firewall on the public endpoint, with the subnets and addresses allowed."""
 
     def __post_init__(self) -> None:
         if self.existing_account_id is not None:
@@ -108,6 +128,13 @@ class ArtifactStoreArgs:
         if not isinstance(self.sas, SasPolicy):
             raise ConfigurationError("sas", f"expected a SasPolicy, got {self.sas!r}")
         check_tags(self.tags, "tags")
+        check_network(
+            self.public_network_access,
+            self.private_endpoint_subnet_id,
+            self.private_dns_zone_id,
+            self.linked_virtual_network_ids,
+            self.network_rules,
+        )
 
     def _check_existing(self) -> None:
         _, group, _ = parse_storage_account_id(self.existing_account_id, "existing_account_id")
@@ -125,6 +152,11 @@ class ArtifactStoreArgs:
             "account_name_prefix": self.account_name_prefix != "artifacts",
             "sku": self.sku != "Standard_LRS",
             "tags": bool(self.tags),
+            "public_network_access": self.public_network_access != "Enabled",
+            "private_endpoint_subnet_id": self.private_endpoint_subnet_id is not None,
+            "private_dns_zone_id": self.private_dns_zone_id is not None,
+            "linked_virtual_network_ids": bool(self.linked_virtual_network_ids),
+            "network_rules": self.network_rules is not None,
         }
         for name, set_ in unused.items():
             if set_:
@@ -232,6 +264,7 @@ class ArtifactStore(pulumi.ComponentResource):
         self.sas_expiry = sas_expiry
         self._published: dict[str, PublishedArtifact] = {}
         self._grants: dict[str, authorization.RoleAssignment] = {}
+        self._upload_after: list[pulumi.Resource] = []
         if args.existing_account_id is not None:
             self._use_existing(args.existing_account_id)
         else:
@@ -274,6 +307,12 @@ class ArtifactStore(pulumi.ComponentResource):
             allow_blob_public_access=False,
             # A service SAS is signed with the account key: shared key access must stay on.
             allow_shared_key_access=True,
+            public_network_access=storage.PublicNetworkAccess(args.public_network_access),
+            network_rule_set=network_rule_set(
+                args.public_network_access,
+                args.private_endpoint_subnet_id is not None,
+                args.network_rules,
+            ),
             tags=dict(args.tags),
             opts=child,
         )
@@ -289,6 +328,18 @@ class ArtifactStore(pulumi.ComponentResource):
         self.container_name = self.container.name
         self.container_id = self.container.id
         self.blob_endpoint = self.account.primary_endpoints.apply(lambda e: e.blob)
+        if args.private_endpoint_subnet_id is not None:
+            # Uploads go through the private path once it resolves: they wait for it.
+            self._upload_after = build_private_endpoint(
+                name,
+                account_id=self.account.id,
+                resource_group_name=args.resource_group_name,
+                location=args.location,
+                subnet_id=args.private_endpoint_subnet_id,
+                dns_zone_id=args.private_dns_zone_id,
+                linked_virtual_network_ids=list(args.linked_virtual_network_ids),
+                parent=self,
+            )
 
     def _use_existing(self, account_id: str) -> None:
         _, group, account = parse_storage_account_id(account_id, "existing_account_id")
@@ -356,7 +407,9 @@ class ArtifactStore(pulumi.ComponentResource):
             type=storage.BlobType.BLOCK,
             metadata={"sha256": file.sha256},
             # Superseded content stays: instances on an older model still download it.
-            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
+            opts=pulumi.ResourceOptions(
+                parent=self, retain_on_delete=True, depends_on=self._upload_after
+            ),
         )
         url = pulumi.Output.concat(self.blob_endpoint, self.container_name, "/", blob_name)
         sas = storage.list_storage_account_service_sas_output(

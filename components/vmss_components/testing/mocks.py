@@ -389,6 +389,22 @@ _ARM_TYPES: dict[str, _ArmType] = {
     "azure-native:network:LoadBalancer": _ArmType(
         "Microsoft.Network", "loadBalancers/{name}", "loadBalancerName"
     ),
+    "azure-native:network:PrivateEndpoint": _ArmType(
+        "Microsoft.Network", "privateEndpoints/{name}", "privateEndpointName"
+    ),
+    "azure-native:network:PrivateDnsZoneGroup": _ArmType(
+        "Microsoft.Network",
+        "privateEndpoints/{privateEndpointName}/privateDnsZoneGroups/{name}",
+        "privateDnsZoneGroupName",
+    ),
+    "azure-native:privatedns:PrivateZone": _ArmType(
+        "Microsoft.Network", "privateDnsZones/{name}", "privateZoneName"
+    ),
+    "azure-native:privatedns:VirtualNetworkLink": _ArmType(
+        "Microsoft.Network",
+        "privateDnsZones/{privateZoneName}/virtualNetworkLinks/{name}",
+        "virtualNetworkLinkName",
+    ),
     "azure-native:authorization:PolicyDefinition": _ArmType(
         "Microsoft.Authorization",
         "/subscriptions/{subscription}/providers/Microsoft.Authorization/policyDefinitions/{name}",
