@@ -21,6 +21,7 @@ _TIERS = (
 )
 _ACCOUNT = "azure-native:storage:StorageAccount"
 _PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint"
+_ZONE_LINK = "azure-native:privatedns:VirtualNetworkLink"
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,15 @@ def _endpoint(document: PlanDocument, store: str, subnet: str) -> tuple[str, boo
     inputs = account["inputs"]
     public = inputs.get("publicNetworkAccess") != "Disabled"
     rules = inputs.get("networkRuleSet") or {}
+    linked = {
+        _text((r["inputs"].get("virtualNetwork") or {}).get("id")).lower()
+        for r in children
+        if r["type"] == _ZONE_LINK
+    }
+    network = subnet.lower().rsplit("/subnets/", 1)[0] if "/subnets/" in subnet else ""
+    if private and network and network in linked:
+        # Its network resolves the account's name to the endpoint through the linked zone.
+        return "the private endpoint (its network is linked to the zone)", True
     if private and not public:
         return "the private endpoint (public access disabled)", True
     if not rules or rules.get("defaultAction") != "Deny":

@@ -70,8 +70,8 @@ def plan_lines(tmp_path: Path, store: str) -> list[str]:
         ),
         (
             f'public_network_access="Disabled", private_endpoint_subnet_id="{VNET}/subnets/pe"',
-            "workers: 1 blob from store by SAS token, through the private endpoint (public "
-            "access disabled)",
+            "workers: 1 blob from store by SAS token, through the private endpoint (its network "
+            "is linked to the zone)",
         ),
         (
             f'network_rules=NetworkRules(allowed_subnet_ids=["{VNET}/subnets/web"], '
