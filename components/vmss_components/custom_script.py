@@ -32,6 +32,7 @@ from ._checks import (
     parse_identity_id,
 )
 from ._guard import check_public_value
+from ._inputs import as_dict
 from ._naming import artifact_key
 from ._rules import declare_rule
 from ._types import DownloadMode, OsType
@@ -540,7 +541,7 @@ class CustomScriptScaleSet(ScaleSetComponent):
                 f"{name}-identity",
                 resource_group_name=args.scale_set.resource_group_name,
                 location=args.scale_set.location,
-                tags=dict(args.scale_set.tags),
+                tags=as_dict(args.scale_set.tags),
                 opts=child,
             )
             self.download_identity_resource_id = self.download_identity.id

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
 import pytest
 from helpers import (
     DOWNLOAD_IDENTITY_ID,
@@ -171,3 +172,11 @@ def test_a_probe_id_is_the_health_signal_of_a_rolling_scale_set(mocked: MockDepl
     assert vmss.get("virtualMachineProfile.networkProfile.healthProbe") == {"id": PROBE_ID}
     assert vmss.get("upgradePolicy.mode") == "Rolling"
     assert "extensionProfile" not in vmss.get("virtualMachineProfile"), "no health extension"
+
+
+@pytest.mark.parametrize(("count", "expected"), [(100, None), (101, False)])
+def test_a_capacity_known_later_decides_the_placement_group_when_known(
+    mocked: MockDeployment, count: int, expected: bool | None
+) -> None:
+    mocked.run(lambda: cloud_init("web", capacity=pulumi.Output.from_input(count)))
+    assert mocked.resource(VMSS).inputs.get("singlePlacementGroup") is expected

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import pulumi_random as random
 from pulumi_azure_native import compute, monitor
 
 from .._guard import guard_output_contents
+from .._inputs import as_dict, checked_at
 from ..extensions import (
     Extension,
     check_extension_list,
@@ -23,6 +24,7 @@ from ..extensions import (
 from ..store import PublishedArtifact
 from .args import ScaleSetArgs, UpgradePolicy
 from .resolve import ScaleSetSpec
+from .trusted_launch import decide_trusted_launch
 
 # Scale-set operations wait for every instance and every extension (DSC may reboot twice):
 # far beyond the provider's default. At least two hours, as long rollouts need.
@@ -99,8 +101,8 @@ def build_scale_set(
         f"{name}-vmss",
         resource_group_name=args.resource_group_name,
         location=args.location,
-        sku=compute.SkuArgs(name=args.vm_size, tier="Standard", capacity=args.capacity),
-        zones=list(args.zones) or None,
+        sku=compute.SkuArgs(name=_vm_size(spec), tier="Standard", capacity=args.capacity),
+        zones=_zones(args),
         orchestration_mode=compute.OrchestrationMode(args.orchestration_mode),
         **_orchestration_settings(args),
         upgrade_policy=_upgrade_policy(args.upgrade),
@@ -124,7 +126,7 @@ def build_scale_set(
             else None,
             security_profile=_security_profile(spec),
         ),
-        tags=dict(args.tags),
+        tags=as_dict(args.tags),
         opts=pulumi.ResourceOptions(
             parent=parent,
             depends_on=[*depends_on, *(artifact.blob for artifact in artifacts)],
@@ -171,16 +173,31 @@ def _orchestration_settings(args: ScaleSetArgs) -> dict[str, Any]:
         return {"platform_fault_domain_count": 1}
     # Overprovisioned instances would run every extension and then be deleted.
     settings: dict[str, Any] = {"overprovision": False}
-    if most_instances(args) > SINGLE_PLACEMENT_GROUP_LIMIT:
-        # One placement group holds at most 100 instances: a Uniform scale set that may grow
-        # beyond (capacity or autoscale maximum) spans several.
-        settings["single_placement_group"] = False
+    # One placement group holds at most 100 instances: a Uniform scale set that may grow
+    # beyond (capacity or autoscale maximum) spans several.
+    single = single_placement_group(args)
+    if single is not None:
+        settings["single_placement_group"] = single
     return settings
 
 
-def most_instances(args: ScaleSetArgs) -> int:
-    """The most instances the scale set may hold: the autoscale maximum, or ``capacity``."""
-    return max(args.capacity, args.autoscale.maximum if args.autoscale else 0)
+def _over_limit(capacity: int, autoscale_maximum: int) -> bool | None:
+    return False if max(capacity, autoscale_maximum) > SINGLE_PLACEMENT_GROUP_LIMIT else None
+
+
+def single_placement_group(args: ScaleSetArgs) -> pulumi.Input[bool] | None:
+    """``singlePlacementGroup`` for a Uniform scale set: False when it may hold more than 100
+    instances (``capacity`` or the autoscale maximum), else None (Azure's default). A
+    capacity known only later decides when it is known."""
+    maximum = args.autoscale.maximum if args.autoscale else 0
+    capacity = args.capacity
+    if isinstance(capacity, int):
+        return _over_limit(capacity, maximum)
+    if maximum > SINGLE_PLACEMENT_GROUP_LIMIT:
+        return False
+    # None once known leaves the setting out, as for a plain capacity of 100 or fewer.
+    known_later: pulumi.Output[int] = pulumi.Output.from_input(capacity)
+    return known_later.apply(lambda count: cast(bool, _over_limit(int(count), maximum)))
 
 
 def _upgrade_policy(policy: UpgradePolicy) -> compute.UpgradePolicyArgs:
@@ -247,15 +264,56 @@ def _os_profile(
             disable_password_authentication=True,
             provision_vm_agent=True,
             ssh=compute.SshConfigurationArgs(
-                public_keys=[
-                    compute.SshPublicKeyArgs(
-                        path=f"/home/{args.admin_username}/.ssh/authorized_keys",
-                        key_data=key,
-                    )
-                    for key in spec.ssh_public_keys
-                ]
+                public_keys=_public_keys(args.admin_username, spec.ssh_public_keys)
             ),
         ),
+    )
+
+
+def _public_keys(
+    username: str, keys: Sequence[pulumi.Input[str]] | pulumi.Output[Sequence[str]]
+) -> list[compute.SshPublicKeyArgs] | pulumi.Output[list[compute.SshPublicKeyArgs]]:
+    def entry(key: pulumi.Input[str]) -> compute.SshPublicKeyArgs:
+        return compute.SshPublicKeyArgs(path=f"/home/{username}/.ssh/authorized_keys", key_data=key)
+
+    if isinstance(keys, pulumi.Output):
+        # The whole list is known later (another stack's output).
+        return keys.apply(lambda known: [entry(key) for key in known])
+    return [entry(key) for key in keys]
+
+
+def _vm_size(spec: ScaleSetSpec) -> pulumi.Input[str]:
+    """The size; one known only later is checked then against the Trusted Launch rule that
+    resolve applies to a plain size (same message)."""
+    size = spec.args.vm_size
+    if not spec.trusted_launch or not isinstance(size, pulumi.Output):
+        return size
+
+    def rule(known: Any, path: str) -> None:
+        decide_trusted_launch(
+            spec.args.trusted_launch,
+            spec.image.hyper_v_generation(),
+            known,
+            spec.image.label(),
+            path,
+        )
+
+    return checked_at(size, rule, "scale_set")
+
+
+def _zones(args: ScaleSetArgs) -> Any:
+    # An empty list is a regional scale set: sent as no zones at all.
+    if isinstance(args.zones, pulumi.Output):
+        return args.zones.apply(lambda zones: list(zones) or None)
+    return list(args.zones) or None
+
+
+def _text(value: pulumi.Input[int]) -> pulumi.Input[str]:
+    """A count as the text the autoscale setting takes."""
+    return (
+        pulumi.Output.from_input(value).apply(str)
+        if isinstance(value, pulumi.Output)
+        else str(value)
     )
 
 
@@ -393,7 +451,7 @@ def _autoscale(
                 capacity=monitor.ScaleCapacityArgs(
                     minimum=str(settings.minimum),
                     maximum=str(settings.maximum),
-                    default=str(args.capacity if settings.default is None else settings.default),
+                    default=_text(args.capacity if settings.default is None else settings.default),
                 ),
                 rules=[
                     rule("Increase", "GreaterThan", settings.scale_out_cpu_percent),
@@ -401,6 +459,6 @@ def _autoscale(
                 ],
             )
         ],
-        tags=dict(args.tags),
+        tags=as_dict(args.tags),
         opts=pulumi.ResourceOptions(parent=parent),
     )
