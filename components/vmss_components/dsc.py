@@ -19,6 +19,7 @@ from ._checks import check_extension_name, check_int, check_literal
 from ._guard import PROTECTED_ARGUMENTS, check_public_settings
 from ._json import check_json_value
 from ._naming import artifact_key
+from ._redact import redacts, show
 from ._types import DataCollection, WmfVersion
 from .errors import ConfigurationError
 from .extensions import (
@@ -44,6 +45,7 @@ from .store import ArtifactStore, PublishedArtifact, StoreFacts, check_store
 DSC_RETIREMENT = "2028-03-31"
 
 
+@redacts("protected_configuration_arguments")
 @dataclass(frozen=True, kw_only=True)
 class DscScaleSetArgs:
     """A Windows scale set and the DSC configuration every instance applies."""
@@ -79,7 +81,9 @@ class DscScaleSetArgs:
 
     def __post_init__(self) -> None:
         if not isinstance(self.scale_set, ScaleSetArgs):
-            raise ConfigurationError("scale_set", f"expected ScaleSetArgs, got {self.scale_set!r}")
+            raise ConfigurationError(
+                "scale_set", f"expected ScaleSetArgs, got {show(self.scale_set)}"
+            )
         if not isinstance(self.package, DscPackage):
             raise ConfigurationError(
                 "package", "expected a DscPackage (DscPackage.from_directory(...))"
@@ -103,7 +107,7 @@ class DscScaleSetArgs:
             if key.lower() in public:
                 raise ConfigurationError(
                     f"protected_configuration_arguments.{key}",
-                    f"{key!r} is also a public argument: the DSC extension takes each argument "
+                    f"{show(key)} is also a public argument: the DSC extension takes each argument "
                     "from one place only",
                 )
         check_public_settings(
@@ -220,7 +224,7 @@ def configuration_argument_warnings(args: DscScaleSetArgs) -> list[str]:
         hint = f" (did you mean {names[close[0]]}?)" if close else ""
         known = ", ".join(p.name for p in args.package.parameters) or "none"
         warnings.append(
-            f"argument {key!r} matches no parameter of Configuration {args.package.function} "
+            f"argument {show(key)} matches no parameter of Configuration {args.package.function} "
             f"(its parameters: {known}){hint}: PowerShell refuses an unknown parameter"
         )
     return warnings
@@ -243,7 +247,7 @@ def resolve_dsc(name: str, args: DscScaleSetArgs, store: StoreFacts) -> DscSpec:
     ``store`` describes ``args.store``: the keys it already holds.
     """
     if not isinstance(args, DscScaleSetArgs):
-        raise ConfigurationError("args", f"expected DscScaleSetArgs, got {args!r}")
+        raise ConfigurationError("args", f"expected DscScaleSetArgs, got {show(args)}")
     scale_set = resolve_scale_set(
         args.scale_set,
         os="windows",
@@ -296,7 +300,7 @@ class DscScaleSet(ScaleSetComponent):
         self, name: str, args: DscScaleSetArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         if not isinstance(args, DscScaleSetArgs):
-            raise ConfigurationError("args", f"expected DscScaleSetArgs, got {args!r}")
+            raise ConfigurationError("args", f"expected DscScaleSetArgs, got {show(args)}")
         store = check_store(args.store, "store")
         spec = resolve_dsc(name, args, store.facts)
         super().__init__("vmss:index:DscScaleSet", name, args, opts)

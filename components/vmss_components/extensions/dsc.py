@@ -7,6 +7,7 @@ from typing import Any
 
 import pulumi
 
+from .._redact import show
 from .._rules import declare_rule
 from .._types import DataCollection, WmfVersion, choices
 from ..errors import ConfigurationError
@@ -158,7 +159,7 @@ def check_dsc_settings(
     if wmf is not None and not isinstance(wmf, pulumi.Output) and wmf not in DSC_WMF_VERSIONS:
         raise ConfigurationError(
             f"{path}.settings.wmfVersion",
-            f"{wmf!r} is not one of {', '.join(DSC_WMF_VERSIONS)}",
+            f"{show(wmf)} is not one of {', '.join(DSC_WMF_VERSIONS)}",
         )
     privacy = _section(settings.get("privacy"), f"{path}.settings.privacy")
     collection = (privacy or {}).get("dataCollection")
@@ -169,7 +170,7 @@ def check_dsc_settings(
     ):
         raise ConfigurationError(
             f"{path}.settings.privacy.dataCollection",
-            f"{collection!r} is not one of {DSC_DATA_COLLECTION}",
+            f"{show(collection)} is not one of {DSC_DATA_COLLECTION}",
         )
     configuration = _section(settings.get("configuration"), f"{path}.settings.configuration")
     data = _section(settings.get("configurationData"), f"{path}.settings.configurationData")

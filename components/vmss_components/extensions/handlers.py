@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .._redact import show
 from .._rules import declare_rule
 from .._types import OsType
 from ..errors import ConfigurationError
@@ -193,7 +194,7 @@ def check_handler_version(handler: Handler, version: object, path: str) -> None:
     if version not in handler.versions:
         raise ConfigurationError(
             path,
-            f"{version!r} is not a documented version of the {handler.label} extension "
+            f"{show(version)} is not a documented version of the {handler.label} extension "
             f"(use {' or '.join(handler.versions)}; minor versions auto-upgrade)",
         )
 

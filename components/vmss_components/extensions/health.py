@@ -7,6 +7,7 @@ from typing import Any
 
 import pulumi
 
+from .._redact import show
 from .._rules import declare_rule
 from .._types import OsType
 from ..errors import ConfigurationError
@@ -78,7 +79,7 @@ def check_health_settings(
     if isinstance(protocol, pulumi.Output):
         return
     if protocol not in ("http", "https", "tcp"):
-        raise ConfigurationError(f"{where}.protocol", f"{protocol!r} is not http, https or tcp")
+        raise ConfigurationError(f"{where}.protocol", f"{show(protocol)} is not http, https or tcp")
     for key, (low, high) in _RANGES.items():
         value = settings.get(key)
         if value is None and key != "port":
@@ -86,7 +87,9 @@ def check_health_settings(
         if isinstance(value, pulumi.Output):
             continue
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ConfigurationError(f"{where}.{key}", f"{value!r} is not a number in {low}-{high}")
+            raise ConfigurationError(
+                f"{where}.{key}", f"{show(value)} is not a number in {low}-{high}"
+            )
     request_path = settings.get("requestPath")
     if request_path is None and protocol != "tcp":
         raise ConfigurationError(f"{where}.requestPath", f"an {protocol} probe needs a path")
@@ -95,5 +98,5 @@ def check_health_settings(
             raise ConfigurationError(f"{where}.requestPath", "a tcp probe takes no requestPath")
         if not isinstance(request_path, str) or not request_path.startswith("/"):
             raise ConfigurationError(
-                f"{where}.requestPath", f"{request_path!r} does not start with '/'"
+                f"{where}.requestPath", f"{show(request_path)} does not start with '/'"
             )

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
+from .._redact import show
 from ..errors import ConfigurationError
-from ._cache import BuiltZip, atomic_write, cache_dir
+from ._cache import BuiltZip, atomic_write, cache_dir, private_dir
 from ._digests import file_digests, zip_uncompressed_size
 from ._tree import check_patterns, collect_tree, existing_directory, existing_file
 from ._zip import ZipEntry, build_zip
@@ -36,7 +37,7 @@ def check_blob_name(value: str, path: str) -> str:
     if not isinstance(value, str) or not _SAFE_NAME.match(value):
         raise ConfigurationError(
             path,
-            f"{value!r} is not a safe blob name: use 1-200 letters, digits, '.', '-' or '_', "
+            f"{show(value)} is not a safe blob name: use 1-200 letters, digits, '.', '-' or '_', "
             "starting with a letter or digit and not ending with '.'",
         )
     return value
@@ -117,12 +118,15 @@ class Package:
         """
         check_blob_name(filename, "package.filename")
         if not isinstance(content, str | bytes):
-            raise ConfigurationError("package.content", f"expected text or bytes, got {content!r}")
+            raise ConfigurationError(
+                "package.content", f"expected text or bytes, got {show(content)}"
+            )
         data = content.encode("utf-8") if isinstance(content, str) else content
         digest = hashlib.sha256(data).hexdigest()
         path = cache_dir() / "content" / digest / filename
-        if not path.is_file() or path.stat().st_size != len(data):
-            path.parent.mkdir(parents=True, exist_ok=True)
+        # Checked by content, not size: a file changed on disk is written again.
+        if not path.is_file() or path.read_bytes() != data:
+            private_dir(path.parent)
             atomic_write(path, data)
         content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         return cls(

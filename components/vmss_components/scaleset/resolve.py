@@ -16,6 +16,7 @@ import pulumi
 
 from .._checks import check_component_name, check_type
 from .._naming import computer_name_prefix
+from .._redact import show
 from .._rules import declare_rule
 from .._types import OsType
 from ..errors import ConfigurationError
@@ -169,7 +170,7 @@ def _check_unique_names(names: Sequence[str], owned: Sequence[str], path: str) -
             where = "extra_extensions" if name not in owned else "extension_name"
             raise ConfigurationError(
                 f"{path}.{where}",
-                f"two extensions would be named {name!r}: names must be unique in a scale set",
+                f"two extensions would be named {show(name)}: names must be unique in a scale set",
             )
         seen.add(name.lower())
 

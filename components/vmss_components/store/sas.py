@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from .._redact import show
 from .._rules import declare_rule
 from ..errors import ConfigurationError
 
@@ -84,7 +85,7 @@ class SasPolicy:
     def __post_init__(self) -> None:
         if not callable(self.clock):
             raise ConfigurationError(
-                "sas.clock", f"expected a function returning the time, got {self.clock!r}"
+                "sas.clock", f"expected a function returning the time, got {show(self.clock)}"
             )
         _check_days(self.rotation_days, "sas.rotation_days", minimum=1)
         _check_days(self.min_lifetime_days, "sas.min_lifetime_days", minimum=7)
@@ -125,14 +126,14 @@ def format_expiry(moment: datetime) -> str:
 
 def _check_days(value: object, path: str, *, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigurationError(path, f"expected a whole number of days, got {value!r}")
+        raise ConfigurationError(path, f"expected a whole number of days, got {show(value)}")
     if not minimum <= value <= _MAX_DAYS:
         raise ConfigurationError(path, f"{value} is outside {minimum}..{_MAX_DAYS} days")
 
 
 def _aware(moment: object, path: str) -> datetime:
     if not isinstance(moment, datetime) or moment.tzinfo is None:
-        raise ConfigurationError(path, f"must return a timezone-aware datetime, got {moment!r}")
+        raise ConfigurationError(path, f"must return a timezone-aware datetime, got {show(moment)}")
     return moment.astimezone(UTC)
 
 
@@ -153,7 +154,7 @@ def _parse_expiry(value: datetime | date | str) -> datetime:
     if isinstance(value, date):
         return datetime.combine(value, time(0, 0), tzinfo=UTC)
     raise ConfigurationError(
-        "sas.expiry", f"expected a datetime, date or ISO string, got {type(value).__name__}"
+        "sas.expiry", f"expected a datetime, date or ISO string, got {show(value)}"
     )
 
 
@@ -163,16 +164,16 @@ def _parse_expiry_text(text: str) -> datetime | date:
         try:
             return date.fromisoformat(text)
         except ValueError as error:
-            raise ConfigurationError("sas.expiry", f"{text!r} is not a date") from error
+            raise ConfigurationError("sas.expiry", f"{show(text)} is not a date") from error
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as error:
         raise ConfigurationError(
-            "sas.expiry", f"{text!r} is not an ISO 8601 date, or date and time with a time zone"
+            "sas.expiry", f"{show(text)} is not an ISO 8601 date, or date and time with a time zone"
         ) from error
     if parsed.tzinfo is None:
         raise ConfigurationError(
             "sas.expiry",
-            f"{text!r} has a time but no time zone: add one ('Z', '+01:00'), or give a date",
+            f"{show(text)} has a time but no time zone: add one ('Z', '+01:00'), or give a date",
         )
     return parsed

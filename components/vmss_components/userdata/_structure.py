@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .._redact import kind, show
 from ..errors import ConfigurationError
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
@@ -83,7 +84,7 @@ def _is(value: Any, kinds: Sequence[str]) -> bool:
 def _type_error(path: str, where: str, value: Any, kinds: Sequence[str]) -> ConfigurationError:
     # Worded as cloud-init words it, so both checks read alike.
     expected = ", ".join(repr(kind) for kind in kinds)
-    return ConfigurationError(path, f"{where}: {value!r} is not of type {expected}")
+    return ConfigurationError(path, f"{where}: {kind(value)} is not of type {expected}")
 
 
 def check_structure(config: dict[str, Any], path: str) -> None:
@@ -99,14 +100,15 @@ def check_structure(config: dict[str, Any], path: str) -> None:
         if not isinstance(item, str) and not pinned:
             raise ConfigurationError(
                 path,
-                f"packages.{index}: {item!r} is neither a package name nor [name, version]",
+                f"packages.{index}: {kind(item)} is neither a package name nor [name, version]",
             )
     for key in ("runcmd", "bootcmd"):
         for index, item in enumerate(config.get(key) or ()):
             argv = isinstance(item, list) and all(isinstance(v, str) for v in item)
             if not isinstance(item, str) and not argv and not (key == "runcmd" and item is None):
                 raise ConfigurationError(
-                    path, f"{key}.{index}: {item!r} is neither a shell string nor a list of strings"
+                    path,
+                    f"{key}.{index}: {kind(item)} is neither a shell string nor a list of strings",
                 )
     for index, item in enumerate(config.get("ssh_authorized_keys") or ()):
         if not isinstance(item, str):
@@ -124,13 +126,12 @@ def _check_write_file(item: Any, where: str, path: str) -> None:
         kind = _WRITE_FILE_TYPES.get(key)
         if kind is None:
             raise ConfigurationError(
-                path, f"{where}: additional property {key!r} is not allowed in write_files"
+                path, f"{where}: additional property {show(key)} is not allowed in write_files"
             )
         if not _is(value, (kind,)):
             raise _type_error(path, f"{where}.{key}", value, (kind,))
     if "encoding" in item and item["encoding"] not in _WRITE_FILE_ENCODINGS:
         raise ConfigurationError(
             path,
-            f"{where}.encoding: {item['encoding']!r} is not one of "
-            f"{', '.join(_WRITE_FILE_ENCODINGS)}",
+            f"{where}.encoding: the value is not one of {', '.join(_WRITE_FILE_ENCODINGS)}",
         )

@@ -16,6 +16,7 @@ from typing import Literal
 import yaml
 
 from ..errors import ConfigurationError
+from ._scrub import yaml_problem
 
 #: What cloud-init looks for before a cloud-config document.
 CLOUD_CONFIG_HEADER = "#cloud-config"
@@ -82,10 +83,10 @@ def detect_format(text: str, path: str = "cloud_config") -> UserDataFormat:
                 "user data as MIME only when it finds one in the first 4096 bytes",
             )
         return "mime-multipart"
-    shown = first_line if len(first_line) <= 60 else first_line[:57] + "..."
     raise ConfigurationError(
         path,
-        f"unknown user-data format: the first line {shown!r} is none of {_ACCEPTED} "
+        f"unknown user-data format: the first line ({len(first_line)} characters, not shown: "
+        f"it may hold a secret) is none of {_ACCEPTED} "
         "(a cloud-config document starts with the line '#cloud-config')",
     )
 
@@ -143,7 +144,7 @@ def _check_archive(text: str, path: str) -> None:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise ConfigurationError(
-            path, f"the cloud-config-archive is not valid YAML: {error}"
+            path, f"the cloud-config-archive is not valid YAML: {yaml_problem(error)}"
         ) from error
     if not isinstance(data, list) or not data:
         raise ConfigurationError(path, "a cloud-config-archive is a non-empty YAML list of parts")
@@ -156,6 +157,9 @@ def _check_archive(text: str, path: str) -> None:
             )
 
 
+_HTTP = ("https://", "http://")
+
+
 def _check_include(text: str, path: str) -> None:
     urls = [
         line.strip()
@@ -164,9 +168,13 @@ def _check_include(text: str, path: str) -> None:
     ]
     if not urls:
         raise ConfigurationError(path, "an #include document lists at least one URL")
-    for url in urls:
-        if not url.startswith(("https://", "http://")):
-            raise ConfigurationError(path, f"{url!r} in #include is not an http(s) URL")
+    for number, line in enumerate(text.splitlines(), start=1):
+        url = line.strip()
+        if number > 1 and url and not url.startswith("#") and not url.startswith(_HTTP):
+            # The URL is not shown: it may carry a user name and password.
+            raise ConfigurationError(
+                path, f"line {number}: #include lists a URL that is not http(s)"
+            )
 
 
 def _check_jinja(text: str, path: str) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .._redact import show
 from ..errors import ConfigurationError
 from .formats import CLOUD_CONFIG_HEADER
 
@@ -66,7 +67,7 @@ def _plain(value: Any, path: str) -> Any:
         result: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise ConfigurationError(path, f"keys must be strings, got {key!r}")
+                raise ConfigurationError(path, f"keys must be strings, got {show(key)}")
             result[key] = _plain(item, f"{path}.{key}")
         return result
     if isinstance(value, list | tuple):

@@ -12,6 +12,7 @@ for each.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import os
@@ -25,6 +26,7 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigurationError
+from ._scrub import yaml_problem
 from ._structure import check_structure
 from ._tool import run_schema, tool_version
 from .formats import UserDataFormat, cloud_config_documents, detect_format
@@ -124,7 +126,10 @@ def _parse_cloud_config(text: str, path: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ConfigurationError(path, f"the cloud-config is not valid YAML: {error}") from error
+        # PyYAML's own text prints the offending line, which may hold a password.
+        raise ConfigurationError(
+            path, f"the cloud-config is not valid YAML: {yaml_problem(error)}"
+        ) from error
     if not isinstance(data, dict):
         raise ConfigurationError(
             path,
@@ -139,7 +144,7 @@ def _parse_cloud_config(text: str, path: str) -> dict[str, Any]:
 
 def _verdict_file(command: str, text: str) -> Path | None:
     """Where an accepted document's verdict is kept, for this installation of the tool."""
-    from ..packaging import cache_dir
+    from ..packaging._cache import cache_dir, private_key
 
     try:
         real = os.path.realpath(command)
@@ -147,7 +152,15 @@ def _verdict_file(command: str, text: str) -> Path | None:
     except OSError:
         return None
     identity = f"{real}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0"
-    digest = hashlib.sha256(identity.encode() + text.encode("utf-8", "surrogatepass"))
+    # Keyed: the document may hold a password, and a plain digest in a file name would let
+    # anyone who lists the cache test guesses of it.
+    try:
+        key = private_key("verdicts")
+    except OSError:
+        return None
+    digest = hmac.new(
+        key, identity.encode() + text.encode("utf-8", "surrogatepass"), hashlib.sha256
+    )
     return cache_dir() / "cloud-init" / f"{digest.hexdigest()}.json"
 
 
@@ -177,7 +190,9 @@ def _remember(command: str, text: str, validation: Validation) -> None:
         "deprecations": list(validation.deprecations),
     }
     try:
-        where.parent.mkdir(parents=True, exist_ok=True)
+        from ..packaging._cache import private_dir
+
+        private_dir(where.parent)
         handle, temporary = tempfile.mkstemp(dir=where.parent, suffix=".part")
         with os.fdopen(handle, "w") as out:
             json.dump(record, out)
