@@ -55,10 +55,13 @@ _CHECK_SUBNET = (
 )
 _AUTOSCALE_KEYS = {"minimum", "maximum", "scaleOutCpuPercent", "scaleInCpuPercent"}
 _GUEST_KEYS = {"tier", "assignmentType", "delivery", "packageVersion"}
-_STORE_KEYS = {"network", "uploaderAddresses"}
+_STORE_KEYS = {"network", "uploaderAddresses", "downloads"}
 # Where the artifact store's blobs are reachable: anywhere (tokens and roles guard them), or
 # only through a private endpoint in the environment's network.
 STORE_NETWORKS = ("public", "private")
+# How the Linux tiers and the Machine Configuration baseline fetch artifacts: a SAS token each,
+# or one user-assigned identity (no token in any model). DSC always uses SAS.
+STORE_DOWNLOADS = ("sas", "identity")
 TIERS = ("web", "app", "worker")
 # The sample machine configuration is a Linux baseline: it goes on a Linux tier.
 GUEST_TIERS = ("app", "worker")
@@ -112,11 +115,15 @@ class ArtifactStoreSettings:
     ``network`` ``private``: a blob private endpoint in the environment's ``endpoints``
     subnet. With ``uploader_addresses`` (the public addresses of the machines that run
     ``pulumi up``) the public endpoint stays on for them alone; without, public access is
-    disabled and ``pulumi up`` must run inside the virtual network.
+    disabled and ``pulumi up`` must run inside the virtual network. ``downloads``
+    ``identity``: the Linux tiers and the Machine Configuration baseline download with one
+    user-assigned identity instead of SAS tokens (the DSC web tier keeps SAS: the DSC
+    extension has no identity download).
     """
 
     network: str
     uploader_addresses: tuple[str, ...]
+    downloads: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -411,7 +418,14 @@ def _artifact_store(reader: _Reader) -> ArtifactStoreSettings:
             NetworkRules(uploader_ip_addresses=addresses)
     except ConfigurationError as error:
         raise reader.error("artifactStore.uploaderAddresses", error.reason) from None
-    return ArtifactStoreSettings(network=network, uploader_addresses=tuple(addresses))
+    downloads = values.get("downloads", "sas")
+    if downloads not in STORE_DOWNLOADS:
+        raise reader.error(
+            "artifactStore.downloads", f"expected one of {STORE_DOWNLOADS}, got {downloads!r}"
+        )
+    return ArtifactStoreSettings(
+        network=network, uploader_addresses=tuple(addresses), downloads=downloads
+    )
 
 
 def _int(reader: _Reader, key: str, value: object) -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pulumi
 from config import StackSettings, TierSettings
-from pulumi_azure_native import authorization, network, resources
+from pulumi_azure_native import authorization, managedidentity, network, resources
 
 from vmss_components import (
     POLICY_MODES,
@@ -33,6 +33,7 @@ from vmss_components import (
     MachineConfigurationPackage,
     MachineConfigurationPolicy,
     MachineConfigurationPolicyArgs,
+    ManagedIdentities,
     NetworkRules,
     Package,
     PolicyParameter,
@@ -89,18 +90,19 @@ def build_environment(settings: StackSettings) -> Environment:
     )
     net = _network(settings, group)
     store = ArtifactStore(f"{env}-artifacts", _store_args(settings, group, net))
+    reader = _content_reader(settings, group)
     web = _web_tier(settings, group, net, store)
-    app = _app_tier(settings, group, net, store)
-    worker = _worker_tier(settings, group, net, store)
+    app = _app_tier(settings, group, net, store, reader)
+    worker = _worker_tier(settings, group, net, store, reader)
     baseline = settings.guest_assignment
     guest: GuestAssignment | None = None
     policy: MachineConfigurationPolicy | None = None
     if baseline.delivery == "policy":
-        policy = _baseline_policy(settings, store, group)
+        policy = _baseline_policy(settings, store, group, reader)
     else:
         tiers: dict[str, CloudInitScaleSet | CustomScriptScaleSet] = {"app": app, "worker": worker}
         assert baseline.tier is not None
-        guest = _guest_assignment(settings, store, tiers[baseline.tier])
+        guest = _guest_assignment(settings, store, tiers[baseline.tier], reader)
     return Environment(
         group=group,
         network=net,
@@ -110,6 +112,23 @@ def build_environment(settings: StackSettings) -> Environment:
         worker=worker,
         guest_assignment=guest,
         baseline_policy=policy,
+    )
+
+
+def _content_reader(
+    settings: StackSettings, group: resources.ResourceGroup
+) -> managedidentity.UserAssignedIdentity | None:
+    """With ``artifactStore.downloads: identity``, the identity the Machine Configuration
+    agent downloads the baseline package with; every Linux machine the baseline reaches
+    carries it. (Each tier downloads its own artifacts with an identity of its own: one
+    identity, one role assignment, one owner.)"""
+    if settings.artifact_store.downloads != "identity":
+        return None
+    return managedidentity.UserAssignedIdentity(
+        f"{settings.environment}-content-reader",
+        resource_group_name=group.name,
+        location=settings.location,
+        tags=dict(settings.tags),
     )
 
 
@@ -166,7 +185,10 @@ def _resource_group_name(settings: StackSettings) -> str:
 
 
 def _baseline_policy(
-    settings: StackSettings, store: ArtifactStore, group: resources.ResourceGroup
+    settings: StackSettings,
+    store: ArtifactStore,
+    group: resources.ResourceGroup,
+    reader: managedidentity.UserAssignedIdentity | None,
 ) -> MachineConfigurationPolicy:
     """The baseline on every Linux machine in the resource group, by Azure Policy: scale sets
     of this stack and any machine created there later, remediated when the package changes.
@@ -199,6 +221,7 @@ def _baseline_policy(
                 if settings.guest_assignment.assignment_type != "Audit"
                 else None
             ),
+            content_identity_resource_id=reader.id if reader is not None else None,
         ),
         # The assignments are made at the resource group: it must exist first.
         opts=pulumi.ResourceOptions(depends_on=[group]),
@@ -206,7 +229,10 @@ def _baseline_policy(
 
 
 def _guest_assignment(
-    settings: StackSettings, store: ArtifactStore, target: CloudInitScaleSet | CustomScriptScaleSet
+    settings: StackSettings,
+    store: ArtifactStore,
+    target: CloudInitScaleSet | CustomScriptScaleSet,
+    reader: managedidentity.UserAssignedIdentity | None,
 ) -> GuestAssignment:
     """The Linux baseline assigned directly to one tier's scale set."""
     return GuestAssignment(
@@ -217,6 +243,7 @@ def _guest_assignment(
             target=target,
             assignment_type=settings.guest_assignment.assignment_type,
             parameters={"[MotdFile]Motd;Contents": _banner(settings)},
+            content_identity_resource_id=reader.id if reader is not None else None,
         ),
     )
 
@@ -227,6 +254,13 @@ def _carries_baseline(settings: StackSettings, tier: str) -> bool:
     (Microsoft's prerequisites initiative prepares virtual machines, not scale sets)."""
     baseline = settings.guest_assignment
     return baseline.delivery == "policy" or baseline.tier == tier
+
+
+def _baseline_identity(
+    settings: StackSettings, tier: str, reader: managedidentity.UserAssignedIdentity | None
+) -> list[pulumi.Input[str]]:
+    """The baseline's download identity, on the tiers the baseline reaches."""
+    return [reader.id] if reader is not None and _carries_baseline(settings, tier) else []
 
 
 def _scale_set_args(
@@ -241,6 +275,7 @@ def _scale_set_args(
     load_balancer_backend_pool_ids: Sequence[pulumi.Input[str]] = (),
     computer_name_prefix: str | None = None,
     machine_configuration: bool = False,
+    carried_identity_ids: Sequence[pulumi.Input[str]] = (),
 ) -> ScaleSetArgs:
     autoscale = (
         Autoscale(
@@ -268,6 +303,7 @@ def _scale_set_args(
         load_balancer_backend_pool_ids=load_balancer_backend_pool_ids,
         computer_name_prefix=computer_name_prefix,
         machine_configuration=machine_configuration,
+        managed_identities=ManagedIdentities(user_assigned_resource_ids=carried_identity_ids),
     )
 
 
@@ -308,10 +344,16 @@ def _web_tier(
 
 
 def _app_tier(
-    settings: StackSettings, group: resources.ResourceGroup, net: Network, store: ArtifactStore
+    settings: StackSettings,
+    group: resources.ResourceGroup,
+    net: Network,
+    store: ArtifactStore,
+    reader: managedidentity.UserAssignedIdentity | None,
 ) -> CloudInitScaleSet:
     tier = settings.tiers["app"]
     samples = ARTIFACTS / "cloud-init"
+    # By identity, the site is fetched with vmss-fetch-blob instead of a SAS URL.
+    by_identity = reader is not None
     return CloudInitScaleSet(
         f"{settings.environment}-app",
         CloudInitScaleSetArgs(
@@ -323,16 +365,22 @@ def _app_tier(
                 health=HealthProbe(protocol="http", port=80, request_path="/health.html"),
                 ssh_public_keys=[settings.ssh_public_key],
                 machine_configuration=_carries_baseline(settings, "app"),
+                carried_identity_ids=_baseline_identity(settings, "app", reader),
             ),
-            cloud_config=samples / "web.yaml",
+            cloud_config=samples / ("web-identity.yaml" if by_identity else "web.yaml"),
             store=store,
             artifacts={"site": Package.from_directory(samples / "site")},
+            download="managed_identity" if by_identity else "sas",
         ),
     )
 
 
 def _worker_tier(
-    settings: StackSettings, group: resources.ResourceGroup, net: Network, store: ArtifactStore
+    settings: StackSettings,
+    group: resources.ResourceGroup,
+    net: Network,
+    store: ArtifactStore,
+    reader: managedidentity.UserAssignedIdentity | None,
 ) -> CustomScriptScaleSet:
     tier = settings.tiers["worker"]
     scripts = ARTIFACTS / "custom-script"
@@ -348,6 +396,7 @@ def _worker_tier(
                 health=WORKER_HEALTH if tier.upgrade_mode == "Rolling" else None,
                 ssh_public_keys=[settings.ssh_public_key],
                 machine_configuration=_carries_baseline(settings, "worker"),
+                carried_identity_ids=_baseline_identity(settings, "worker", reader),
             ),
             store=store,
             files=[scripts / "install-worker.sh", scripts / "worker.py"],

@@ -355,6 +355,7 @@ CONFIG_CASES = [
     ConfigCase("store-uploader-on-public", {"artifactStore": {"uploaderAddresses": ["20.1.2.3"]}}, "artifactStore.uploaderAddresses"),
     ConfigCase("store-uploader-private-address", {"artifactStore": {"network": "private", "uploaderAddresses": ["10.0.0.4"]}}, "artifactStore.uploaderAddresses"),
     ConfigCase("store-unknown-setting", {"artifactStore": {"firewall": "on"}}, "artifactStore.firewall"),
+    ConfigCase("store-downloads-unknown", {"artifactStore": {"downloads": "ftp"}}, "artifactStore.downloads"),
 ]
 # fmt: on
 

@@ -475,3 +475,37 @@ def test_the_committed_files_alone_plan_the_dev_stack(tmp_path: Path) -> None:
         shutil.copy2(REPO / relative, target)
     assert (clone / "stacks" / "__main__.py").is_file()
     assert main(["dev", "--project-dir", str(clone), "--quiet"]) == EXIT_OK
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_role_assignment_has_an_azure_name_of_its_own(
+    plans: dict[str, PlanDocument], stack: str
+) -> None:
+    # Two Pulumi resources with one Azure name would manage one assignment: deleting either
+    # would remove the other consumer's access.
+    names = [
+        r["inputs"]["roleAssignmentName"]
+        for r in plans[stack].of_type("azure-native:authorization:RoleAssignment")
+    ]
+    assert names and len(set(map(str, names))) == len(names)
+
+
+def test_prod_downloads_by_identity_but_the_dsc_tier() -> None:
+    from vmss_plan.paths import artifact_paths
+
+    project = load_project(REPO)
+    document = build_document(run_plan(project, "prod"))
+    auth = {path.tier: path.auth for path in artifact_paths(document)}
+    assert auth == {
+        "prod-app": "managed identity",
+        "prod-worker": "managed identity",
+        "prod-web": "SAS token",
+    }
+    (policy,) = document.of_type("vmss:index:MachineConfigurationPolicy")
+    reader = next(r for r in document.resources if r["name"] == "prod-content-reader")
+    for tier in ("prod-app-vmss", "prod-worker-vmss"):
+        (vmss,) = [r for r in document.resources if r["name"] == tier]
+        assigned = str(vmss["inputs"]["identity"]["userAssignedIdentities"])
+        assert "prod-content-reader" in assigned, tier
+    assert reader["type"] == "azure-native:managedidentity:UserAssignedIdentity"
+    assert policy is not None
