@@ -16,6 +16,7 @@ from pathlib import Path
 import pulumi
 
 from .._checks import check_component_name, check_type
+from .._files import check_encodable, read_utf8_file
 from .._naming import computer_name_prefix
 from .._types import OsType
 from ..errors import ConfigurationError
@@ -30,6 +31,8 @@ from .args import LINUX_DEFAULT_IMAGE, WINDOWS_DEFAULT_IMAGE, ImageReference, Sc
 _SSH_KEY = re.compile(
     r"(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521)) ([A-Za-z0-9+/]+=*)(?: [^\r\n]*)?"
 )
+# An OpenSSH public key file is one line: an RSA key of 16384 bits is under 3 KiB.
+_KEY_FILE_LIMIT = 16 * 1024
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,16 +146,16 @@ def _ssh_keys(args: ScaleSetArgs, os: OsType, path: str) -> tuple[str, ...]:
     for index, entry in enumerate(args.ssh_public_keys):
         where = f"{path}.ssh_public_keys[{index}]"
         if isinstance(entry, Path):
-            try:
-                text = entry.expanduser().read_text().strip()
-            except OSError as error:
-                raise ConfigurationError(where, f"cannot read {entry}: {error.strerror}") from error
+            # A regular file only, at most 16 KiB, decoded as UTF-8 whatever the locale: the
+            # same file gives the same keyData on every operator's machine.
+            text = read_utf8_file(entry.expanduser(), where, limit=_KEY_FILE_LIMIT).strip()
         elif isinstance(entry, str):
             text = entry.strip()
         else:
             raise ConfigurationError(
                 where, f"expected a key (str) or key file (Path), got {entry!r}"
             )
+        check_encodable(text, where, "the key")
         if not _is_openssh_key(text):
             raise ConfigurationError(
                 where, "not an OpenSSH public key ('ssh-rsa AAAA...' or 'ssh-ed25519 AAAA...')"
