@@ -58,7 +58,7 @@ ASSIGNMENT_TYPES = ("Audit", "ApplyAndMonitor", "ApplyAndAutoCorrect", "DeployAn
 DELIVERIES = ("assignment", "policy")
 # The assignment types a policy deploys (New-GuestConfigurationPolicy -Mode).
 POLICY_MODES = ("Audit", "ApplyAndMonitor", "ApplyAndAutoCorrect")
-_PACKAGE_VERSION = re.compile(r"\d+\.\d+\.\d+")
+_PACKAGE_VERSION = re.compile(r"\d+\.\d+\.\d+", re.ASCII)
 
 
 @dataclass(frozen=True, kw_only=True)

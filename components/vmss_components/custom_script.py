@@ -61,7 +61,7 @@ from .scaleset import (
 )
 from .store import ArtifactStore, PublishedArtifact, StoreFacts, check_store
 
-_VERSION = re.compile(r"(\d+)\.(\d+)")
+_VERSION = re.compile(r"(\d+)\.(\d+)", re.ASCII)
 # Managed-identity download arrived in these handler versions; older ones ignore the setting
 # and fail with 403 on a private container.
 _MANAGED_IDENTITY_SINCE: dict[OsType, tuple[int, int]] = {"windows": (1, 10), "linux": (2, 1)}

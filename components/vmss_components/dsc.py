@@ -35,7 +35,7 @@ from .store import ArtifactStore, PublishedArtifact, StoreFacts, check_store
 
 #: The date Microsoft retires the DSC extension; Machine Configuration replaces it.
 DSC_RETIREMENT = "2028-03-31"
-_HANDLER_VERSION = re.compile(r"2\.\d+")
+_HANDLER_VERSION = re.compile(r"2\.\d+", re.ASCII)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,7 +18,7 @@ from .._checks import check_extension_name
 from .._guard import check_public_settings, check_public_value
 from ..errors import ConfigurationError
 
-_VERSION = re.compile(r"\d+\.\d+")
+_VERSION = re.compile(r"\d+\.\d+", re.ASCII)
 
 
 @dataclass(frozen=True, kw_only=True)

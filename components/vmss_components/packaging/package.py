@@ -55,6 +55,13 @@ declare_rule(
     where="vmss_components.packaging._tree.check_windows_names",
     paths=("package.source", "package.path"),
 )
+declare_rule(
+    "blob-name-whole",
+    "A published file's name is 1-200 ASCII letters, digits, '.', '-' or '_', matched whole: "
+    "a trailing newline ('run.sh\\n') or a non-ASCII digit is refused.",
+    where="vmss_components.packaging.package.check_blob_name",
+    paths=("package.path", "package.filename"),
+)
 # Passed by this package's factories only: the mark of a Package whose file was checked.
 _CHECKED = object()
 

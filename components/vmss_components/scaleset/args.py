@@ -24,9 +24,11 @@ from .._checks import (
     check_pattern,
     check_sequence,
     check_tags,
+    check_text_characters,
     check_type,
 )
 from .._guard import NO_SECRETS, check_public_value
+from .._rules import declare_rule
 from .._types import (
     OrchestrationMode,
     OsDiskType,
@@ -37,7 +39,18 @@ from .._types import (
 from ..errors import ConfigurationError
 from ..extensions import Extension, check_extension
 
-_ISO_DURATION = re.compile(r"PT(?=\d)(\d+H)?(\d+M)?(\d+S)?")
+_ISO_DURATION = re.compile(r"PT(?=\d)(\d+H)?(\d+M)?(\d+S)?", re.ASCII)
+declare_rule(
+    "ascii-digits-only",
+    "Versions and durations take ASCII digits only: Arabic-Indic (\u0661.\u0660) or "
+    "full-width (\uff11.\uff10) digits, which Python's \\d matches, are refused.",
+    where="re.ASCII on every pattern (tests/invariants/test_text_rules.py)",
+    paths=(
+        "scale_set.upgrade.pause_time_between_batches",
+        "extension.type_handler_version",
+        "policy_version",
+    ),
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,6 +157,7 @@ class HealthProbe:
         check_literal(self.protocol, f"{path}.protocol", ProbeProtocol)
         check_int(self.port, f"{path}.port", minimum=1, maximum=65535)
         if isinstance(self.request_path, str):
+            check_text_characters(self.request_path, f"{path}.request_path", "the probe path")
             # The probe path is a public setting of the Application Health extension.
             check_public_value(self.request_path, f"{path}.request_path", NO_SECRETS)
         if self.protocol != "tcp" and (
@@ -200,6 +214,10 @@ class ImageReference:
                     )
             if not isinstance(self.version, str) or not self.version.strip():
                 raise ConfigurationError(f"{path}.version", "expected 'latest' or a version")
+        for attribute in ("id", "publisher", "offer", "sku", "version"):
+            value = getattr(self, attribute)
+            if isinstance(value, str):
+                check_text_characters(value, f"{path}.{attribute}", f"the image {attribute}")
         if self.os is not None:
             check_literal(self.os, f"{path}.os", OsType)
 
@@ -327,7 +345,14 @@ _RESERVED_USERNAMES = {
     "user5",
 }
 _USERNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
-_VM_SIZE = re.compile(r"Standard_[A-Za-z0-9_]+|Basic_A[0-9]+")
+# Azure's sizes are ASCII names of at most some 30 characters (Standard_ND96isr_H100_v5).
+declare_rule(
+    "vm-size-format",
+    "vm_size is an Azure size name: Standard_ or Basic_A and at most 64 ASCII characters.",
+    where="vmss_components.scaleset.args.ScaleSetArgs",
+    paths=("scale_set.vm_size",),
+)
+_VM_SIZE = re.compile(r"Standard_[A-Za-z0-9_]{1,55}|Basic_A[0-9]{1,2}", re.ASCII)
 _ZONES = ("1", "2", "3")
 
 

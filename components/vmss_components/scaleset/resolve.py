@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pulumi
 
-from .._checks import check_component_name, check_type
+from .._checks import check_component_name, check_text_characters, check_type
 from .._files import check_encodable, read_utf8_file
 from .._naming import computer_name_prefix
 from .._types import OsType
@@ -156,6 +156,7 @@ def _ssh_keys(args: ScaleSetArgs, os: OsType, path: str) -> tuple[str, ...]:
                 where, f"expected a key (str) or key file (Path), got {entry!r}"
             )
         check_encodable(text, where, "the key")
+        check_text_characters(text, where, "the key")
         if not _is_openssh_key(text):
             raise ConfigurationError(
                 where, "not an OpenSSH public key ('ssh-rsa AAAA...' or 'ssh-ed25519 AAAA...')"

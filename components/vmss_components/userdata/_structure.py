@@ -82,8 +82,22 @@ def _is(value: Any, kinds: Sequence[str]) -> bool:
 
 def _type_error(path: str, where: str, value: Any, kinds: Sequence[str]) -> ConfigurationError:
     # Worded as cloud-init words it, so both checks read alike.
+    # The value is named by its type only: it may be a password or a key.
     expected = ", ".join(repr(kind) for kind in kinds)
-    return ConfigurationError(path, f"{where}: {value!r} is not of type {expected}")
+    return ConfigurationError(
+        path, f"{where}: a value of type {_kind(value)} is not of type {expected}"
+    )
+
+
+def _kind(value: Any) -> str:
+    for name, types in _JSON_TYPES.items():
+        if isinstance(value, bool):
+            return "boolean"
+        if isinstance(value, types):
+            return name
+    return {"bytes": "binary", "int": "integer", "float": "number"}.get(
+        type(value).__name__, type(value).__name__
+    )
 
 
 def check_structure(config: dict[str, Any], path: str) -> None:
@@ -126,6 +140,8 @@ def _check_write_file(item: Any, where: str, path: str) -> None:
             raise ConfigurationError(
                 path, f"{where}: additional property {key!r} is not allowed in write_files"
             )
+        if key == "content" and isinstance(value, bytes):
+            continue  # !!binary content: cloud-init writes the bytes as they are
         if not _is(value, (kind,)):
             raise _type_error(path, f"{where}.{key}", value, (kind,))
     if "encoding" in item and item["encoding"] not in _WRITE_FILE_ENCODINGS:

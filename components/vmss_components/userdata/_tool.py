@@ -23,7 +23,7 @@ _VERSIONS: dict[str, str] = {}
 _RESULTS: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
 _DOCUMENT = "cloud-config.yaml"
 _DEPRECATIONS = "Cloud config schema deprecations:"
-_ANNOTATION = re.compile(r"\t\t# E\d+")
+_ANNOTATION = re.compile(r"\t\t# E\d+", re.ASCII)
 
 
 def _tool_environment() -> dict[str, str]:

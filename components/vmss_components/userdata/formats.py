@@ -13,9 +13,8 @@ import email
 import email.policy
 from typing import Literal
 
-import yaml
-
 from ..errors import ConfigurationError
+from ._yaml import load_yaml
 
 #: What cloud-init looks for before a cloud-config document.
 CLOUD_CONFIG_HEADER = "#cloud-config"
@@ -139,12 +138,7 @@ def _mime_cloud_configs(text: str, path: str) -> list[tuple[str, str]]:
 
 
 def _check_archive(text: str, path: str) -> None:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ConfigurationError(
-            path, f"the cloud-config-archive is not valid YAML: {error}"
-        ) from error
+    data = load_yaml(text, path, "the cloud-config-archive")
     if not isinstance(data, list) or not data:
         raise ConfigurationError(path, "a cloud-config-archive is a non-empty YAML list of parts")
     for index, part in enumerate(data):

@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import ConfigurationError
 from ._structure import check_structure
 from ._tool import run_schema, tool_version
+from ._yaml import load_yaml
 from .formats import UserDataFormat, cloud_config_documents, detect_format
 
 logger = logging.getLogger(__name__)
@@ -97,8 +96,9 @@ def validate_user_data(
             return remembered
         version = tool_version(command, path)
         for document, where in documents:
-            deprecations += run_schema(command, version, document, where)
+            # Parsed first: a document cloud-init's loader cannot read never reaches the tool.
             _parse_cloud_config(document, where)
+            deprecations += run_schema(command, version, document, where)
         validation = Validation(
             format=fmt,
             schema_checked_by=version,
@@ -121,10 +121,7 @@ def validate_user_data(
 
 
 def _parse_cloud_config(text: str, path: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ConfigurationError(path, f"the cloud-config is not valid YAML: {error}") from error
+    data = load_yaml(text, path)
     if not isinstance(data, dict):
         raise ConfigurationError(
             path,
