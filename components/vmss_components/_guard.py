@@ -116,7 +116,7 @@ NO_SECRETS = "this place cannot hold a secret: keep credentials out of it"
 
 def fold_name(name: str) -> str:
     """A name lower-cased, without separators and trailing digits (``Api_Key2`` -> ``apikey``)."""
-    return re.sub(r"[0-9]+$", "", re.sub(r"[^a-z0-9]", "", name.lower()))
+    return re.sub(r"[0-9]+\Z", "", re.sub(r"[^a-z0-9]", "", name.lower()))
 
 
 def is_secret_name(name: str) -> bool:

@@ -39,6 +39,8 @@ from .._types import (
 from ..errors import ConfigurationError
 from ..extensions import Extension, check_extension
 
+# Azure: "The allowed formats are Major.Minor.Build or 'latest'".
+_IMAGE_VERSION = re.compile(r"latest|[0-9]{1,10}\.[0-9]{1,10}\.[0-9]{1,10}", re.ASCII)
 _ISO_DURATION = re.compile(r"PT(?=\d)(\d+H)?(\d+M)?(\d+S)?", re.ASCII)
 declare_rule(
     "ascii-digits-only",
@@ -47,6 +49,7 @@ declare_rule(
     where="re.ASCII on every pattern (tests/invariants/test_text_rules.py)",
     paths=(
         "scale_set.upgrade.pause_time_between_batches",
+        "scale_set.image.version",
         "extension.type_handler_version",
         "policy_version",
     ),
@@ -212,8 +215,12 @@ class ImageReference:
                         f"{path}.{attribute}",
                         "a marketplace image needs publisher, offer and sku (or give id)",
                     )
-            if not isinstance(self.version, str) or not self.version.strip():
-                raise ConfigurationError(f"{path}.version", "expected 'latest' or a version")
+            if not isinstance(self.version, str) or not _IMAGE_VERSION.fullmatch(self.version):
+                raise ConfigurationError(
+                    f"{path}.version",
+                    "expected 'latest' or a version Major.Minor.Build in ASCII digits "
+                    "(Azure's two formats)",
+                )
         for attribute in ("id", "publisher", "offer", "sku", "version"):
             value = getattr(self, attribute)
             if isinstance(value, str):

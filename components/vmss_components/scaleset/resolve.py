@@ -156,11 +156,12 @@ def _ssh_keys(args: ScaleSetArgs, os: OsType, path: str) -> tuple[str, ...]:
                 where, f"expected a key (str) or key file (Path), got {entry!r}"
             )
         check_encodable(text, where, "the key")
-        check_text_characters(text, where, "the key")
         if not _is_openssh_key(text):
             raise ConfigurationError(
                 where, "not an OpenSSH public key ('ssh-rsa AAAA...' or 'ssh-ed25519 AAAA...')"
             )
+        # The comment is free text: it reaches keyData, so nothing unseen in it.
+        check_text_characters(text, where, "the key")
         keys.append(text)
     return tuple(keys)
 

@@ -80,19 +80,26 @@ def _is(value: Any, kinds: Sequence[str]) -> bool:
     return any(isinstance(value, _JSON_TYPES[kind]) for kind in kinds)
 
 
+# Keys whose values are credentials (chpasswd, passwd, hashed_passwd, ssh private keys).
+_SECRET_WORDS = ("passw", "secret", "token", "private")
+
+
 def _type_error(path: str, where: str, value: Any, kinds: Sequence[str]) -> ConfigurationError:
-    # Worded as cloud-init words it, so both checks read alike.
-    # The value is named by its type only: it may be a password or a key.
+    # Worded as cloud-init words it, so both checks read alike; but a value under a
+    # credential's key (chpasswd, passwd) or binary content is named by its type only.
     expected = ", ".join(repr(kind) for kind in kinds)
-    return ConfigurationError(
-        path, f"{where}: a value of type {_kind(value)} is not of type {expected}"
-    )
+    secret = any(word in where.lower() for word in _SECRET_WORDS)
+    if secret or isinstance(value, bytes):
+        shown = f"a value of type {_kind(value)}"
+    else:
+        shown = repr(value) if len(repr(value)) <= 80 else f"a {_kind(value)} value"
+    return ConfigurationError(path, f"{where}: {shown} is not of type {expected}")
 
 
 def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
     for name, types in _JSON_TYPES.items():
-        if isinstance(value, bool):
-            return "boolean"
         if isinstance(value, types):
             return name
     return {"bytes": "binary", "int": "integer", "float": "number"}.get(

@@ -96,9 +96,8 @@ def validate_user_data(
             return remembered
         version = tool_version(command, path)
         for document, where in documents:
-            # Parsed first: a document cloud-init's loader cannot read never reaches the tool.
-            _parse_cloud_config(document, where)
             deprecations += run_schema(command, version, document, where)
+            _parse_cloud_config(document, where)
         validation = Validation(
             format=fmt,
             schema_checked_by=version,
