@@ -43,7 +43,9 @@ def _run(
             cwd=cwd,
             env=_tool_environment(),
             capture_output=True,
-            text=True,
+            # The tool runs under C.UTF-8: read its output as UTF-8, whatever our locale.
+            encoding="utf-8",
+            errors="replace",
             timeout=_TIMEOUT_SECONDS,
             check=False,
         )

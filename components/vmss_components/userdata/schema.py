@@ -175,7 +175,7 @@ def _remember(command: str, text: str, validation: Validation) -> None:
     try:
         where.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=where.parent, suffix=".part")
-        with os.fdopen(handle, "w") as out:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(record, out)
         os.replace(temporary, where)
     except OSError:
