@@ -151,6 +151,8 @@ def resolve_cloud_init(
     notes += [
         f"{name}: cloud-init deprecation: {note}" for note in user_data.validation.deprecations
     ]
+    # Settings that weaken security are allowed, and said: named, never with their values.
+    notes += [f"{name}: {warning}" for warning in user_data.validation.warnings]
     unused = sorted(set(args.artifacts) - user_data.keys)
     if unused:
         notes.append(

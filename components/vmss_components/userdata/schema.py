@@ -11,6 +11,7 @@ for each.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigurationError
+from ._security import security_warnings
 from ._structure import check_structure
 from ._tool import run_schema, tool_version
 from ._yaml import load_yaml
@@ -44,6 +46,9 @@ class Validation:
     schema_checked_by: str | None
     skipped: str | None
     deprecations: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """Settings that weaken the instances' security (``ssh_pwauth: true``, passwords set by
+    ``chpasswd``), named without their values; the components log them."""
 
 
 # (command, shape) -> the verdict of an accepted document of that shape.
@@ -83,6 +88,26 @@ def validate_user_data(
     documents = cloud_config_documents(text, fmt, path)
     if not documents:
         return Validation(format=fmt, schema_checked_by=None, skipped=None)
+    validation = _validate(fmt, documents, text, path=path, log=log, shape=shape)
+    # Read after the checks, which report a document that does not parse in their own words;
+    # also for a verdict served from the cache, which does not keep them.
+    warnings = tuple(
+        warning
+        for document, where in documents
+        for warning in security_warnings(load_yaml(document, where), where)
+    )
+    return dataclasses.replace(validation, warnings=warnings)
+
+
+def _validate(
+    fmt: UserDataFormat,
+    documents: list[tuple[str, str]],
+    text: str,
+    *,
+    path: str,
+    log: Callable[[str], None] | None,
+    shape: str | None,
+) -> Validation:
 
     command = cloud_init_command()
     deprecations: list[str] = []
