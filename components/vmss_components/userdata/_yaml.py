@@ -14,7 +14,16 @@ from typing import Any
 
 import yaml
 
+from .._rules import declare_rule
 from ..errors import ConfigurationError
+
+declare_rule(
+    "cloud-init-yaml-loader",
+    "cloud-config YAML is read with cloud-init's loader (the safe tags plus !!python/unicode; "
+    "!!binary gives bytes) and nests at most 64 levels; errors name the line, not the text.",
+    where="vmss_components.userdata._yaml.load_yaml",
+    paths=("cloud_config",),
+)
 
 #: The deepest nesting of lists and mappings a user-data document may have.
 MAX_YAML_DEPTH = 64

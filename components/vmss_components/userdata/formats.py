@@ -24,8 +24,33 @@ import zlib
 from email.message import Message
 from typing import Any, Literal
 
+from .._rules import declare_rule
 from ..errors import ConfigurationError
 from ._yaml import load_yaml
+
+declare_rule(
+    "cloud-init-header-as-read",
+    "User data is typed as cloud-init types it: MIME when 'mime-version:' is in its first "
+    "4096 bytes, else by its header in any case after leading blank lines; a byte-order mark "
+    "or an unknown header is refused.",
+    where="vmss_components.userdata.formats.detect_format",
+    paths=("cloud_config",),
+)
+declare_rule(
+    "cloud-config-in-every-container",
+    "Every cloud-config cloud-init will run is schema-checked: inside MIME parts (gzip ones "
+    "too), cloud-config-archive entries and jinja templates rendered with stand-in instance "
+    "data; a template that cannot render is refused.",
+    where="vmss_components.userdata.formats.cloud_config_documents",
+    paths=("cloud_config",),
+)
+declare_rule(
+    "cloud-init-include-lines",
+    "#include documents are read line by line as cloud-init reads them (the URL may follow "
+    "the header on its line) and list at least one http(s) URL.",
+    where="vmss_components.userdata.formats._check_include",
+    paths=("cloud_config",),
+)
 
 #: What cloud-init looks for before a cloud-config document.
 CLOUD_CONFIG_HEADER = "#cloud-config"
