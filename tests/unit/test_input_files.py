@@ -341,9 +341,19 @@ def test_a_package_cannot_be_made_without_its_checks(tmp_path: Path) -> None:
         "uncompressed_size": 1,
         "content_type": "application/zip",
     }
-    with pytest.raises(TypeError, match="Package.from_directory"):
+    with pytest.raises(TypeError, match=r"Package\.from_directory"):
         Package(**fields)
     (tmp_path / "a.txt").write_text("a")
     made = Package.from_file(tmp_path / "a.txt")
-    with pytest.raises(TypeError, match="Package.from_directory"):
+    with pytest.raises(TypeError, match=r"Package\.from_directory"):
         dataclasses.replace(made, sha256="0" * 64)
+
+
+def test_dsc_and_machine_configuration_packages_cannot_be_remade_unchecked() -> None:
+    from helpers import dsc_package, mc_package
+
+    for made in (dsc_package(), mc_package()):
+        with pytest.raises(TypeError, match="from_directory|build|from_zip"):
+            dataclasses.replace(made, warnings=())
+        with pytest.raises(TypeError):
+            type(made)(package=made.package)  # type: ignore[call-arg]

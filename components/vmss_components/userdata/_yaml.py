@@ -33,9 +33,16 @@ class CloudInitLoader(yaml.SafeLoader):
     """The safe loader with the tags cloud-init's own loader adds."""
 
 
-CloudInitLoader.add_constructor(
-    "tag:yaml.org,2002:python/unicode", yaml.constructor.SafeConstructor.construct_yaml_str
-)
+def _python_unicode(loader: CloudInitLoader, node: yaml.Node) -> str:
+    """``!!python/unicode 'text'``: the text, as a plain string."""
+    if not isinstance(node, yaml.ScalarNode):
+        raise yaml.constructor.ConstructorError(
+            None, None, "!!python/unicode takes a scalar", node.start_mark
+        )
+    return str(loader.construct_scalar(node))
+
+
+CloudInitLoader.add_constructor("tag:yaml.org,2002:python/unicode", _python_unicode)
 
 
 def load_yaml(text: str, path: str, what: str = "the cloud-config") -> Any:
