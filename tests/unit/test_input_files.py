@@ -353,7 +353,7 @@ def test_dsc_and_machine_configuration_packages_cannot_be_remade_unchecked() -> 
     from helpers import dsc_package, mc_package
 
     for made in (dsc_package(), mc_package()):
-        with pytest.raises(TypeError, match="from_directory|build|from_zip"):
+        with pytest.raises(TypeError, match=r"from_directory|build|from_zip"):
             dataclasses.replace(made, warnings=())
         with pytest.raises(TypeError):
             type(made)(package=made.package)  # type: ignore[call-arg]
