@@ -46,7 +46,7 @@ declare_rule(
     "ascii-digits-only",
     "Versions and durations take ASCII digits only: Arabic-Indic (\u0661.\u0660) or "
     "full-width (\uff11.\uff10) digits, which Python's \\d matches, are refused.",
-    where="re.ASCII on every pattern (tests/invariants/test_text_rules.py)",
+    where="re.ASCII on every pattern (tests/invariants/test_regex_audit.py)",
     paths=(
         "scale_set.upgrade.pause_time_between_batches",
         "scale_set.image.version",
