@@ -47,18 +47,18 @@ typecheck: venv
 	cd $(USER_PROJECT) && $(CURDIR)/$(BIN)/mypy --strict --config-file $(CURDIR)/pyproject.toml \
 		--cache-dir $(CURDIR)/.mypy_cache .
 
-# The whole suite, every tier (tests/unit, components, plan, invariants).
+# The whole suite, every tier (tests/unit, integration, components, plan, invariants).
 # pytest exits 5 when it collects no tests; make treats that as the failure it is.
 unit: venv
 	$(BIN)/pytest -n auto
 
-## unit-fast: only the pure tier, tests/unit (no mock engine), in one process
+## unit-fast: only the fast pure tier, tests/unit (no mock engine, no tools), in one process
 unit-fast: venv
 	$(BIN)/pytest -q tests/unit
 
 ## fuzz: the readers' fuzzers at full size (a small sample of each runs in test)
 fuzz: venv
-	$(BIN)/pytest -n auto -m fuzz tests/unit
+	$(BIN)/pytest -n auto -m fuzz tests/integration
 
 ## bench: the benchmarks against their baselines (not part of test); JSON in bench/results/
 ## BENCH="packaging planning" picks some; zip and GNU time are installed when missing.

@@ -1,7 +1,9 @@
-"""Test suite: wall time of ``make test``'s pytest step (``pytest -n auto``), against 60 s.
+"""Test suite: wall time of ``make test``'s pytest step (``pytest -n auto``), against 60 s, and
+of the fast pure tier (``tests/unit`` in one process, ``make unit-fast``), against 10 s.
 
-Runs the step as ``make unit`` does, a few times, plus one serial run (``-p no:xdist``) for
-reference. The suite is pytest's own; nothing here is timed inside a test.
+Runs the step as ``make unit`` does, a few times, the unit tier as many times, plus one serial
+run of everything (``-p no:xdist``) for reference. The suite is pytest's own; nothing here is
+timed inside a test.
 
     python -m bench.suite [--reps N] [--no-serial]
 """
@@ -15,6 +17,7 @@ from pathlib import Path
 from bench.common import ROOT, Figure, report, run_child
 
 TARGET_SECONDS = 60.0
+UNIT_TARGET_SECONDS = 10.0
 
 
 def _pytest(*extra: str) -> tuple[float, int]:
@@ -47,6 +50,20 @@ def main() -> int:
             met=figure.median < TARGET_SECONDS,
         )
     ]
+    unit = Figure(
+        "pytest tests/unit, one process (make unit-fast)",
+        tuple(_pytest("-p", "no:xdist", "tests/unit")[0] for _ in range(args.reps)),
+    )
+    figures.append(
+        Figure(
+            unit.name,
+            unit.samples,
+            ratio=unit.median / UNIT_TARGET_SECONDS,
+            ratio_of="of 10 s",
+            target="< 10 s",
+            met=unit.median < UNIT_TARGET_SECONDS,
+        )
+    )
     if not args.no_serial:
         wall, _ = _pytest("-p", "no:xdist")
         figures.append(Figure("pytest, one process (reference)", (wall,)))

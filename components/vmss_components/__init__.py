@@ -25,7 +25,7 @@ from .scaleset import (
     ScaleSetArgs,
     UpgradePolicy,
 )
-from .store import ArtifactStore, ArtifactStoreArgs, PublishedArtifact, SasPolicy
+from .store import ArtifactStore, ArtifactStoreArgs, NetworkRules, PublishedArtifact, SasPolicy
 
 __all__ = [
     "ArtifactStore",
@@ -49,6 +49,7 @@ __all__ = [
     "MachineConfigurationPolicy",
     "MachineConfigurationPolicyArgs",
     "ManagedIdentities",
+    "NetworkRules",
     "Package",
     "PolicyParameter",
     "PolicyRemediation",

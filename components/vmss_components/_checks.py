@@ -209,6 +209,36 @@ _USER_ASSIGNED_IDENTITY_ID = re.compile(
 )
 
 
+# Storage account ids: the segment names in any case (ARM ids are case-insensitive there),
+# the account name as Azure allows it (3-24 lower-case letters and digits).
+_STORAGE_ACCOUNT_ID = re.compile(
+    r"/subscriptions/(?P<subscription>[0-9a-fA-F-]{36})"
+    r"/resourceGroups/(?P<group>[-\w._()]{1,90})"
+    r"/providers/Microsoft\.Storage/storageAccounts/(?P<name>[a-z0-9]{3,24})",
+    re.IGNORECASE | re.ASCII,
+)
+
+
+_ACCOUNT_NAME = re.compile(r"[a-z0-9]{3,24}", re.ASCII)
+
+
+def parse_storage_account_id(account_id: object, path: str) -> tuple[str, str, str]:
+    """The subscription, resource group and name of a storage account, from its id."""
+    if not isinstance(account_id, str):
+        raise ConfigurationError(
+            path, f"expected a storage account resource id, got {type(account_id).__name__}"
+        )
+    match = _STORAGE_ACCOUNT_ID.fullmatch(account_id)
+    # Only the fixed segments are case-insensitive: account names are lower-case.
+    if match is None or _ACCOUNT_NAME.fullmatch(match.group("name")) is None:
+        raise ConfigurationError(
+            path,
+            "not a storage account id (/subscriptions/<id>/resourceGroups/<group>/providers/"
+            "Microsoft.Storage/storageAccounts/<3-24 lower-case letters and digits>)",
+        )
+    return match.group("subscription"), match.group("group"), match.group("name")
+
+
 def parse_identity_id(identity_id: str, path: str) -> tuple[str, str]:
     """The resource group and name of a user-assigned identity, from its resource id."""
     match = _USER_ASSIGNED_IDENTITY_ID.fullmatch(identity_id.strip())

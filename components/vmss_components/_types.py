@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any, Literal, get_args
 
 OsType = Literal["windows", "linux"]
+# The Hyper-V generation of an image (compute API hyperVGeneration); Trusted Launch needs V2.
+HyperVGeneration = Literal["V1", "V2"]
 UpgradeMode = Literal["Manual", "Automatic", "Rolling"]
 OrchestrationMode = Literal["Uniform", "Flexible"]
 ProbeProtocol = Literal["http", "https", "tcp"]

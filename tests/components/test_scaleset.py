@@ -151,7 +151,7 @@ def test_custom_image_by_id(mocked: MockDeployment) -> None:
         "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/"
         "Microsoft.Compute/galleries/g/images/web/versions/1.2.0"
     )
-    build(mocked, linux_args(image=ImageReference(id=image_id, os="linux")))
+    build(mocked, linux_args(image=ImageReference(id=image_id, os="linux", generation="V2")))
     assert vmss_of(mocked).get("virtualMachineProfile.storageProfile.imageReference") == {
         "id": image_id
     }
@@ -348,7 +348,11 @@ def test_load_balancer_pools_and_encryption_at_host(mocked: MockDeployment) -> N
         "virtualMachineProfile.networkProfile.networkInterfaceConfigurations[0].ipConfigurations[0]"
     )
     assert ip["loadBalancerBackendAddressPools"] == [{"id": pool}]
-    assert vmss.get("virtualMachineProfile.securityProfile") == {"encryptionAtHost": True}
+    assert vmss.get("virtualMachineProfile.securityProfile") == {
+        "encryptionAtHost": True,
+        "securityType": "TrustedLaunch",
+        "uefiSettings": {"secureBootEnabled": True, "vTpmEnabled": True},
+    }
 
 
 def test_automatic_os_upgrade_turns_windows_update_off(mocked: MockDeployment) -> None:
@@ -380,5 +384,33 @@ def test_extension_ordering_must_name_known_extensions(mocked: MockDeployment) -
 def test_outputs_are_registered(mocked: MockDeployment) -> None:
     probe = build(mocked, scale_set_args(), "windows")
     assert isinstance(probe, pulumi.ComponentResource)
-    assert probe.plan.computer_name_prefix == "web"
+    assert probe.spec.computer_name_prefix == "web"
     assert mocked.resolve(probe.vmss_name).value == "web-vmss"
+
+
+TRUSTED_LAUNCH = {
+    "securityType": "TrustedLaunch",
+    "uefiSettings": {"secureBootEnabled": True, "vTpmEnabled": True},
+}
+
+
+def test_trusted_launch_is_on_by_default(mocked: MockDeployment) -> None:
+    build(mocked, scale_set_args(), "windows")
+    assert vmss_of(mocked).get("virtualMachineProfile.securityProfile") == TRUSTED_LAUNCH
+
+
+def test_trusted_launch_on_for_linux_and_nothing_sent_on_opt_out() -> None:
+    with MockDeployment() as deployment:
+        build(deployment, linux_args())
+        assert vmss_of(deployment).get("virtualMachineProfile.securityProfile") == TRUSTED_LAUNCH
+    with MockDeployment() as deployment:
+        build(deployment, linux_args(trusted_launch=False))
+        assert "securityProfile" not in vmss_of(deployment).get("virtualMachineProfile")
+
+
+def test_a_generation_1_image_runs_without_trusted_launch(mocked: MockDeployment) -> None:
+    gen1 = ImageReference(publisher="Canonical", offer="ubuntu-24_04-lts", sku="server-gen1")
+    build(mocked, linux_args(image=gen1, encryption_at_host=True))
+    assert vmss_of(mocked).get("virtualMachineProfile.securityProfile") == {
+        "encryptionAtHost": True
+    }

@@ -8,6 +8,8 @@
 - :mod:`helpers.outputs`: an Output read without any engine.
 - :mod:`helpers.secrets`: canary secrets no message may repeat.
 - :mod:`helpers.tools`: the real tools (cloud-init) a test needs.
+- :mod:`helpers.pure`: the pure tiers' guard against the mock engine.
+- :mod:`helpers.readers`, :mod:`helpers.userdata`, :mod:`helpers.policy`: fixtures of one area.
 
 Fixtures live in the conftest.py files: shared ones in tests/conftest.py, a tier's own in its
 folder.

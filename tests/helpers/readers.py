@@ -6,6 +6,7 @@ tests/unit/fixtures/readers.
 
 from __future__ import annotations
 
+import json
 import struct
 import zipfile
 from pathlib import Path
@@ -94,3 +95,15 @@ def corrupt_member(path: Path, member: str) -> None:
     for index in range(middle, min(middle + 16, start + info.compress_size)):
         data[index] ^= 0xFF
     path.write_bytes(bytes(data))
+
+
+def linux_motd_files() -> dict[str, str]:
+    """The files of the sample Linux Machine Configuration package, as a prebuilt zip holds them."""
+    from .paths import SAMPLE_MOF
+
+    return {
+        "LinuxMotd.mof": SAMPLE_MOF.read_text(),
+        "LinuxMotd.metaconfig.json": json.dumps({"Type": "Audit", "Version": "1.0.0"}),
+        "Modules/LinuxMotdDsc/LinuxMotdDsc.psd1": "@{ ModuleVersion = '1.0.0' }",
+        "Modules/LinuxMotdDsc/LinuxMotdDsc.psm1": "class MotdFile {}",
+    }

@@ -33,6 +33,7 @@ LIBRARY = {
     "MachineConfigurationPolicy",
     "MachineConfigurationPolicyArgs",
     "ManagedIdentities",
+    "NetworkRules",
     "Package",
     "PolicyParameter",
     "PolicyRemediation",

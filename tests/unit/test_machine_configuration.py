@@ -22,6 +22,7 @@ from helpers import (
     windows_mc_sources,
     write_zip,
 )
+from helpers.readers import linux_motd_files
 
 from vmss_components import ConfigurationError, MachineConfigurationPackage, Package
 from vmss_components.packaging.machine_configuration import MACHINE_CONFIGURATION_MAX_BYTES
@@ -287,13 +288,10 @@ def test_oversize_sources_are_refused_before_zipping(tmp_path: Path) -> None:
 
 # --- from_zip refusals --------------------------------------------------------------------
 
-MOF_TEXT = SAMPLE_MOF.read_text()
-META = json.dumps({"Type": "Audit", "Version": "1.0.0"})
-MODULE = {
-    "Modules/LinuxMotdDsc/LinuxMotdDsc.psd1": "@{ ModuleVersion = '1.0.0' }",
-    "Modules/LinuxMotdDsc/LinuxMotdDsc.psm1": "class MotdFile {}",
-}
-GOOD = {"LinuxMotd.mof": MOF_TEXT, "LinuxMotd.metaconfig.json": META, **MODULE}
+GOOD = linux_motd_files()
+MOF_TEXT = GOOD["LinuxMotd.mof"]
+META = GOOD["LinuxMotd.metaconfig.json"]
+MODULE = {path: text for path, text in GOOD.items() if path.startswith("Modules/")}
 
 BAD_ZIPS: list[tuple[str, dict[str, bytes | str], str]] = [
     ("LinuxMotd.zip", {**GOOD, "Extra.mof": MOF_TEXT}, "2 MOFs at its root"),
@@ -340,34 +338,6 @@ def test_bad_prebuilt_packages(
 def test_a_good_prebuilt_package_for_contrast(tmp_path: Path) -> None:
     package = MachineConfigurationPackage.from_zip(write_zip(tmp_path / "LinuxMotd.zip", GOOD))
     assert (package.configuration_name, package.mode) == ("LinuxMotd", "Audit")
-
-
-def zip_of_size(path: Path, total: int) -> Path:
-    """The good package plus zeros, ``total`` bytes once extracted, about 100 KB on disk."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    others = sum(len(content.encode()) for content in GOOD.values())
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in GOOD.items():
-            archive.writestr(name, content)
-        with archive.open("Modules/LinuxMotdDsc/big.bin", "w", force_zip64=True) as member:
-            left = total - others
-            chunk = bytes(1 << 20)
-            while left > 0:
-                member.write(chunk[: min(left, len(chunk))])
-                left -= len(chunk)
-    assert path.stat().st_size < 1_000_000
-    return path
-
-
-def test_a_prebuilt_package_at_the_limit_and_one_byte_over(tmp_path: Path) -> None:
-    limit = MACHINE_CONFIGURATION_MAX_BYTES
-    fits = MachineConfigurationPackage.from_zip(zip_of_size(tmp_path / "LinuxMotd.zip", limit))
-    assert fits.uncompressed_size == limit
-    over = zip_of_size(tmp_path / "over" / "LinuxMotd.zip", limit + 1)
-    with pytest.raises(ConfigurationError) as caught:
-        MachineConfigurationPackage.from_zip(over)
-    assert caught.value.path == "package.path"
-    assert "104,857,601 bytes once extracted" in str(caught.value)
 
 
 def test_not_a_zip(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from helpers import store_args
 from vmss_components import ArtifactStore
 from vmss_components.testing import AzureMocks, MockDeployment
 
-PURE = "unit tests are pure"
+PURE = "this tier is pure"
 
 
 def test_the_mock_engine_cannot_be_installed() -> None:

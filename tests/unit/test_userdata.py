@@ -15,13 +15,11 @@ from typing import Any
 import pytest
 import yaml
 from helpers import CLOUD_INIT_SAMPLE, require_cloud_init
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from helpers.userdata import SITE, SITE_SHA, SITE_URL, big_cloud_config
 
 from vmss_components import ConfigurationError
 from vmss_components.userdata import (
     CUSTOM_DATA_LIMIT,
-    ArtifactValues,
     check_user_data,
     decode_custom_data,
     detect_format,
@@ -34,14 +32,6 @@ from vmss_components.userdata import (
     stand_in_url,
     validate_user_data,
 )
-
-SITE_SHA = "c2ab7848498680b2c42c6a333773aa35f5348529ef7a0d3a77dfc41918bd720f"
-SITE_URL = (
-    "https://artifactsab12cd34.blob.core.windows.net/artifacts/web-cloud-init-site/"
-    "c2ab784849868000/site.zip?sv=2022-11-02&se=2027-05-22T00%3A00%3A00Z&sr=b&sp=r&spr=https"
-    "&sig=abcDEF%2Bghi%2FjklMNOpqrSTUvwxYZ0123456789abcd%3D"
-)
-SITE = {"site": ArtifactValues(url=SITE_URL, sha256=SITE_SHA)}
 
 
 @pytest.fixture
@@ -94,29 +84,6 @@ def test_a_mapping_renders_with_the_header_in_the_order_given() -> None:
             - nginx
         """
     )
-
-
-_SCALARS = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(min_value=-(10**9), max_value=10**9),
-    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30),
-    st.text(alphabet="ab \n\r\t:#-'\"\x85\u2028\u2029\ufeff|>", max_size=30),
-)
-_DATA = st.recursive(
-    _SCALARS,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
-    max_leaves=12,
-)
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.dictionaries(st.text(min_size=1, max_size=12), _DATA, min_size=1, max_size=5))
-def test_rendering_round_trips_and_is_deterministic(config: dict[str, Any]) -> None:
-    text = render_cloud_config(config)
-    assert text.startswith("#cloud-config\n")
-    assert yaml.safe_load(text) == config
-    assert render_cloud_config(dict(config)) == text
 
 
 def test_values_that_are_not_plain_data_are_refused_with_their_path() -> None:
@@ -253,102 +220,6 @@ def test_the_stand_in_url_is_a_realistic_sas_url() -> None:
 
 
 # --- validation with the real cloud-init ----------------------------------------------------
-
-
-def test_the_sample_passes_the_real_schema(real_cloud_init: str) -> None:
-    template = (CLOUD_INIT_SAMPLE / "web.yaml").read_text()
-    checked = check_user_data(
-        CLOUD_INIT_SAMPLE / "web.yaml",
-        stand_ins={
-            "site": ArtifactValues(
-                url=stand_in_url("k/0/site.zip", sas_expiry="2027-05-22T00:00:00Z"), sha256=SITE_SHA
-            )
-        },
-    )
-    assert checked.template == template
-    assert checked.format == "cloud-config"
-    assert checked.keys == {"site"}
-    assert checked.validation.schema_checked_by is not None
-    assert checked.validation.schema_checked_by.startswith("cloud-init ")
-    assert checked.validation.skipped is None
-
-
-def test_a_valid_cloud_config_passes_the_real_schema(real_cloud_init: str) -> None:
-    text = render_cloud_config(
-        {"packages": ["nginx"], "runcmd": ["systemctl enable --now nginx"], "timezone": "UTC"}
-    )
-    validation = validate_user_data(text)
-    assert validation.format == "cloud-config"
-    assert validation.schema_checked_by is not None
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        # A wrong type for a known key, in cloud-init's own words.
-        ("#cloud-config\npackages: nginx\n", "'nginx' is not of type 'array'"),
-        ("#cloud-config\nruncmd: 42\n", "42 is not of type 'array'"),
-        (
-            "#cloud-config\nwrite_files:\n  - path: /etc/motd\n    permissions: 0644\n",
-            "420 is not of type 'string'",
-        ),
-        ("#cloud-config\npackage_update: sometimes\n", "'sometimes' is not of type 'boolean'"),
-        # A malformed document.
-        ("#cloud-config\npackages: [nginx\n", "is not valid yaml"),
-        ("#cloud-config\nruncmd:\n  - echo: a: b\n", "is not valid yaml"),
-        ("#cloud-config\n- nginx\n", "Cloud-config is not a YAML dict"),
-    ],
-)
-def test_invalid_cloud_configs_are_rejected_with_cloud_inits_message(
-    real_cloud_init: str, text: str, message: str
-) -> None:
-    with pytest.raises(ConfigurationError) as caught:
-        validate_user_data(text)
-    error = str(caught.value)
-    assert caught.value.path == "cloud_config"
-    assert message in error
-    assert "cloud-init " in error and "schema rejected it" in error
-
-
-def test_the_annotation_points_at_the_offending_line(real_cloud_init: str) -> None:
-    text = "#cloud-config\ntimezone: UTC\npackages: nginx\n"
-    with pytest.raises(ConfigurationError) as caught:
-        validate_user_data(text)
-    assert "line 3: packages: nginx" in str(caught.value)
-    assert "/tmp" not in str(caught.value)  # messages name the document, not a temporary path
-
-
-def test_cloud_config_parts_of_a_mime_archive_are_validated(real_cloud_init: str) -> None:
-    good = mime_archive("packages: [nginx]\n")
-    assert validate_user_data(good).format == "mime-multipart"
-    with pytest.raises(ConfigurationError) as caught:
-        validate_user_data(mime_archive("packages: nginx\n"))
-    assert caught.value.path == "cloud_config.parts[0]"
-    assert "'nginx' is not of type 'array'" in str(caught.value)
-
-
-def mime_archive(cloud_config: str) -> str:
-    return textwrap.dedent(
-        """\
-        Content-Type: multipart/mixed; boundary="===part==="
-        MIME-Version: 1.0
-
-        --===part===
-        Content-Type: text/cloud-config; charset="us-ascii"
-        MIME-Version: 1.0
-        Content-Transfer-Encoding: 7bit
-
-        #cloud-config
-        {cloud_config}
-        --===part===
-        Content-Type: text/x-shellscript; charset="us-ascii"
-        MIME-Version: 1.0
-
-        #!/bin/sh
-        echo done
-        --===part===--
-        """
-    ).format(cloud_config=cloud_config.rstrip("\n"))
 
 
 def test_other_formats_get_their_own_checks() -> None:
@@ -526,16 +397,6 @@ def test_without_cloud_init_scripts_need_no_schema_and_log_nothing(
 # --- encoding and the size limit ------------------------------------------------------------
 
 
-def big_cloud_config(size: int) -> str:
-    """A compressible cloud-config of exactly ``size`` bytes."""
-    head = "#cloud-config\nwrite_files:\n  - path: /etc/big\n    content: |\n"
-    line = "      " + "the same line again and again\n"
-    body = head + line * ((size - len(head)) // len(line) + 1)
-    text = body[: size - 1] + "\n"
-    assert len(text.encode()) == size
-    return text
-
-
 def test_auto_keeps_text_that_fits_as_is() -> None:
     text = "#cloud-config\npackages: [nginx]\n"
     encoded = encode_custom_data(text)
@@ -603,22 +464,6 @@ def test_an_unknown_compress_mode() -> None:
     with pytest.raises(ConfigurationError) as caught:
         encode_custom_data("#!/bin/sh\n", "maybe")  # type: ignore[arg-type]
     assert caught.value.path == "compress"
-
-
-def test_the_size_check_sees_the_resolved_urls() -> None:
-    # Fits with the placeholders, not once each becomes a SAS URL.
-    filler = big_cloud_config(CUSTOM_DATA_LIMIT - 200)
-    template = filler + "runcmd:\n" + "  - curl -O ${artifact:site}\n" * 5
-    assert len(template.encode()) < CUSTOM_DATA_LIMIT
-    stand_in = ArtifactValues(
-        url=stand_in_url(
-            "web-cloud-init-site/c2ab784849868000/site.zip", sas_expiry="2027-05-22T00:00:00Z"
-        ),
-        sha256=SITE_SHA,
-    )
-    with pytest.raises(ConfigurationError, match="over the limit"):
-        check_user_data(template, stand_ins={"site": stand_in}, compress="never")
-    assert check_user_data(template, stand_ins={"site": stand_in}).planned.compressed
 
 
 def test_check_user_data_refuses_unknown_keys_before_validating(

@@ -30,6 +30,7 @@ from .._checks import (
 from .._guard import NO_SECRETS, check_public_value
 from .._rules import declare_rule
 from .._types import (
+    HyperVGeneration,
     OrchestrationMode,
     OsDiskType,
     OsType,
@@ -38,6 +39,7 @@ from .._types import (
 )
 from ..errors import ConfigurationError
 from ..extensions import Extension, check_extension
+from .trusted_launch import marketplace_generation
 
 # Azure: "The allowed formats are Major.Minor.Build or 'latest'".
 _IMAGE_VERSION = re.compile(r"latest|[0-9]{1,10}\.[0-9]{1,10}\.[0-9]{1,10}", re.ASCII)
@@ -198,6 +200,11 @@ class ImageReference:
     os: OsType | None = None
     """The image's OS, checked against the component's. Inferred for well-known marketplace
     publishers; declare it for a custom image to have it checked too."""
+    generation: HyperVGeneration | None = None
+    """The image's Hyper-V generation (``V1`` or ``V2``). Inferred from marketplace SKU names
+    (``-g2``/``-gen2``, Azure Edition, Canonical's current offers: V2; ``-gen1``: V1); state
+    it for a custom or gallery image, or any image whose SKU does not say, because Trusted
+    Launch (on by default) needs V2."""
 
     def __post_init__(self) -> None:
         path = "scale_set.image"
@@ -227,6 +234,22 @@ class ImageReference:
                 check_text_characters(value, f"{path}.{attribute}", f"the image {attribute}")
         if self.os is not None:
             check_literal(self.os, f"{path}.os", OsType)
+        if self.generation is not None:
+            check_literal(self.generation, f"{path}.generation", HyperVGeneration)
+
+    def hyper_v_generation(self) -> HyperVGeneration | None:
+        """The image's generation: stated, else inferred from a marketplace SKU, else unknown."""
+        if self.generation is not None:
+            return self.generation
+        if self.publisher is None or self.offer is None or self.sku is None:
+            return None
+        return marketplace_generation(self.publisher, self.offer, self.sku)
+
+    def label(self) -> str:
+        """How messages name the image: its marketplace URN, or 'the custom image'."""
+        if self.publisher is not None:
+            return f"{self.publisher}:{self.offer}:{self.sku}"
+        return "the custom image (id)"
 
     def operating_system(self) -> OsType | None:
         """The image's OS: declared, else inferred from the publisher, else unknown."""
@@ -449,6 +472,11 @@ class ScaleSetArgs:
     encryption_at_host: bool = False
     """``securityProfile.encryptionAtHost``: encrypt temp disks and caches on the host. The
     subscription must have the ``EncryptionAtHost`` feature registered."""
+    trusted_launch: bool | None = None
+    """Trusted Launch (``securityProfile.securityType: TrustedLaunch`` with secure boot and a
+    vTPM). None, the default: on for a Generation 2 image, off for Generation 1; an image
+    whose generation cannot be told must state ``image.generation``. True requires it (a
+    Generation 2 image, a size that supports it); False opts out (nothing is sent)."""
     automatic_repairs: bool = False
     """Replace instances the health signal reports unhealthy (30-minute grace period);
     needs ``health``."""
@@ -503,6 +531,8 @@ class ScaleSetArgs:
             "automatic_repairs",
         ):
             check_bool(getattr(self, flag), f"{path}.{flag}")
+        if self.trusted_launch is not None:
+            check_bool(self.trusted_launch, f"{path}.trusted_launch")
         check_type(self.managed_identities, ManagedIdentities, f"{path}.managed_identities")
         check_sequence(self.user_assigned_identity_ids, f"{path}.user_assigned_identity_ids")
         for index, identity in enumerate(self.user_assigned_identity_ids):

@@ -108,9 +108,7 @@ def build_scale_set(
             )
             if all_extensions
             else None,
-            security_profile=compute.SecurityProfileArgs(encryption_at_host=True)
-            if args.encryption_at_host
-            else None,
+            security_profile=_security_profile(spec),
         ),
         tags=dict(args.tags),
         opts=pulumi.ResourceOptions(
@@ -234,6 +232,21 @@ def _os_profile(
                 ]
             ),
         ),
+    )
+
+
+def _security_profile(spec: ScaleSetSpec) -> compute.SecurityProfileArgs | None:
+    # Trusted Launch is sent explicitly: the SDK's compute API (2024-11-01) predates Azure's
+    # Trusted Launch default, and its opt-out is to leave securityType unset.
+    trusted = spec.trusted_launch
+    if not trusted and not spec.args.encryption_at_host:
+        return None
+    return compute.SecurityProfileArgs(
+        encryption_at_host=True if spec.args.encryption_at_host else None,
+        security_type=compute.SecurityTypes.TRUSTED_LAUNCH if trusted else None,
+        uefi_settings=compute.UefiSettingsArgs(secure_boot_enabled=True, v_tpm_enabled=True)
+        if trusted
+        else None,
     )
 
 

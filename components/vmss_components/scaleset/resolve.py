@@ -27,6 +27,7 @@ from ..extensions import (
     health_extension,
 )
 from .args import LINUX_DEFAULT_IMAGE, WINDOWS_DEFAULT_IMAGE, ImageReference, ScaleSetArgs
+from .trusted_launch import decide_trusted_launch
 
 _SSH_KEY = re.compile(
     r"(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521)) ([A-Za-z0-9+/]+=*)(?: [^\r\n]*)?"
@@ -48,6 +49,7 @@ class ScaleSetSpec:
     added_extensions: tuple[Extension, ...]
     system_assigned_identity: bool
     user_assigned_resource_ids: tuple[pulumi.Input[str], ...]
+    trusted_launch: bool
 
 
 def resolve_scale_set(
@@ -71,6 +73,13 @@ def resolve_scale_set(
             f"{path}.image",
             f"{image.publisher or image.id} is a {image_os} image, but this scale set runs {os}",
         )
+    trusted_launch = decide_trusted_launch(
+        args.trusted_launch,
+        image.hyper_v_generation(),
+        args.vm_size if isinstance(args.vm_size, str) else None,
+        image.label(),
+        path,
+    )
     prefix = computer_name_prefix(args.computer_name_prefix, name, os, path)
     keys = _ssh_keys(args, os, path)
     if os == "windows" and isinstance(args.admin_password, str):
@@ -111,6 +120,7 @@ def resolve_scale_set(
         added_extensions=tuple(added),
         system_assigned_identity=args.system_assigned_identity,
         user_assigned_resource_ids=tuple(args.managed_identities.user_assigned_resource_ids),
+        trusted_launch=trusted_launch,
     )
 
 

@@ -10,12 +10,14 @@ from .artifact_store import (
     role_assignment_name,
 )
 from .facts import StoreFacts
+from .network import NetworkRules
 from .sas import SasPolicy
 
 __all__ = [
     "STORAGE_BLOB_DATA_READER",
     "ArtifactStore",
     "ArtifactStoreArgs",
+    "NetworkRules",
     "PublishedArtifact",
     "SasPolicy",
     "StoreFacts",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 
@@ -18,10 +18,23 @@ import pulumi
 import pulumi_random as random
 from pulumi_azure_native import authorization, storage
 
-from .._checks import check_component_name, check_input_text, check_pattern, check_tags
+from .._checks import (
+    check_component_name,
+    check_input_text,
+    check_pattern,
+    check_tags,
+    parse_storage_account_id,
+)
 from ..errors import ConfigurationError
 from ..packaging import Package, Publishable, as_package, check_blob_name
 from .facts import StoreFacts
+from .network import (
+    NetworkRules,
+    PublicNetworkAccess,
+    build_private_endpoint,
+    check_network,
+    network_rule_set,
+)
 from .sas import SasPolicy
 
 #: Storage Blob Data Reader: read and list blobs, nothing else.
@@ -42,10 +55,18 @@ _UPDATE_TAG_LENGTH = 16
 
 @dataclass(frozen=True, kw_only=True)
 class ArtifactStoreArgs:
-    """Where and how the artifact store is created."""
+    """Where and how the artifact store is created, or which existing account it publishes
+    into."""
 
-    resource_group_name: pulumi.Input[str]
-    """The resource group of the storage account."""
+    resource_group_name: pulumi.Input[str] | None = None
+    """The resource group of the storage account the store creates (required then). For an
+    existing account the group comes from ``existing_account_id``."""
+    existing_account_id: str | None = None
+    """Resource id of an existing storage account to publish into: no account and no
+    container are created, and ``container_name`` must already exist in it. What the account
+    and the deploying identity must allow: docs/concepts.md ("Publishing into an existing
+    account"). An account in another subscription needs a provider for that subscription in
+    the store's ``opts``."""
     location: pulumi.Input[str] | None = None
     """Azure region; None uses the resource group's."""
     account_name_prefix: str = "artifacts"
@@ -59,9 +80,25 @@ class ArtifactStoreArgs:
     """When read-only SAS tokens expire and rotate."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags on the storage account. Public: a secret-looking value is refused."""
+    public_network_access: PublicNetworkAccess = "Enabled"
+    """``Disabled``: only the private endpoint reaches the blobs (firewall rules are denied
+    too), so the machine that runs ``pulumi up`` must be inside a linked virtual network."""
+    private_endpoint_subnet_id: pulumi.Input[str] | None = None
+    """A subnet for a blob private endpoint; the ``privatelink.blob.core.windows.net`` zone is
+    created and linked to its virtual network unless ``private_dns_zone_id`` is given."""
+    private_dns_zone_id: pulumi.Input[str] | None = None
+    """An existing ``privatelink.blob.core.windows.net`` zone (a hub's) to register the
+    endpoint in, instead of creating one."""
+    linked_virtual_network_ids: Sequence[pulumi.Input[str]] = ()
+    """More virtual networks to link the created zone to (a runner's, a peered one)."""
+    network_rules: NetworkRules | None = None
+    """Default-deny firewall on the public endpoint, with the subnets and addresses allowed."""
 
     def __post_init__(self) -> None:
-        check_input_text(self.resource_group_name, "resource_group_name")
+        if self.existing_account_id is not None:
+            self._check_existing()
+        else:
+            check_input_text(self.resource_group_name, "resource_group_name")
         check_input_text(self.location, "location", optional=True)
         check_pattern(
             self.account_name_prefix,
@@ -81,6 +118,48 @@ class ArtifactStoreArgs:
         if not isinstance(self.sas, SasPolicy):
             raise ConfigurationError("sas", f"expected a SasPolicy, got {self.sas!r}")
         check_tags(self.tags, "tags")
+        check_network(
+            self.public_network_access,
+            self.private_endpoint_subnet_id,
+            self.private_dns_zone_id,
+            self.linked_virtual_network_ids,
+            self.network_rules,
+        )
+
+    def _check_existing(self) -> None:
+        _, group, _ = parse_storage_account_id(self.existing_account_id, "existing_account_id")
+        given = self.resource_group_name
+        if given is not None and (not isinstance(given, str) or given.lower() != group.lower()):
+            raise ConfigurationError(
+                "resource_group_name",
+                "an existing account's resource group comes from existing_account_id: "
+                "leave resource_group_name unset",
+            )
+        # These describe an account the store would create; for an existing one they would
+        # silently do nothing.
+        unused = {
+            "location": self.location is not None,
+            "account_name_prefix": self.account_name_prefix != "artifacts",
+            "sku": self.sku != "Standard_LRS",
+            "tags": bool(self.tags),
+            "public_network_access": self.public_network_access != "Enabled",
+            "private_endpoint_subnet_id": self.private_endpoint_subnet_id is not None,
+            "private_dns_zone_id": self.private_dns_zone_id is not None,
+            "linked_virtual_network_ids": bool(self.linked_virtual_network_ids),
+            "network_rules": self.network_rules is not None,
+        }
+        for name, set_ in unused.items():
+            if set_:
+                raise ConfigurationError(
+                    name,
+                    "the store creates no account when existing_account_id is given: the "
+                    "existing account's settings are managed where the account is",
+                )
+
+    @property
+    def existing(self) -> bool:
+        """Whether the store publishes into an existing account (creates none)."""
+        return self.existing_account_id is not None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -141,12 +220,13 @@ class ArtifactStore(pulumi.ComponentResource):
     age-based lifecycle rule, which could not tell a live artifact from a superseded one.
     """
 
-    account: storage.StorageAccount
-    """The storage account."""
-    container: storage.BlobContainer
-    """The private blob container the artifacts live in."""
+    account: storage.StorageAccount | None
+    """The storage account the store created; None for an existing account."""
+    container: storage.BlobContainer | None
+    """The private blob container the store created; None for an existing account."""
     account_name: pulumi.Output[str]
-    """The storage account's Azure name (the prefix and a random suffix)."""
+    """The storage account's Azure name (the prefix and a random suffix, or the existing
+    account's)."""
     container_name: pulumi.Output[str]
     """The container's name."""
     container_id: pulumi.Output[str]
@@ -172,8 +252,28 @@ class ArtifactStore(pulumi.ComponentResource):
         self._args = args
         self.sas_expiry = sas_expiry
         self._published: dict[str, PublishedArtifact] = {}
-        child = pulumi.ResourceOptions(parent=self)
+        self._upload_after: list[pulumi.Resource] = []
+        if args.existing_account_id is not None:
+            self._use_existing(args.existing_account_id)
+        else:
+            self._create(args)
+        self.register_outputs(
+            {
+                "account": self.account,
+                "container": self.container,
+                "account_name": self.account_name,
+                "container_name": self.container_name,
+                "container_id": self.container_id,
+                "blob_endpoint": self.blob_endpoint,
+                "sas_expiry": self.sas_expiry,
+            }
+        )
 
+    def _create(self, args: ArtifactStoreArgs) -> None:
+        name = self._name
+        assert args.resource_group_name is not None  # checked by ArtifactStoreArgs
+        self._resource_group_name: pulumi.Input[str] = args.resource_group_name
+        child = pulumi.ResourceOptions(parent=self)
         suffix = random.RandomString(
             f"{name}-suffix",
             length=_SUFFIX_LENGTH,
@@ -195,6 +295,12 @@ class ArtifactStore(pulumi.ComponentResource):
             allow_blob_public_access=False,
             # A service SAS is signed with the account key: shared key access must stay on.
             allow_shared_key_access=True,
+            public_network_access=storage.PublicNetworkAccess(args.public_network_access),
+            network_rule_set=network_rule_set(
+                args.public_network_access,
+                args.private_endpoint_subnet_id is not None,
+                args.network_rules,
+            ),
             tags=dict(args.tags),
             opts=child,
         )
@@ -210,17 +316,40 @@ class ArtifactStore(pulumi.ComponentResource):
         self.container_name = self.container.name
         self.container_id = self.container.id
         self.blob_endpoint = self.account.primary_endpoints.apply(lambda e: e.blob)
-        self.register_outputs(
-            {
-                "account": self.account,
-                "container": self.container,
-                "account_name": self.account_name,
-                "container_name": self.container_name,
-                "container_id": self.container_id,
-                "blob_endpoint": self.blob_endpoint,
-                "sas_expiry": self.sas_expiry,
-            }
+        if args.private_endpoint_subnet_id is not None:
+            # Uploads go through the private path once it resolves: they wait for it.
+            self._upload_after = build_private_endpoint(
+                name,
+                account_id=self.account.id,
+                resource_group_name=args.resource_group_name,
+                location=args.location,
+                subnet_id=args.private_endpoint_subnet_id,
+                dns_zone_id=args.private_dns_zone_id,
+                linked_virtual_network_ids=list(args.linked_virtual_network_ids),
+                parent=self,
+            )
+
+    def _use_existing(self, account_id: str) -> None:
+        _, group, account = parse_storage_account_id(account_id, "existing_account_id")
+        self._resource_group_name = group
+        self.account = None
+        self.container = None
+        # Looked up through the store's provider (the subscription it points at): a missing
+        # account or container fails the preview with Azure's message, before any upload.
+        lookup = pulumi.InvokeOutputOptions(parent=self)
+        found_account = storage.get_storage_account_output(
+            account_name=account, resource_group_name=group, opts=lookup
         )
+        found_container = storage.get_blob_container_output(
+            account_name=account,
+            container_name=self._args.container_name,
+            resource_group_name=group,
+            opts=lookup,
+        )
+        self.account_name = pulumi.Output.from_input(account)
+        self.container_name = found_container.name
+        self.container_id = found_container.id
+        self.blob_endpoint = found_account.primary_endpoints.apply(lambda e: e.blob)
 
     @property
     def args(self) -> ArtifactStoreArgs:
@@ -256,9 +385,9 @@ class ArtifactStore(pulumi.ComponentResource):
         blob_name = blob_name_for(key, file)
         blob = storage.Blob(
             f"{self._name}-{key}",
-            account_name=self.account.name,
-            container_name=self.container.name,
-            resource_group_name=self._args.resource_group_name,
+            account_name=self.account_name,
+            container_name=self.container_name,
+            resource_group_name=self._resource_group_name,
             blob_name=blob_name,
             source=pulumi.FileAsset(str(file.path)),
             content_md5=file.md5_base64,
@@ -266,14 +395,16 @@ class ArtifactStore(pulumi.ComponentResource):
             type=storage.BlobType.BLOCK,
             metadata={"sha256": file.sha256},
             # Superseded content stays: instances on an older model still download it.
-            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
+            opts=pulumi.ResourceOptions(
+                parent=self, retain_on_delete=True, depends_on=self._upload_after
+            ),
         )
-        url = pulumi.Output.concat(self.blob_endpoint, self.container.name, "/", blob_name)
+        url = pulumi.Output.concat(self.blob_endpoint, self.container_name, "/", blob_name)
         sas = storage.list_storage_account_service_sas_output(
-            account_name=self.account.name,
-            resource_group_name=self._args.resource_group_name,
+            account_name=self.account_name,
+            resource_group_name=self._resource_group_name,
             canonicalized_resource=pulumi.Output.concat(
-                "/blob/", self.account.name, "/", self.container.name, "/", blob_name
+                "/blob/", self.account_name, "/", self.container_name, "/", blob_name
             ),
             resource=storage.SignedResource.B,
             permissions=storage.Permissions.R,
@@ -331,12 +462,12 @@ class ArtifactStore(pulumi.ComponentResource):
                 f"Microsoft.Authorization/roleDefinitions/{STORAGE_BLOB_DATA_READER}"
             )
         )
-        assignment_name = pulumi.Output.all(self.container.id, principal_id).apply(
+        assignment_name = pulumi.Output.all(self.container_id, principal_id).apply(
             lambda values: role_assignment_name(values[0], values[1], STORAGE_BLOB_DATA_READER)
         )
         return authorization.RoleAssignment(
             name,
-            scope=self.container.id,
+            scope=self.container_id,
             principal_id=principal_id,
             # Managed identities are service principals; saying so avoids failures while a
             # new identity is still replicating through Entra ID.

@@ -42,7 +42,7 @@ else:
     _HAS_SOURCE_PROTO = True
 
 #: Pulumi versions (major.minor) the speed-ups were checked against. On each:
-#: tests/test_testing_speed.py finds :func:`_stack_trace` equal to Pulumi's
+#: tests/components/test_testing_speed.py finds :func:`_stack_trace` equal to Pulumi's
 #: ``_get_stack_trace`` (deep and shallow stacks), and a small program and the dev stack
 #: record the same resources, invokes and stack outputs with and without the speed-ups; the
 #: full suite passes with them; and ``vmss-plan --json`` gives byte-identical dev, staging

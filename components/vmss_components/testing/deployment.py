@@ -109,7 +109,7 @@ class MockDeployment:
             dict(pulumi_config.CONFIG.get()),
             set(pulumi_config._SECRET_KEYS.get()),
         )
-        logger = logging.getLogger(f"components.testing.{id(self)}")
+        logger = logging.getLogger(f"vmss_components.testing.{id(self)}")
         logger.propagate = False
         logger.handlers = [_WarningLog(self.warnings)]
         settings.ROOT.set(None)

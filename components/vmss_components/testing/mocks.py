@@ -258,7 +258,37 @@ class AzureMocks(pulumi_mocks.Mocks):
                 },
                 [],
             )
+        if args.token == "azure-native:storage:getStorageAccount":
+            account = args.args.get("accountName")
+            return (
+                {
+                    "id": self._storage_id(args.args),
+                    "name": account,
+                    "primaryEndpoints": {"blob": f"https://{account}.blob.core.windows.net/"},
+                    "allowSharedKeyAccess": True,
+                },
+                [],
+            )
+        if args.token == "azure-native:storage:getBlobContainer":
+            container = args.args.get("containerName")
+            account_id = self._storage_id(args.args)
+            return (
+                {
+                    "id": f"{account_id}/blobServices/default/containers/{container}",
+                    "name": container,
+                    "publicAccess": "None",
+                },
+                [],
+            )
         raise NotImplementedError(f"the Azure mocks do not answer the invoke {args.token}")
+
+    @staticmethod
+    def _storage_id(arguments: Mapping[str, Any]) -> str:
+        return (
+            f"/subscriptions/{MOCK_SUBSCRIPTION_ID}/resourceGroups/"
+            f"{arguments.get('resourceGroupName')}/providers/Microsoft.Storage/storageAccounts/"
+            f"{arguments.get('accountName')}"
+        )
 
 
 def _preview_scale_set(outputs: dict[str, Any]) -> dict[str, Any]:
@@ -358,6 +388,22 @@ _ARM_TYPES: dict[str, _ArmType] = {
     ),
     "azure-native:network:LoadBalancer": _ArmType(
         "Microsoft.Network", "loadBalancers/{name}", "loadBalancerName"
+    ),
+    "azure-native:network:PrivateEndpoint": _ArmType(
+        "Microsoft.Network", "privateEndpoints/{name}", "privateEndpointName"
+    ),
+    "azure-native:network:PrivateDnsZoneGroup": _ArmType(
+        "Microsoft.Network",
+        "privateEndpoints/{privateEndpointName}/privateDnsZoneGroups/{name}",
+        "privateDnsZoneGroupName",
+    ),
+    "azure-native:privatedns:PrivateZone": _ArmType(
+        "Microsoft.Network", "privateDnsZones/{name}", "privateZoneName"
+    ),
+    "azure-native:privatedns:VirtualNetworkLink": _ArmType(
+        "Microsoft.Network",
+        "privateDnsZones/{privateZoneName}/virtualNetworkLinks/{name}",
+        "virtualNetworkLinkName",
     ),
     "azure-native:authorization:PolicyDefinition": _ArmType(
         "Microsoft.Authorization",

@@ -21,6 +21,14 @@ store = ArtifactStore(
             clock=lambda: datetime.now(UTC),
         ),
         tags={"owner": "platform"},
+        # Networking (docs/concepts.md): fully public here; a private endpoint, or
+        # NetworkRules(allowed_subnet_ids=[...], uploader_ip_addresses=["203.0.113.7"]).
+        public_network_access="Enabled",
+        private_endpoint_subnet_id=None,
+        private_dns_zone_id=None,
+        linked_virtual_network_ids=[],
+        network_rules=None,
+        existing_account_id=None,  # an existing account's id: publish there, create nothing
     ),
 )
 scripts = Path(__file__).parent / "artifacts" / "custom-script"

@@ -77,6 +77,7 @@ app = CloudInitScaleSet(
             ],
             boot_diagnostics=True,
             encryption_at_host=False,  # True needs the EncryptionAtHost feature registered
+            trusted_launch=None,  # on for Generation 2 images (the default images are)
             automatic_repairs=True,
             os_disk_type="Premium_LRS",
             os_disk_size_gb=64,
