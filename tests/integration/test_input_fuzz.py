@@ -1,10 +1,10 @@
 """Fuzzers for the user-data and SSH key readers (issue 15, point 8): any text or bytes give a
 result or a ConfigurationError, within a time limit, with a message that prints anywhere.
 
-As in tests/integration/test_readers_fuzz.py, each runs a small sample with the suite and a large one behind
-the ``fuzz`` marker (``make fuzz``). The user-data fuzzers run the fallback checks (no
-``cloud-init`` command: a run of the tool per example would take minutes); one more, behind
-the marker only, runs the real ``cloud-init schema`` on a smaller sample.
+As in test_readers_fuzz.py (this folder), each runs a small sample with the suite and a
+large one behind the ``fuzz`` marker (``make fuzz``). The user-data fuzzers run the fallback
+checks (no ``cloud-init`` command: a run of the tool per example would take minutes); one
+more, behind the marker only, runs the real ``cloud-init schema`` on a smaller sample.
 """
 
 from __future__ import annotations
