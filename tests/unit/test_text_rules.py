@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import SSH_KEY, linux_args, scale_set_args
+from helpers import SSH_KEY, linux_args, mc_package, scale_set_args
+from helpers.policy import policy_args
 
 from vmss_components import (
     ConfigurationError,
@@ -87,18 +88,15 @@ def test_an_image_version_in_azures_formats_is_accepted(version: str) -> None:
 
 
 @pytest.mark.rule("ascii-digits-only", path="policy_version", case="violation")
-def test_a_policy_version_in_other_digits_is_refused() -> None:
-    from vmss_components.machine_configuration_policy import _POLICY_VERSION
-
-    assert _POLICY_VERSION.fullmatch("\u0661.0.0") is None
-    assert _POLICY_VERSION.fullmatch("1.0.0") is not None
+@pytest.mark.parametrize("version", ["\u0661.0.0", "1.\uff10.0", "1.0.0\n"])
+def test_a_policy_version_in_other_digits_is_refused(version: str) -> None:
+    refused(lambda: policy_args(package=mc_package(), os="linux", policy_version=version),
+            "policy_version")  # fmt: skip
 
 
 @pytest.mark.rule("ascii-digits-only", path="policy_version", case="valid")
 def test_a_policy_version_in_ascii_digits_is_accepted() -> None:
-    from vmss_components.machine_configuration_policy import _POLICY_VERSION
-
-    assert _POLICY_VERSION.fullmatch("1.2.3") is not None
+    policy_args(package=mc_package(), os="linux", policy_version="1.2.3")
 
 
 # --- Names matched whole --------------------------------------------------------------------
