@@ -341,3 +341,46 @@ def test_keys_only_configs_give_no_warning() -> None:
     text = "#cloud-config\nssh_pwauth: false\nchpasswd:\n  expire: false\nruncmd: [ls]\n"
     for run in both_ways(text):
         assert run().validation.warnings == ()
+
+
+LOADER_ORACLE = """
+import json, sys
+from cloudinit import safeyaml
+try:
+    value = safeyaml.load(sys.stdin.read())
+except Exception as error:
+    print(json.dumps({"refused": type(error).__name__}))
+else:
+    print(json.dumps({"value": repr(value)}))
+"""
+LOADER_SAMPLES = [
+    "runcmd: [!!python/unicode 'echo hi']\n",
+    "content: !!binary aGVsbG8=\n",
+    "a: !!str 5\nb: !!int '7'\nc: !!float 1\n",
+    "runcmd: [!!python/object/apply:os.system ['ls']]\n",
+    "a: !!python/str x\n",
+    "a: &x [1]\nb: *x\n",
+    "a: !!set {x}\n",
+    "a: 2001-02-03\n",
+]
+
+
+@pytest.mark.skipif(not _has_cloud_init_package(), reason="Debian's cloud-init is not installed")
+@pytest.mark.parametrize("text", LOADER_SAMPLES)
+def test_yaml_is_loaded_as_cloud_inits_loader_loads_it(text: str) -> None:
+    from vmss_components.userdata._yaml import load_yaml
+
+    result = subprocess.run(
+        [str(SYSTEM_PYTHON), "-c", LOADER_ORACLE],
+        input=text.encode(),
+        capture_output=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"},
+    )
+    theirs = json.loads(result.stdout)
+    try:
+        ours = {"value": repr(load_yaml(text, "cloud_config"))}
+    except ConfigurationError:
+        assert "refused" in theirs, theirs
+    else:
+        assert ours == theirs
