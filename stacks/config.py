@@ -21,6 +21,7 @@ from vmss_components import (
     Autoscale,
     ConfigurationError,
     HealthProbe,
+    NetworkRules,
     SasPolicy,
     ScaleSetArgs,
     UpgradePolicy,
@@ -70,6 +71,10 @@ declare_rule(
     where="stacks/config.py _address_space",
     paths=("vmss-components:addressSpace",),
 )
+_STORE_KEYS = {"network", "uploaderAddresses"}
+# Where the artifact store's blobs are reachable: anywhere (tokens and roles guard them), or
+# only through a private endpoint in the environment's network.
+STORE_NETWORKS = ("public", "private")
 TIERS = ("web", "app", "worker")
 # The sample machine configuration is a Linux baseline: it goes on a Linux tier.
 GUEST_TIERS = ("app", "worker")
@@ -120,6 +125,20 @@ class GuestAssignmentSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ArtifactStoreSettings:
+    """How the artifact store is reached.
+
+    ``network`` ``private``: a blob private endpoint in the environment's ``endpoints``
+    subnet. With ``uploader_addresses`` (the public addresses of the machines that run
+    ``pulumi up``) the public endpoint stays on for them alone; without, public access is
+    disabled and ``pulumi up`` must run inside the virtual network.
+    """
+
+    network: str
+    uploader_addresses: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class StackSettings:
     """Everything one environment needs, typed. Secrets stay Outputs (or None: generated)."""
 
@@ -135,6 +154,7 @@ class StackSettings:
     sas_min_lifetime_days: int
     tiers: Mapping[str, TierSettings]
     guest_assignment: GuestAssignmentSettings
+    artifact_store: ArtifactStoreSettings
     tags: Mapping[str, str]
 
 
@@ -232,6 +252,7 @@ def load_settings() -> StackSettings:
         sas_min_lifetime_days=lifetime,
         tiers=tiers,
         guest_assignment=guest,
+        artifact_store=_artifact_store(reader),
         tags=all_tags,
     )
 
@@ -398,6 +419,34 @@ def _guest_assignment(reader: _Reader) -> GuestAssignmentSettings:
     return GuestAssignmentSettings(
         tier=tier, assignment_type=kind, delivery=delivery, package_version=version
     )
+
+
+def _artifact_store(reader: _Reader) -> ArtifactStoreSettings:
+    values = reader.mapping("artifactStore", required=False)
+    _no_unknown_keys(reader, "artifactStore", values, _STORE_KEYS)
+    network = values.get("network", "public")
+    if network not in STORE_NETWORKS:
+        raise reader.error(
+            "artifactStore.network", f"expected one of {STORE_NETWORKS}, got {network!r}"
+        )
+    addresses = values.get("uploaderAddresses", [])
+    if not isinstance(addresses, list) or not all(isinstance(a, str) for a in addresses):
+        raise reader.error(
+            "artifactStore.uploaderAddresses",
+            f"expected a list of public IPv4 addresses, got {addresses!r}",
+        )
+    if addresses and network != "private":
+        raise reader.error(
+            "artifactStore.uploaderAddresses",
+            "is for network: private (the public store takes any)",
+        )
+    try:
+        # The store's own rules on the addresses, reported against the stack file's key.
+        if addresses:
+            NetworkRules(uploader_ip_addresses=addresses)
+    except ConfigurationError as error:
+        raise reader.error("artifactStore.uploaderAddresses", error.reason) from None
+    return ArtifactStoreSettings(network=network, uploader_addresses=tuple(addresses))
 
 
 def _int(reader: _Reader, key: str, value: object) -> int:

@@ -31,6 +31,7 @@ from vmss_components import (
     MachineConfigurationPackage,
     MachineConfigurationPolicy,
     MachineConfigurationPolicyArgs,
+    NetworkRules,
     Package,
     PolicyParameter,
     PolicyRemediation,
@@ -84,19 +85,7 @@ def build_environment(settings: StackSettings) -> Environment:
         tags=dict(settings.tags),
     )
     net = _network(settings, group)
-    store = ArtifactStore(
-        f"{env}-artifacts",
-        ArtifactStoreArgs(
-            resource_group_name=group.name,
-            location=settings.location,
-            account_name_prefix=f"vmss{env}",
-            sas=SasPolicy(
-                rotation_days=settings.sas_rotation_days,
-                min_lifetime_days=settings.sas_min_lifetime_days,
-            ),
-            tags=dict(settings.tags),
-        ),
-    )
+    store = ArtifactStore(f"{env}-artifacts", _store_args(settings, group, net))
     web = _web_tier(settings, group, net, store)
     app = _app_tier(settings, group, net, store)
     worker = _worker_tier(settings, group, net, store)
@@ -118,6 +107,33 @@ def build_environment(settings: StackSettings) -> Environment:
         worker=worker,
         guest_assignment=guest,
         baseline_policy=policy,
+    )
+
+
+def _store_args(
+    settings: StackSettings, group: resources.ResourceGroup, net: Network
+) -> ArtifactStoreArgs:
+    """The store: public, or a private endpoint in the ``endpoints`` subnet (the instances
+    resolve it through the zone linked to the environment's network), with the public endpoint
+    left to the uploader's addresses or turned off."""
+    store = settings.artifact_store
+    private = store.network == "private"
+    return ArtifactStoreArgs(
+        resource_group_name=group.name,
+        location=settings.location,
+        account_name_prefix=f"vmss{settings.environment}",
+        sas=SasPolicy(
+            rotation_days=settings.sas_rotation_days,
+            min_lifetime_days=settings.sas_min_lifetime_days,
+        ),
+        tags=dict(settings.tags),
+        public_network_access="Disabled" if private and not store.uploader_addresses else "Enabled",
+        private_endpoint_subnet_id=net.subnets["endpoints"].id if private else None,
+        network_rules=(
+            NetworkRules(uploader_ip_addresses=store.uploader_addresses)
+            if private and store.uploader_addresses
+            else None
+        ),
     )
 
 
@@ -330,6 +346,8 @@ def _network(settings: StackSettings, group: resources.ResourceGroup) -> Network
     env = settings.environment
     prefixes = list(settings.address_space.subnets(new_prefix=24))
     subnet_prefixes = {"web": prefixes[1], "app": prefixes[2], "worker": prefixes[3]}
+    # The store's private endpoint gets a subnet of its own (no outbound, no inbound rules).
+    endpoint_prefix = prefixes[4] if settings.artifact_store.network == "private" else None
     tags = dict(settings.tags)
 
     vnet = network.VirtualNetwork(
@@ -387,6 +405,15 @@ def _network(settings: StackSettings, group: resources.ResourceGroup) -> Network
             network_security_group=network.NetworkSecurityGroupArgs(id=nsg.id),
             nat_gateway=network.SubResourceArgs(id=nat.id),
             # Subnets of one network are updated one at a time by Azure.
+            opts=pulumi.ResourceOptions(depends_on=list(subnets.values())),
+        )
+    if endpoint_prefix is not None:
+        subnets["endpoints"] = network.Subnet(
+            f"{env}-endpoints-subnet",
+            resource_group_name=group.name,
+            virtual_network_name=vnet.name,
+            subnet_name="endpoints",
+            address_prefix=str(endpoint_prefix),
             opts=pulumi.ResourceOptions(depends_on=list(subnets.values())),
         )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .document import SECRET, PlanDocument
+from .paths import artifact_paths, describe
 
 _WIDTH = 120
 
@@ -88,6 +89,13 @@ def render(document: PlanDocument, *, color: bool = False, glyphs: Glyphs = BOX_
         lines.append(style.bold("Outputs:"))
         for name, value in data["outputs"].items():
             lines.append(f"    {name}: {_short(value, style, 100)}")
+        lines.append("")
+    paths = artifact_paths(document)
+    if paths:
+        lines.append(style.bold("Artifact paths:"))
+        for path in paths:
+            text = f"    {describe(path)}"
+            lines.append(text if path.reachable else style.warn(text))
         lines.append("")
     if data["warnings"]:
         lines.append(style.bold("Warnings:"))

@@ -351,6 +351,10 @@ CONFIG_CASES = [
     ConfigCase("tag-name-with-slash", {"tags": {"a/b": "c"}}, "tags"),
     ConfigCase("admin-password-weak", {"adminPassword": "weakpassword"}, "adminPassword"),
     ConfigCase("app-pool-password-blank", {"appPoolPassword": "   "}, "appPoolPassword"),
+    ConfigCase("store-network-unknown", {"artifactStore": {"network": "vpn"}}, "artifactStore.network"),
+    ConfigCase("store-uploader-on-public", {"artifactStore": {"uploaderAddresses": ["20.1.2.3"]}}, "artifactStore.uploaderAddresses"),
+    ConfigCase("store-uploader-private-address", {"artifactStore": {"network": "private", "uploaderAddresses": ["10.0.0.4"]}}, "artifactStore.uploaderAddresses"),
+    ConfigCase("store-unknown-setting", {"artifactStore": {"firewall": "on"}}, "artifactStore.firewall"),
 ]
 # fmt: on
 
