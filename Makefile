@@ -1,20 +1,49 @@
-# Every target bootstraps .venv from pyproject.toml first: nothing to install by hand.
+# Every target bootstraps .venv first: nothing to install by hand. The environment is
+# requirements.lock (every package pinned with its hashes; `make lock` after editing the
+# dependencies in pyproject.toml) plus this checkout, editable. uv installs it in seconds;
+# uv itself is bootstrapped once per machine with pip, outside the clone, and when that is
+# impossible pip installs the same lock (slower, same packages, same hashes).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+LOCK := requirements.lock
+UV_VERSION := 0.13.9
+UV_HOME ?= $(HOME)/.cache/vmss-components/uv-$(UV_VERSION)
+UV ?= $(shell command -v uv 2>/dev/null || echo $(UV_HOME)/bin/uv)
 export PIP_NO_INPUT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# uv must use this machine's Python, never download one.
+export UV_PYTHON_DOWNLOADS := never
+# uv does not compile bytecode at install (pip does): let the first run write the .pyc files,
+# or every plan recompiles the SDKs it imports.
+unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: venv plan diagram docs golden test lint typecheck unit unit-fast fuzz bench clean
+.PHONY: venv lock plan diagram docs golden test lint typecheck unit unit-fast fuzz bench clean
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(STAMP): pyproject.toml $(LOCK)
+	@if test -x "$(UV)" || $(PYTHON) -m pip install --quiet --disable-pip-version-check \
+			--target $(UV_HOME) 'uv==$(UV_VERSION)' >/dev/null 2>&1; then \
+		echo "installing $(LOCK) with uv"; \
+		test -x $(BIN)/python || $(UV) venv --quiet --python $(PYTHON) $(VENV); \
+		$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(LOCK) && \
+		$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .; \
+	else \
+		echo "uv is not available: installing $(LOCK) with pip"; \
+		test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
+		$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK) && \
+		$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .; \
+	fi
 	@touch $(STAMP)
+
+## lock: re-pin requirements.lock after editing pyproject.toml's dependencies (keeps the
+## other pins; `make lock LOCK_FLAGS=--upgrade` takes the newest versions allowed)
+lock:
+	@test -x "$(UV)" || $(PYTHON) -m pip install --quiet --target $(UV_HOME) 'uv==$(UV_VERSION)'
+	$(UV) pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command "make lock" --quiet $(LOCK_FLAGS) -o $(LOCK)
 
 ## plan: the offline plan of the dev stack (mock engine: no Azure account, no Pulumi CLI)
 plan: venv

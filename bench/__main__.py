@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("packaging", "planning", "suite")
+BENCHMARKS = ("packaging", "planning", "suite", "setup")
 
 
 def main(argv: list[str]) -> int:

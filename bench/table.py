@@ -14,7 +14,7 @@ from bench.common import RESULTS, ROOT
 DOC = ROOT / "docs" / "performance.md"
 START = "<!-- bench:start (written by python -m bench.table) -->"
 END = "<!-- bench:end -->"
-ORDER = ("packaging", "planning", "suite")
+ORDER = ("packaging", "planning", "suite", "setup")
 
 
 def _value(value: float, unit: str) -> str:

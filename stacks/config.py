@@ -17,6 +17,9 @@ from typing import Any
 import pulumi
 
 from vmss_components import (
+    ASSIGNMENT_TYPES,
+    POLICY_MODES,
+    UPGRADE_MODES,
     ArtifactStoreArgs,
     Autoscale,
     ConfigurationError,
@@ -25,10 +28,12 @@ from vmss_components import (
     SasPolicy,
     ScaleSetArgs,
     UpgradePolicy,
+    choice,
 )
 from vmss_components._checks import unseen_character
 from vmss_components._rules import declare_rule
 from vmss_components.scaleset import resolve_scale_set
+from vmss_components.vocabulary import AssignmentType, UpgradeMode
 
 NAMESPACE = "vmss-components"
 _TIER_KEYS = {"vmSize", "capacity", "zones", "upgradeMode", "autoscale", "maxSurge"}
@@ -78,12 +83,9 @@ STORE_NETWORKS = ("public", "private")
 TIERS = ("web", "app", "worker")
 # The sample machine configuration is a Linux baseline: it goes on a Linux tier.
 GUEST_TIERS = ("app", "worker")
-ASSIGNMENT_TYPES = ("Audit", "ApplyAndMonitor", "ApplyAndAutoCorrect", "DeployAndAutoCorrect")
 # How the baseline reaches machines: a GuestAssignment on one tier, or a policy on every
 # machine in the environment's resource group (MachineConfigurationPolicy).
 DELIVERIES = ("assignment", "policy")
-# The assignment types a policy deploys (New-GuestConfigurationPolicy -Mode).
-POLICY_MODES = ("Audit", "ApplyAndMonitor", "ApplyAndAutoCorrect")
 _PACKAGE_VERSION = re.compile(r"\d+\.\d+\.\d+", re.ASCII)
 
 
@@ -104,7 +106,7 @@ class TierSettings:
     vm_size: str
     capacity: int
     zones: tuple[str, ...]
-    upgrade_mode: str
+    upgrade_mode: UpgradeMode
     max_surge: bool
     autoscale: AutoscaleSettings | None
 
@@ -119,7 +121,7 @@ class GuestAssignmentSettings:
     """
 
     tier: str | None
-    assignment_type: str
+    assignment_type: AssignmentType
     delivery: str
     package_version: str
 
@@ -336,11 +338,13 @@ def _tier(reader: _Reader, tier: str) -> TierSettings:
                 reader, f"{tier}.autoscale.scaleInCpuPercent", raw.get("scaleInCpuPercent", 25)
             ),
         )
-    mode = values.get("upgradeMode")
-    if mode not in ("Manual", "Automatic", "Rolling"):
+    given_mode = values.get("upgradeMode")
+    try:
+        mode = choice(given_mode, UPGRADE_MODES, f"{tier}.upgradeMode")
+    except ConfigurationError:
         raise reader.error(
-            f"{tier}.upgradeMode", f"expected Manual, Automatic or Rolling, got {mode!r}"
-        )
+            f"{tier}.upgradeMode", f"expected Manual, Automatic or Rolling, got {given_mode!r}"
+        ) from None
     vm_size = values.get("vmSize")
     if not isinstance(vm_size, str) or not vm_size:
         raise reader.error(
@@ -378,7 +382,7 @@ def _check_tier(reader: _Reader, tier: str, settings: TierSettings) -> None:
         ScaleSetArgs(
             resource_group_name=_CHECK_GROUP,
             subnet_id=_CHECK_SUBNET,
-            upgrade=UpgradePolicy(mode=settings.upgrade_mode, max_surge=settings.max_surge),  # type: ignore[arg-type]
+            upgrade=UpgradePolicy(mode=settings.upgrade_mode, max_surge=settings.max_surge),
             vm_size=settings.vm_size,
             capacity=settings.capacity,
             zones=settings.zones,
@@ -417,7 +421,11 @@ def _guest_assignment(reader: _Reader) -> GuestAssignmentSettings:
             "guestAssignment.packageVersion", f"{version!r} is not a version such as '1.0.0'"
         )
     return GuestAssignmentSettings(
-        tier=tier, assignment_type=kind, delivery=delivery, package_version=version
+        tier=tier,
+        # Checked above against the delivery's own choices: every one is an assignment type.
+        assignment_type=choice(kind, ASSIGNMENT_TYPES, "guestAssignment.assignmentType"),
+        delivery=delivery,
+        package_version=version,
     )
 
 

@@ -7,6 +7,7 @@ its own composition of ``vmss_components``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from config import StackSettings, TierSettings
 from pulumi_azure_native import authorization, network, resources
 
 from vmss_components import (
+    POLICY_MODES,
     ArtifactStore,
     ArtifactStoreArgs,
     Autoscale,
@@ -38,6 +40,7 @@ from vmss_components import (
     SasPolicy,
     ScaleSetArgs,
     UpgradePolicy,
+    choice,
 )
 from vmss_components.scaleset import windows_password
 
@@ -179,7 +182,12 @@ def _baseline_policy(
             store=store,
             scope=f"/subscriptions/{subscription}/resourceGroups/{_resource_group_name(settings)}",
             os="linux",
-            mode=settings.guest_assignment.assignment_type,  # type: ignore[arg-type]
+            # The stack file's check allowed only policy modes for delivery "policy".
+            mode=choice(
+                settings.guest_assignment.assignment_type,
+                POLICY_MODES,
+                "guestAssignment.assignmentType",
+            ),
             location=settings.location,
             parameters={
                 "[MotdFile]Motd;Contents": PolicyParameter(
@@ -207,7 +215,7 @@ def _guest_assignment(
             package=_baseline_package(settings),
             store=store,
             target=target,
-            assignment_type=settings.guest_assignment.assignment_type,  # type: ignore[arg-type]
+            assignment_type=settings.guest_assignment.assignment_type,
             parameters={"[MotdFile]Motd;Contents": _banner(settings)},
         ),
     )
@@ -228,7 +236,11 @@ def _scale_set_args(
     subnet: network.Subnet,
     *,
     health: HealthProbe | None = None,
-    **extra: object,
+    admin_password: pulumi.Input[str] | None = None,
+    ssh_public_keys: Sequence[pulumi.Input[str] | Path] = (),
+    load_balancer_backend_pool_ids: Sequence[pulumi.Input[str]] = (),
+    computer_name_prefix: str | None = None,
+    machine_configuration: bool = False,
 ) -> ScaleSetArgs:
     autoscale = (
         Autoscale(
@@ -247,11 +259,15 @@ def _scale_set_args(
         vm_size=tier.vm_size,
         capacity=tier.capacity,
         zones=tier.zones,
-        upgrade=UpgradePolicy(mode=tier.upgrade_mode, max_surge=tier.max_surge),  # type: ignore[arg-type]
+        upgrade=UpgradePolicy(mode=tier.upgrade_mode, max_surge=tier.max_surge),
         health=health,
         autoscale=autoscale,
         tags=dict(settings.tags),
-        **extra,  # type: ignore[arg-type]
+        admin_password=admin_password,
+        ssh_public_keys=ssh_public_keys,
+        load_balancer_backend_pool_ids=load_balancer_backend_pool_ids,
+        computer_name_prefix=computer_name_prefix,
+        machine_configuration=machine_configuration,
     )
 
 

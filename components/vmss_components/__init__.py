@@ -26,8 +26,27 @@ from .scaleset import (
     UpgradePolicy,
 )
 from .store import ArtifactStore, ArtifactStoreArgs, NetworkRules, PublishedArtifact, SasPolicy
+from .vocabulary import (
+    ASSIGNMENT_TYPES,
+    DOWNLOAD_MODES,
+    ORCHESTRATION_MODES,
+    OS_DISK_TYPES,
+    OS_TYPES,
+    POLICY_MODES,
+    PROBE_PROTOCOLS,
+    UPGRADE_MODES,
+    choice,
+)
 
 __all__ = [
+    "ASSIGNMENT_TYPES",
+    "DOWNLOAD_MODES",
+    "ORCHESTRATION_MODES",
+    "OS_DISK_TYPES",
+    "OS_TYPES",
+    "POLICY_MODES",
+    "PROBE_PROTOCOLS",
+    "UPGRADE_MODES",
     "ArtifactStore",
     "ArtifactStoreArgs",
     "Autoscale",
@@ -57,4 +76,5 @@ __all__ = [
     "SasPolicy",
     "ScaleSetArgs",
     "UpgradePolicy",
+    "choice",
 ]

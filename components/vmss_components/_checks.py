@@ -5,6 +5,7 @@ Each raises ConfigurationError naming the argument; none touches a Pulumi resour
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -13,6 +14,7 @@ from typing import Any
 import pulumi
 
 from ._guard import secret_reason
+from ._inputs import checked_at, checked_input, shown
 from ._rules import declare_rule
 from ._types import choices
 from .errors import ConfigurationError
@@ -77,7 +79,7 @@ def check_text_characters(value: str, path: str, what: str = "the text") -> str:
 def _shown(value: object, limit: int = 60) -> str:
     """A value for a message: ASCII-escaped and cut to ``limit`` characters."""
     if not isinstance(value, str):
-        return f"a value of type {type(value).__name__}"
+        return shown(value)
     text = ascii(value)
     return text if len(text) <= limit else text[: limit - 4] + "...'"
 
@@ -85,27 +87,57 @@ def _shown(value: object, limit: int = 60) -> str:
 def check_tags(tags: object, path: str) -> dict[str, str]:
     """Azure tags: at most 50, names up to 512 characters without ``<>%&\\?/``, values up to 256."""
     if not isinstance(tags, Mapping):
-        raise ConfigurationError(path, f"expected a mapping of tag names to values, got {tags!r}")
+        raise ConfigurationError(
+            path, f"expected a mapping of tag names to values, got {shown(tags)}"
+        )
     if len(tags) > _MAX_TAGS:
         raise ConfigurationError(path, f"{len(tags)} tags: Azure allows at most {_MAX_TAGS}")
     for key, value in tags.items():
-        if not isinstance(key, str) or not key or len(key) > 512 or set(key) & _TAG_FORBIDDEN:
-            shown = _shown(key)
-            raise ConfigurationError(
-                path, f"tag name {shown} must be 1-512 characters without any of <>%&\\?/"
-            )
-        if not isinstance(value, str) or len(value) > 256:
-            raise ConfigurationError(f"{path}.{key}", "tag value must be a string of at most 256")
-        check_text_characters(key, path, f"the tag name {_shown(key)}")
-        check_text_characters(value, f"{path}.{key}", "the tag value")
-        # Tags are shown to anyone who can read the resource, and in every cost report.
-        reason = secret_reason(key, value)
-        if reason is not None:
-            raise ConfigurationError(
-                f"{path}.{key}",
-                f"looks like a secret ({reason}) but tags are public: keep secrets out of tags",
-            )
+        _check_tag_name(key, path)
+        _check_tag_value(value, path, key=key)
     return dict(tags)
+
+
+def checked_tags(
+    tags: Mapping[str, pulumi.Input[str]] | pulumi.Output[Mapping[str, str]], path: str
+) -> Mapping[str, pulumi.Input[str]] | pulumi.Output[Mapping[str, str]]:
+    """:func:`check_tags` on a ``pulumi.Input``: plain names and values now, an Output (the
+    whole mapping or one value) when its value is known, with the same messages."""
+    if isinstance(tags, pulumi.Output):
+        return checked_at(tags, check_tags, path)
+    if not isinstance(tags, Mapping):
+        raise ConfigurationError(
+            path, f"expected a mapping of tag names to values, got {shown(tags)}"
+        )
+    if len(tags) > _MAX_TAGS:
+        raise ConfigurationError(path, f"{len(tags)} tags: Azure allows at most {_MAX_TAGS}")
+    checked: dict[str, pulumi.Input[str]] = {}
+    for key, value in tags.items():
+        _check_tag_name(key, path)
+        checked[key] = checked_at(value, functools.partial(_check_tag_value, key=key), path)
+    return checked
+
+
+def _check_tag_name(key: object, path: str) -> None:
+    if not isinstance(key, str) or not key or len(key) > 512 or set(key) & _TAG_FORBIDDEN:
+        raise ConfigurationError(
+            path, f"tag name {_shown(key)} must be 1-512 characters without any of <>%&\\?/"
+        )
+    check_text_characters(key, path, f"the tag name {_shown(key)}")
+
+
+def _check_tag_value(value: object, path: str, *, key: str) -> None:
+    """The value of the tag ``key``; ``path`` names the tags."""
+    if not isinstance(value, str) or len(value) > 256:
+        raise ConfigurationError(f"{path}.{key}", "tag value must be a string of at most 256")
+    check_text_characters(value, f"{path}.{key}", "the tag value")
+    # Tags are shown to anyone who can read the resource, and in every cost report.
+    reason = secret_reason(key, value)
+    if reason is not None:
+        raise ConfigurationError(
+            f"{path}.{key}",
+            f"looks like a secret ({reason}) but tags are public: keep secrets out of tags",
+        )
 
 
 def check_component_name(name: object, path: str = "name") -> str:
@@ -141,10 +173,23 @@ def check_input_text(
         raise ConfigurationError(path, f"expected a non-empty string or an Output, got {shown}")
 
 
+def checked_text(
+    value: pulumi.Input[str] | None, path: str, *, optional: bool = False, secret: bool = False
+) -> pulumi.Input[str] | None:
+    """:func:`check_input_text` on a plain value now and on an Output when its value is known
+    (an Output that resolves to empty text or None is refused then, with the same message)."""
+    if isinstance(value, pulumi.Output):
+        return checked_input(
+            value, lambda known: check_input_text(known, path, optional=optional, secret=secret)
+        )
+    check_input_text(value, path, optional=optional, secret=secret)
+    return value
+
+
 def check_int(value: object, path: str, *, minimum: int, maximum: int) -> int:
     """A whole number in ``minimum..maximum`` (a bool is not a number here)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigurationError(path, f"expected a whole number, got {value!r}")
+        raise ConfigurationError(path, f"expected a whole number, got {shown(value)}")
     if not minimum <= value <= maximum:
         raise ConfigurationError(path, f"{value} is outside {minimum}..{maximum}")
     return value
@@ -161,7 +206,7 @@ def check_choice(value: object, path: str, choices: tuple[Any, ...]) -> Any:
     """One of ``choices``, compared exactly."""
     if value not in choices:
         listed = ", ".join(repr(c) for c in choices)
-        raise ConfigurationError(path, f"{value!r} is not one of {listed}")
+        raise ConfigurationError(path, f"{shown(value)} is not one of {listed}")
     return value
 
 
@@ -173,19 +218,19 @@ def check_literal(value: object, path: str, literal: Any) -> Any:
 def check_type(value: object, expected: type, path: str) -> None:
     """An instance of ``expected``."""
     if not isinstance(value, expected):
-        raise ConfigurationError(path, f"expected {expected.__name__}, got {value!r}")
+        raise ConfigurationError(path, f"expected {expected.__name__}, got {shown(value)}")
 
 
 def check_bool(value: object, path: str) -> None:
     """``True`` or ``False`` (not a truthy value)."""
     if not isinstance(value, bool):
-        raise ConfigurationError(path, f"expected True or False, got {value!r}")
+        raise ConfigurationError(path, f"expected True or False, got {shown(value)}")
 
 
 def check_sequence(value: object, path: str) -> None:
     """A list or tuple, not a single string."""
     if isinstance(value, str | bytes) or not isinstance(value, Sequence):
-        raise ConfigurationError(path, f"expected a list, got {value!r}")
+        raise ConfigurationError(path, f"expected a list, got {shown(value)}")
 
 
 # Extension names appear in provisionAfterExtensions and in the instance view: Azure takes

@@ -33,6 +33,7 @@ from ._checks import (
 )
 from ._files import check_encodable, read_file_bytes
 from ._guard import check_public_value
+from ._inputs import as_dict
 from ._naming import artifact_key
 from ._types import DownloadMode, OsType
 from .errors import ConfigurationError
@@ -513,7 +514,7 @@ class CustomScriptScaleSet(ScaleSetComponent):
                 f"{name}-identity",
                 resource_group_name=args.scale_set.resource_group_name,
                 location=args.scale_set.location,
-                tags=dict(args.scale_set.tags),
+                tags=as_dict(args.scale_set.tags),
                 opts=child,
             )
             self.download_identity_resource_id = self.download_identity.id

@@ -22,6 +22,13 @@ import pulumi
 
 from vmss_components.errors import ConfigurationError
 
+from .answers import (
+    Answers,
+    PlanMocks,
+    load_user_mocks,
+    read_invokes,
+    read_stack_outputs,
+)
 from .document import PlanDocument, build_document
 from .errors import PlanInputError
 from .graph import mermaid
@@ -40,8 +47,22 @@ _EXIT_CODES = """exit codes:
   1  the program's configuration is wrong (one line): the Pulumi CLI's config rules, a
      ConfigurationError from the program (also inside an apply), missing or mistyped config
   2  a usage or file error (one line): bad arguments, no Pulumi.yaml or stack file, a
-     --compare file that is not a plan, a --json/--graph path that is a folder
-  3  an unexpected error in the program (its traceback)"""
+     --compare file that is not a plan, a --json/--graph path that is a folder, an
+     unreadable --stack-outputs/--invokes file or --mocks class, a StackReference or an
+     invoke that nothing answers (the line names it and how to answer it)
+  3  an unexpected error in the program (its traceback)
+
+answers for what only a real deployment knows (first that answers wins):
+  --stack-outputs NAME=FILE  a StackReference to NAME reads FILE: the JSON object that
+                             `pulumi stack output --json --show-secrets` prints, or
+                             {"outputs": {...}, "secretOutputNames": [...]}
+  --invokes FILE             canned invoke results, wire (camelCase) names:
+                             {"azure-native:network:getSubnet": {"id": "/subscriptions/..."}}
+                             or {"<token>": [{"args": {...}, "result": {...}}, ...]}
+  --mocks module:Class       your pulumi.runtime.Mocks subclass (imported from the project
+                             folder or the current one, built with no arguments); return
+                             None from call/new_resource for what it does not answer
+  then the built-in Azure mocks (names, ids, blob URLs, SAS tokens, getClientConfig, ...)"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,6 +95,21 @@ def _parser() -> argparse.ArgumentParser:
         "--preview",
         action="store_true",
         help="plan as `pulumi preview` of a new stack: Azure-computed values stay unknown",
+    )
+    parser.add_argument(
+        "--stack-outputs",
+        metavar="NAME=FILE",
+        action="append",
+        default=[],
+        help="answer a StackReference to NAME with the outputs in FILE (repeatable)",
+    )
+    parser.add_argument(
+        "--invokes", metavar="FILE", type=Path, help="canned invoke results (JSON, by token)"
+    )
+    parser.add_argument(
+        "--mocks",
+        metavar="MODULE:CLASS",
+        help="your own pulumi.runtime.Mocks for lookups and other providers",
     )
     parser.add_argument("--quiet", action="store_true", help="print no resource tree")
     color = parser.add_mutually_exclusive_group()
@@ -125,15 +161,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             stderr.write(f"vmss-plan: cannot read --compare {args.compare}: {_one_line(error)}\n")
             return EXIT_USAGE
     progress = _Progress(stderr)
+    mocks: PlanMocks | None = None
     try:
         project = load_project(args.project_dir)
-        run = run_plan(project, args.stack, preview=args.preview, on_build=progress)
+        answers = Answers(
+            stack_outputs=read_stack_outputs(args.stack_outputs),
+            invokes=read_invokes(args.invokes),
+            mocks=load_user_mocks(args.mocks, project.root, Path.cwd()),
+        )
+        mocks = PlanMocks(answers, preview=args.preview)
+        run = run_plan(project, args.stack, preview=args.preview, on_build=progress, mocks=mocks)
     except PlanInputError as error:
         progress.done()
         stderr.write(f"vmss-plan: {_one_line(error)}\n")
         return EXIT_USAGE
     except Exception as error:  # the program's own: sorted into configuration or unexpected
         progress.done()
+        if mocks is not None and mocks.unanswered:
+            # Asked first: the program may have swallowed the error or failed on its absence.
+            stderr.write(f"vmss-plan: {_one_line(Exception(mocks.unanswered[0]))}\n")
+            return EXIT_USAGE
         cause = _configuration_cause(error)
         if cause is not None:
             stderr.write(f"vmss-plan: configuration error: {_one_line(cause)}\n")

@@ -17,6 +17,7 @@ from pulumi.runtime import settings
 from vmss_components.packaging import add_build_observer
 from vmss_components.testing import MockDeployment, Resolved
 
+from .answers import Answers, PlanMocks
 from .errors import PlanInputError
 from .project import Project, StackConfig, load_stack_config
 
@@ -38,15 +39,20 @@ def run_plan(
     *,
     preview: bool = False,
     on_build: Callable[[str], None] | None = None,
+    answers: Answers | None = None,
+    mocks: PlanMocks | None = None,
 ) -> PlanRun:
     """Run ``project``'s program for ``stack`` to completion under the mock engine.
 
     ``on_build`` is told the name of each package built cold (cache hits are silent).
-    A ConfigurationError from the program propagates unchanged.
+    ``answers`` answer other stacks' outputs, lookups and other providers (see
+    :mod:`.answers`); or give ready ``mocks`` (their ``unanswered`` record is read after a
+    failure). A ConfigurationError from the program propagates unchanged.
     """
     config = load_stack_config(project, stack)
     deployment = MockDeployment(
         preview=preview,
+        mocks=mocks if mocks is not None else PlanMocks(answers or Answers(), preview=preview),
         project=project.name,
         stack=stack,
         config=config.values,

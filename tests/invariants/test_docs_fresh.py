@@ -98,7 +98,7 @@ def test_every_public_args_class_and_component_is_tabled() -> None:
 def test_tables_show_the_source_as_written() -> None:
     page = (gen.DOCS / "scale_set_args.md").read_text()
     assert "| `upgrade` | `UpgradePolicy` | required |" in page
-    assert '| `vm_size` | `str` | `"Standard_D2s_v5"` |' in page
+    assert '| `vm_size` | `pulumi.Input[str]` | `"Standard_D2s_v5"` |' in page
     assert "| `managed_identities` | `ManagedIdentities` | `ManagedIdentities()` |" in page
     assert '`"Uniform" \\| "Flexible"`' in page
     outputs = (gen.DOCS / "dsc_scale_set.md").read_text()

@@ -1,17 +1,22 @@
 """The arguments every scale set takes, and the rules each argument obeys on its own.
 
-``ScaleSetArgs`` and its parts are frozen keyword-only dataclasses validated on construction
-(plain values only; Outputs are taken on trust). The rules that depend on the operating system
-and on what the component adds live in :mod:`.resolve`.
+``ScaleSetArgs`` and its parts are frozen keyword-only dataclasses validated on construction.
+The arguments users feed from config, other stacks or generated resources (SSH keys, VM size,
+capacity, zones, tags, image, subnet and identity ids) take a ``pulumi.Input``: a plain value
+is checked on construction, an Output by the same rule when its value is known (the field then
+holds the checked Output, see :func:`~.._inputs.checked_input`). The rules that depend on the
+operating system and on what the component adds live in :mod:`.resolve`.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pulumi
 
@@ -23,11 +28,14 @@ from .._checks import (
     check_literal,
     check_pattern,
     check_sequence,
-    check_tags,
     check_text_characters,
     check_type,
+    checked_tags,
+    checked_text,
 )
+from .._files import check_encodable
 from .._guard import NO_SECRETS, check_public_value
+from .._inputs import checked_at, checked_input, is_output, shown
 from .._rules import declare_rule
 from .._types import (
     HyperVGeneration,
@@ -214,7 +222,7 @@ class ImageReference:
                 raise ConfigurationError(
                     path, "give either id (a custom or gallery image) or publisher/offer/sku"
                 )
-            check_input_text(self.id, f"{path}.id")
+            object.__setattr__(self, "id", checked_text(self.id, f"{path}.id"))
         else:
             for attribute, value in zip(("publisher", "offer", "sku"), marketplace, strict=True):
                 if not isinstance(value, str) or not value.strip():
@@ -386,6 +394,86 @@ _VM_SIZE = re.compile(r"Standard_[A-Za-z0-9_]{1,55}|Basic_A[0-9]{1,2}", re.ASCII
 _ZONES = ("1", "2", "3")
 
 
+def check_vm_size(value: object, path: str) -> None:
+    """An Azure VM size name (``Standard_D2s_v5``)."""
+    check_pattern(value, path, _VM_SIZE, "an Azure VM size such as 'Standard_D2s_v5'")
+
+
+def check_capacity(value: object, path: str, autoscale: Autoscale | None) -> None:
+    """An instance count (0-1000), within the autoscale bounds when there are some."""
+    count = check_int(value, path, minimum=0, maximum=1000)
+    if autoscale is not None and not autoscale.minimum <= count <= autoscale.maximum:
+        raise ConfigurationError(
+            path, f"{count} is outside autoscale {autoscale.minimum}..{autoscale.maximum}"
+        )
+
+
+def _check_zone(value: object, path: str) -> None:
+    check_choice(value, path, _ZONES)
+
+
+def check_zones(values: object, path: str, *, indexes: Sequence[int] | None = None) -> None:
+    """Availability zones: a list of distinct ``"1"``, ``"2"``, ``"3"``. ``indexes`` are the
+    positions of ``values`` in the list the user gave (when some are checked later)."""
+    check_sequence(values, path)
+    assert isinstance(values, Sequence)
+    positions = indexes if indexes is not None else range(len(values))
+    for index, zone in zip(positions, values, strict=True):
+        _check_zone(zone, f"{path}[{index}]")
+    if len(set(values)) != len(values):
+        raise ConfigurationError(path, "a zone is listed twice")
+
+
+_SSH_KEY = re.compile(
+    r"(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521)) ([A-Za-z0-9+/]+=*)(?: [^\r\n]*)?"
+)
+
+
+def check_ssh_key(value: object, path: str) -> str:
+    """An OpenSSH public key's text (``ssh-ed25519 AAAA... comment``), stripped. The message
+    never shows the value (it may come from a secret)."""
+    if not isinstance(value, str):
+        raise ConfigurationError(
+            path, f"expected a key (str) or key file (Path), got {_kind(value)}"
+        )
+    text = check_encodable(value.strip(), path, "the key")
+    if not is_openssh_key(text):
+        raise ConfigurationError(
+            path, "not an OpenSSH public key ('ssh-rsa AAAA...' or 'ssh-ed25519 AAAA...')"
+        )
+    # The comment is free text: it reaches keyData, so nothing unseen in it.
+    return check_text_characters(text, path, "the key")
+
+
+def check_ssh_key_list(values: object, path: str) -> None:
+    """A list of OpenSSH public keys' texts, at least one (a known Output's value)."""
+    if isinstance(values, str) or not isinstance(values, Sequence):
+        raise ConfigurationError(path, "expected a list of keys, got a single value")
+    if not values:
+        raise ConfigurationError(path, "a Linux scale set needs at least one SSH public key")
+    for index, value in enumerate(values):
+        check_ssh_key(value, f"{path}[{index}]")
+
+
+def is_openssh_key(text: str) -> bool:
+    """Whether ``text`` is one OpenSSH public key line."""
+    # The key blob starts with its own type name, length-prefixed: a pasted fragment or a
+    # private key fails here rather than at boot.
+    match = _SSH_KEY.fullmatch(text)
+    if match is None:
+        return False
+    try:
+        blob = base64.b64decode(match.group(2), validate=True)
+    except ValueError:
+        return False
+    length = int.from_bytes(blob[:4], "big")
+    return blob[4 : 4 + length] == match.group(1).encode()
+
+
+def _kind(value: object) -> str:
+    return shown(value) if is_output(value) else f"a value of type {type(value).__name__}"
+
+
 @dataclass(frozen=True, kw_only=True)
 class ManagedIdentities:
     """The scale set's managed identities, in Azure Verified Modules' vocabulary."""
@@ -403,8 +491,11 @@ class ManagedIdentities:
         path = "scale_set.managed_identities"
         check_bool(self.system_assigned, f"{path}.system_assigned")
         check_sequence(self.user_assigned_resource_ids, f"{path}.user_assigned_resource_ids")
-        for index, identity in enumerate(self.user_assigned_resource_ids):
-            check_input_text(identity, f"{path}.user_assigned_resource_ids[{index}]")
+        checked = tuple(
+            checked_text(identity, f"{path}.user_assigned_resource_ids[{index}]")
+            for index, identity in enumerate(self.user_assigned_resource_ids)
+        )
+        object.__setattr__(self, "user_assigned_resource_ids", checked)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -419,10 +510,12 @@ class ScaleSetArgs:
     """How model changes reach existing instances; no default mode (see ``UpgradePolicy``)."""
     location: pulumi.Input[str] | None = None
     """Azure region; None uses the resource group's."""
-    vm_size: str = "Standard_D2s_v5"
-    """The instance size (``Standard_...``), available in the region (and zones)."""
-    capacity: int = 2
-    """Instance count (0-1000); the initial count under ``autoscale``, within its bounds."""
+    vm_size: pulumi.Input[str] = "Standard_D2s_v5"
+    """The instance size (``Standard_...``), available in the region (and zones). An Output
+    is checked when its value is known."""
+    capacity: pulumi.Input[int] = 2
+    """Instance count (0-1000); the initial count under ``autoscale``, within its bounds. An
+    Output is checked when its value is known."""
     image: ImageReference | None = None
     """The OS image; None is Windows Server 2022 Datacenter Azure Edition or Ubuntu Server
     24.04 LTS, by the component's OS. An image of the other OS is refused."""
@@ -433,15 +526,18 @@ class ScaleSetArgs:
     """Windows only: the administrator password (12-123 characters, three of lower, upper,
     digit, special), kept secret. None generates one (``pulumi-random``, output
     ``admin_password``). Linux refuses it: password login is off."""
-    ssh_public_keys: Sequence[str | Path] = ()
+    ssh_public_keys: Sequence[pulumi.Input[str] | Path] | pulumi.Output[Sequence[str]] = ()
     """Linux only, at least one: OpenSSH public keys, a ``str`` being the key itself and a
-    ``Path`` a key file (``~`` expanded). Password login is disabled."""
+    ``Path`` a key file (``~`` expanded). Password login is disabled. A key, or the whole list,
+    may be an Output (``config.require_secret``, another stack's output): checked when its
+    value is known."""
     computer_name_prefix: str | None = None
     """Prefix of the instances' host names: at most 9 characters on Windows (NetBIOS names
     are 15 and Azure appends 6), 58 on Linux. None derives it from the component's name."""
-    zones: Sequence[str] = ()
+    zones: Sequence[pulumi.Input[str]] | pulumi.Output[Sequence[str]] = ()
     """Availability zones (``"1"``, ``"2"``, ``"3"``) to spread the instances over; empty
-    for a regional scale set."""
+    for a regional scale set. A zone, or the whole list, may be an Output: checked when its
+    value is known."""
     orchestration_mode: OrchestrationMode = "Uniform"
     """``Uniform`` (identical instances from one model) or ``Flexible``. Flexible scale sets
     allow no system-assigned identity, so no Machine Configuration; they get a fault domain
@@ -484,20 +580,25 @@ class ScaleSetArgs:
     """The managed OS disk's storage type; Premium types need a size that supports them."""
     os_disk_size_gb: int | None = None
     """OS disk size (30-4095 GB); None keeps the image's size."""
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, pulumi.Input[str]] | pulumi.Output[Mapping[str, str]] = field(
+        default_factory=dict
+    )
     """Tags on the scale set and its autoscale setting. Public: a secret-looking value is
-    refused."""
+    refused. A value, or the whole mapping, may be an Output: checked when its value is
+    known."""
 
     def __post_init__(self) -> None:
         path = "scale_set"
         check_input_text(self.resource_group_name, f"{path}.resource_group_name")
-        check_input_text(self.subnet_id, f"{path}.subnet_id")
+        self._check_input("subnet_id", lambda v: check_input_text(v, f"{path}.subnet_id"))
         check_input_text(self.location, f"{path}.location", optional=True)
         check_type(self.upgrade, UpgradePolicy, f"{path}.upgrade")
-        check_pattern(
-            self.vm_size, f"{path}.vm_size", _VM_SIZE, "an Azure VM size such as 'Standard_D2s_v5'"
+        if self.autoscale is not None:
+            check_type(self.autoscale, Autoscale, f"{path}.autoscale")
+        self._check_input("vm_size", lambda v: check_vm_size(v, f"{path}.vm_size"))
+        self._check_input(
+            "capacity", lambda v: check_capacity(v, f"{path}.capacity", self.autoscale)
         )
-        check_int(self.capacity, f"{path}.capacity", minimum=0, maximum=1000)
         if self.image is not None:
             check_type(self.image, ImageReference, f"{path}.image")
         check_pattern(
@@ -511,16 +612,8 @@ class ScaleSetArgs:
                 f"{path}.admin_username", f"{self.admin_username!r} is reserved by Azure"
             )
         check_input_text(self.admin_password, f"{path}.admin_password", optional=True, secret=True)
-        if isinstance(self.ssh_public_keys, str | Path):
-            raise ConfigurationError(
-                f"{path}.ssh_public_keys", "expected a list of keys, got a single value"
-            )
-        check_sequence(self.ssh_public_keys, f"{path}.ssh_public_keys")
-        check_sequence(self.zones, f"{path}.zones")
-        for index, zone in enumerate(self.zones):
-            check_choice(zone, f"{path}.zones[{index}]", _ZONES)
-        if len(set(self.zones)) != len(self.zones):
-            raise ConfigurationError(f"{path}.zones", "a zone is listed twice")
+        self._check_ssh_keys(f"{path}.ssh_public_keys")
+        self._check_zones(f"{path}.zones")
         check_literal(self.orchestration_mode, f"{path}.orchestration_mode", OrchestrationMode)
         if self.health is not None:
             check_type(self.health, HealthProbe, f"{path}.health")
@@ -535,8 +628,14 @@ class ScaleSetArgs:
             check_bool(self.trusted_launch, f"{path}.trusted_launch")
         check_type(self.managed_identities, ManagedIdentities, f"{path}.managed_identities")
         check_sequence(self.user_assigned_identity_ids, f"{path}.user_assigned_identity_ids")
-        for index, identity in enumerate(self.user_assigned_identity_ids):
-            check_input_text(identity, f"{path}.user_assigned_identity_ids[{index}]")
+        object.__setattr__(
+            self,
+            "user_assigned_identity_ids",
+            tuple(
+                checked_text(identity, f"{path}.user_assigned_identity_ids[{index}]")
+                for index, identity in enumerate(self.user_assigned_identity_ids)
+            ),
+        )
         if self.user_assigned_identity_ids:
             self._adopt_deprecated_identities(path)
         check_sequence(
@@ -544,14 +643,6 @@ class ScaleSetArgs:
         )
         for index, pool in enumerate(self.load_balancer_backend_pool_ids):
             check_input_text(pool, f"{path}.load_balancer_backend_pool_ids[{index}]")
-        if self.autoscale is not None:
-            check_type(self.autoscale, Autoscale, f"{path}.autoscale")
-            if not self.autoscale.minimum <= self.capacity <= self.autoscale.maximum:
-                raise ConfigurationError(
-                    f"{path}.capacity",
-                    f"{self.capacity} is outside autoscale {self.autoscale.minimum}.."
-                    f"{self.autoscale.maximum}",
-                )
         check_sequence(self.extra_extensions, f"{path}.extra_extensions")
         for index, extension in enumerate(self.extra_extensions):
             check_type(extension, Extension, f"{path}.extra_extensions[{index}]")
@@ -559,8 +650,42 @@ class ScaleSetArgs:
         check_literal(self.os_disk_type, f"{path}.os_disk_type", OsDiskType)
         if self.os_disk_size_gb is not None:
             check_int(self.os_disk_size_gb, f"{path}.os_disk_size_gb", minimum=30, maximum=4095)
-        check_tags(self.tags, f"{path}.tags")
+        object.__setattr__(self, "tags", checked_tags(self.tags, f"{path}.tags"))
         self._check_combinations(path)
+
+    def _check_input(self, attribute: str, check: Callable[[Any], object]) -> None:
+        """Check an Input field now (plain) or when known (Output: the field then holds the
+        checked Output, which is what the scale set receives)."""
+        object.__setattr__(self, attribute, checked_input(getattr(self, attribute), check))
+
+    def _check_ssh_keys(self, path: str) -> None:
+        keys = self.ssh_public_keys
+        if isinstance(keys, pulumi.Output):
+            # A list known only later (another stack's output): each key and the count are
+            # checked then. Only a Linux scale set takes keys, so at least one is needed.
+            object.__setattr__(self, "ssh_public_keys", checked_at(keys, check_ssh_key_list, path))
+            return
+        if isinstance(keys, str | Path):
+            raise ConfigurationError(path, "expected a list of keys, got a single value")
+        check_sequence(keys, path)
+        checked = tuple(
+            checked_at(key, check_ssh_key, f"{path}[{index}]") if is_output(key) else key
+            for index, key in enumerate(keys)
+        )
+        object.__setattr__(self, "ssh_public_keys", checked)
+
+    def _check_zones(self, path: str) -> None:
+        zones = self.zones
+        if isinstance(zones, pulumi.Output):
+            object.__setattr__(self, "zones", checked_at(zones, check_zones, path))
+            return
+        check_sequence(zones, path)
+        plain = [zone for zone in zones if not is_output(zone)]
+        check_zones(plain, path, indexes=[i for i, z in enumerate(zones) if not is_output(z)])
+        checked = tuple(
+            checked_at(zone, _check_zone, f"{path}[{index}]") for index, zone in enumerate(zones)
+        )
+        object.__setattr__(self, "zones", checked)
 
     def _adopt_deprecated_identities(self, path: str) -> None:
         warnings.warn(

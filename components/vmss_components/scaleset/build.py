@@ -14,10 +14,12 @@ import pulumi_random as random
 from pulumi_azure_native import compute, monitor
 
 from .._guard import guard_output_contents
+from .._inputs import as_dict, checked_at
 from ..extensions import Extension, check_extension_list
 from ..store import PublishedArtifact
 from .args import ScaleSetArgs, UpgradePolicy
 from .resolve import ScaleSetSpec
+from .trusted_launch import decide_trusted_launch
 
 # Scale-set operations wait for every instance and every extension (DSC may reboot twice):
 # far beyond the provider's default. At least two hours, as long rollouts need.
@@ -85,8 +87,8 @@ def build_scale_set(
         f"{name}-vmss",
         resource_group_name=args.resource_group_name,
         location=args.location,
-        sku=compute.SkuArgs(name=args.vm_size, tier="Standard", capacity=args.capacity),
-        zones=list(args.zones) or None,
+        sku=compute.SkuArgs(name=_vm_size(spec), tier="Standard", capacity=args.capacity),
+        zones=_zones(args),
         orchestration_mode=compute.OrchestrationMode(args.orchestration_mode),
         **_orchestration_settings(args),
         upgrade_policy=_upgrade_policy(args.upgrade),
@@ -110,7 +112,7 @@ def build_scale_set(
             else None,
             security_profile=_security_profile(spec),
         ),
-        tags=dict(args.tags),
+        tags=as_dict(args.tags),
         opts=pulumi.ResourceOptions(
             parent=parent,
             depends_on=[*depends_on, *(artifact.blob for artifact in artifacts)],
@@ -223,15 +225,56 @@ def _os_profile(
             disable_password_authentication=True,
             provision_vm_agent=True,
             ssh=compute.SshConfigurationArgs(
-                public_keys=[
-                    compute.SshPublicKeyArgs(
-                        path=f"/home/{args.admin_username}/.ssh/authorized_keys",
-                        key_data=key,
-                    )
-                    for key in spec.ssh_public_keys
-                ]
+                public_keys=_public_keys(args.admin_username, spec.ssh_public_keys)
             ),
         ),
+    )
+
+
+def _public_keys(
+    username: str, keys: Sequence[pulumi.Input[str]] | pulumi.Output[Sequence[str]]
+) -> list[compute.SshPublicKeyArgs] | pulumi.Output[list[compute.SshPublicKeyArgs]]:
+    def entry(key: pulumi.Input[str]) -> compute.SshPublicKeyArgs:
+        return compute.SshPublicKeyArgs(path=f"/home/{username}/.ssh/authorized_keys", key_data=key)
+
+    if isinstance(keys, pulumi.Output):
+        # The whole list is known later (another stack's output).
+        return keys.apply(lambda known: [entry(key) for key in known])
+    return [entry(key) for key in keys]
+
+
+def _vm_size(spec: ScaleSetSpec) -> pulumi.Input[str]:
+    """The size; one known only later is checked then against the Trusted Launch rule that
+    resolve applies to a plain size (same message)."""
+    size = spec.args.vm_size
+    if not spec.trusted_launch or not isinstance(size, pulumi.Output):
+        return size
+
+    def rule(known: Any, path: str) -> None:
+        decide_trusted_launch(
+            spec.args.trusted_launch,
+            spec.image.hyper_v_generation(),
+            known,
+            spec.image.label(),
+            path,
+        )
+
+    return checked_at(size, rule, "scale_set")
+
+
+def _zones(args: ScaleSetArgs) -> Any:
+    # An empty list is a regional scale set: sent as no zones at all.
+    if isinstance(args.zones, pulumi.Output):
+        return args.zones.apply(lambda zones: list(zones) or None)
+    return list(args.zones) or None
+
+
+def _text(value: pulumi.Input[int]) -> pulumi.Input[str]:
+    """A count as the text the autoscale setting takes."""
+    return (
+        pulumi.Output.from_input(value).apply(str)
+        if isinstance(value, pulumi.Output)
+        else str(value)
     )
 
 
@@ -365,7 +408,7 @@ def _autoscale(
                 capacity=monitor.ScaleCapacityArgs(
                     minimum=str(settings.minimum),
                     maximum=str(settings.maximum),
-                    default=str(args.capacity if settings.default is None else settings.default),
+                    default=_text(args.capacity if settings.default is None else settings.default),
                 ),
                 rules=[
                     rule("Increase", "GreaterThan", settings.scale_out_cpu_percent),
@@ -373,6 +416,6 @@ def _autoscale(
                 ],
             )
         ],
-        tags=dict(args.tags),
+        tags=as_dict(args.tags),
         opts=pulumi.ResourceOptions(parent=parent),
     )

@@ -7,7 +7,6 @@ scale set adds for health and Machine Configuration). It registers nothing.
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,8 +14,8 @@ from pathlib import Path
 
 import pulumi
 
-from .._checks import check_component_name, check_text_characters, check_type
-from .._files import check_encodable, read_utf8_file
+from .._checks import check_component_name, check_type
+from .._files import read_utf8_file
 from .._naming import computer_name_prefix
 from .._types import OsType
 from ..errors import ConfigurationError
@@ -26,12 +25,15 @@ from ..extensions import (
     guest_configuration_extension,
     health_extension,
 )
-from .args import LINUX_DEFAULT_IMAGE, WINDOWS_DEFAULT_IMAGE, ImageReference, ScaleSetArgs
+from .args import (
+    LINUX_DEFAULT_IMAGE,
+    WINDOWS_DEFAULT_IMAGE,
+    ImageReference,
+    ScaleSetArgs,
+    check_ssh_key,
+)
 from .trusted_launch import decide_trusted_launch
 
-_SSH_KEY = re.compile(
-    r"(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521)) ([A-Za-z0-9+/]+=*)(?: [^\r\n]*)?"
-)
 # An OpenSSH public key file is one line: an RSA key of 16384 bits is under 3 KiB.
 _KEY_FILE_LIMIT = 16 * 1024
 
@@ -45,7 +47,9 @@ class ScaleSetSpec:
     os: OsType
     image: ImageReference
     computer_name_prefix: str
-    ssh_public_keys: tuple[str, ...]
+    ssh_public_keys: Sequence[pulumi.Input[str]] | pulumi.Output[Sequence[str]]
+    """The keys' texts; an Output (a key, or the whole list) was checked by the args and is
+    checked again when its value is known."""
     added_extensions: tuple[Extension, ...]
     system_assigned_identity: bool
     user_assigned_resource_ids: tuple[pulumi.Input[str], ...]
@@ -71,7 +75,8 @@ def resolve_scale_set(
     if image_os is not None and image_os != os:
         raise ConfigurationError(
             f"{path}.image",
-            f"{image.publisher or image.id} is a {image_os} image, but this scale set runs {os}",
+            f"{image.publisher or _image_label(image)} is a {image_os} image, but this scale set "
+            f"runs {os}",
         )
     trusted_launch = decide_trusted_launch(
         args.trusted_launch,
@@ -124,6 +129,11 @@ def resolve_scale_set(
     )
 
 
+def _image_label(image: ImageReference) -> str:
+    # An id known only later is not shown (its repr says nothing).
+    return image.id if isinstance(image.id, str) else "the custom image"
+
+
 def _check_unique_names(names: Sequence[str], owned: Sequence[str], path: str) -> None:
     seen: set[str] = set()
     for name in names:
@@ -136,9 +146,12 @@ def _check_unique_names(names: Sequence[str], owned: Sequence[str], path: str) -
         seen.add(name.lower())
 
 
-def _ssh_keys(args: ScaleSetArgs, os: OsType, path: str) -> tuple[str, ...]:
+def _ssh_keys(
+    args: ScaleSetArgs, os: OsType, path: str
+) -> Sequence[pulumi.Input[str]] | pulumi.Output[Sequence[str]]:
+    given = args.ssh_public_keys
     if os == "windows":
-        if args.ssh_public_keys:
+        if isinstance(given, pulumi.Output) or given:
             raise ConfigurationError(
                 f"{path}.ssh_public_keys", "Windows scale sets log in with a password, not SSH keys"
             )
@@ -148,46 +161,26 @@ def _ssh_keys(args: ScaleSetArgs, os: OsType, path: str) -> tuple[str, ...]:
             f"{path}.admin_password",
             "Linux scale sets here allow SSH keys only (password login is disabled)",
         )
-    if not args.ssh_public_keys:
+    if isinstance(given, pulumi.Output):
+        # Known later: the args checked it (each key, at least one) when its value is known.
+        return given
+    if not given:
         raise ConfigurationError(
             f"{path}.ssh_public_keys", "a Linux scale set needs at least one SSH public key"
         )
-    keys: list[str] = []
-    for index, entry in enumerate(args.ssh_public_keys):
+    keys: list[pulumi.Input[str]] = []
+    for index, entry in enumerate(given):
         where = f"{path}.ssh_public_keys[{index}]"
-        if isinstance(entry, Path):
+        if isinstance(entry, pulumi.Output):
+            keys.append(entry)  # checked by the args when its value is known
+        elif isinstance(entry, Path):
             # A regular file only, at most 16 KiB, decoded as UTF-8 whatever the locale: the
             # same file gives the same keyData on every operator's machine.
-            text = read_utf8_file(entry.expanduser(), where, limit=_KEY_FILE_LIMIT).strip()
-        elif isinstance(entry, str):
-            text = entry.strip()
+            text = read_utf8_file(entry.expanduser(), where, limit=_KEY_FILE_LIMIT)
+            keys.append(check_ssh_key(text, where))
         else:
-            raise ConfigurationError(
-                where, f"expected a key (str) or key file (Path), got {entry!r}"
-            )
-        check_encodable(text, where, "the key")
-        if not _is_openssh_key(text):
-            raise ConfigurationError(
-                where, "not an OpenSSH public key ('ssh-rsa AAAA...' or 'ssh-ed25519 AAAA...')"
-            )
-        # The comment is free text: it reaches keyData, so nothing unseen in it.
-        check_text_characters(text, where, "the key")
-        keys.append(text)
+            keys.append(check_ssh_key(entry, where))
     return tuple(keys)
-
-
-def _is_openssh_key(text: str) -> bool:
-    # The key blob starts with its own type name, length-prefixed: a pasted fragment or a
-    # private key fails here rather than at boot.
-    match = _SSH_KEY.fullmatch(text)
-    if match is None:
-        return False
-    try:
-        blob = base64.b64decode(match.group(2), validate=True)
-    except ValueError:
-        return False
-    length = int.from_bytes(blob[:4], "big")
-    return blob[4 : 4 + length] == match.group(1).encode()
 
 
 def _check_windows_password(password: str, path: str) -> None:

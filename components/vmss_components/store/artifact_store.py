@@ -12,7 +12,7 @@ import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, overload
+from typing import Any, Literal, cast, overload
 
 import pulumi
 import pulumi_random as random
@@ -285,7 +285,7 @@ class ArtifactStore(pulumi.ComponentResource):
         )
         self.account = storage.StorageAccount(
             f"{name}-account",
-            account_name=pulumi.Output.concat(args.account_name_prefix, suffix.result),
+            account_name=suffix.result.apply(lambda r: _account_name(args.account_name_prefix, r)),
             resource_group_name=args.resource_group_name,
             location=args.location,
             kind=storage.Kind.STORAGE_V2,
@@ -315,7 +315,7 @@ class ArtifactStore(pulumi.ComponentResource):
         self.account_name = self.account.name
         self.container_name = self.container.name
         self.container_id = self.container.id
-        self.blob_endpoint = self.account.primary_endpoints.apply(lambda e: e.blob)
+        self.blob_endpoint = self.account.primary_endpoints.apply(_blob_endpoint)
         if args.private_endpoint_subnet_id is not None:
             # Uploads go through the private path once it resolves: they wait for it.
             self._upload_after = build_private_endpoint(
@@ -349,7 +349,7 @@ class ArtifactStore(pulumi.ComponentResource):
         self.account_name = pulumi.Output.from_input(account)
         self.container_name = found_container.name
         self.container_id = found_container.id
-        self.blob_endpoint = found_account.primary_endpoints.apply(lambda e: e.blob)
+        self.blob_endpoint = found_account.primary_endpoints.apply(_blob_endpoint)
 
     @property
     def args(self) -> ArtifactStoreArgs:
@@ -399,12 +399,14 @@ class ArtifactStore(pulumi.ComponentResource):
                 parent=self, retain_on_delete=True, depends_on=self._upload_after
             ),
         )
-        url = pulumi.Output.concat(self.blob_endpoint, self.container_name, "/", blob_name)
+        url = pulumi.Output.all(self.blob_endpoint, self.container_name).apply(
+            lambda parts: _joined(parts[0], parts[1], "/", blob_name)
+        )
         sas = storage.list_storage_account_service_sas_output(
             account_name=self.account_name,
             resource_group_name=self._resource_group_name,
-            canonicalized_resource=pulumi.Output.concat(
-                "/blob/", self.account_name, "/", self.container_name, "/", blob_name
+            canonicalized_resource=pulumi.Output.all(self.account_name, self.container_name).apply(
+                lambda names: _joined("/blob/", names[0], "/", names[1], "/", blob_name)
             ),
             resource=storage.SignedResource.B,
             permissions=storage.Permissions.R,
@@ -415,10 +417,10 @@ class ArtifactStore(pulumi.ComponentResource):
         )
         # Invoke results are never secret on their own: wrap the token the moment it arrives.
         sas_token: pulumi.Output[str] = pulumi.Output.secret(
-            sas.service_sas_token.apply(lambda t: f"?{t}")
+            sas.service_sas_token.apply(lambda t: _joined("?", t))
         )
         url_with_sas: pulumi.Output[str] = pulumi.Output.secret(
-            pulumi.Output.concat(url, sas_token)
+            pulumi.Output.all(url, sas_token).apply(lambda parts: _joined(parts[0], parts[1]))
         )
         artifact = PublishedArtifact(
             key=key,
@@ -476,6 +478,25 @@ class ArtifactStore(pulumi.ComponentResource):
             role_assignment_name=assignment_name,
             opts=assignment_opts,
         )
+
+
+def _account_name(prefix: str, suffix: str | None) -> str:
+    # Azure and pulumi-random always give the suffix; mocks that echo their inputs (Pulumi's
+    # minimal test mocks) give none, and the program must still run under them.
+    return prefix + (suffix or "")
+
+
+def _blob_endpoint(endpoints: storage.outputs.EndpointsResponse) -> str:
+    # Azure always reports the endpoints; mocks that echo inputs do not (None then).
+    return endpoints.blob if endpoints is not None else cast(str, None)
+
+
+def _joined(*parts: str | None) -> str:
+    """The parts as one text. Azure gives every part; under mocks that do not answer one
+    (Pulumi's minimal test mocks) the result is None, as the missing part was."""
+    if any(part is None for part in parts):
+        return cast(str, None)
+    return "".join(cast(str, part) for part in parts)
 
 
 @overload

@@ -9,6 +9,7 @@ from pulumi_azure_native import network, resources
 
 from components import standard_tags
 from vmss_components import (
+    UPGRADE_MODES,
     ArtifactStore,
     ArtifactStoreArgs,
     CloudInitScaleSet,
@@ -24,6 +25,7 @@ from vmss_components import (
     Package,
     ScaleSetArgs,
     UpgradePolicy,
+    choice,
 )
 
 HERE = Path(__file__).parent
@@ -32,6 +34,7 @@ SSH_KEY = (
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f ops@example"
 )
 
+config = pulumi.Config()
 tags = standard_tags(pulumi.get_stack())
 group = resources.ResourceGroup("rg", location="westeurope", tags=tags)
 vnet = network.VirtualNetwork(
@@ -53,7 +56,10 @@ def scale_set(*, linux: bool = False, machine_configuration: bool = False) -> Sc
     return ScaleSetArgs(
         resource_group_name=group.name,
         subnet_id=subnet.id,
-        upgrade=UpgradePolicy(mode="Automatic"),
+        # A fixed choice read from config, narrowed without a cast (mypy --strict checks it).
+        upgrade=UpgradePolicy(
+            mode=choice(config.get("upgradeMode") or "Automatic", UPGRADE_MODES, "upgradeMode")
+        ),
         ssh_public_keys=[SSH_KEY] if linux else [],
         machine_configuration=machine_configuration,
         tags=tags,
