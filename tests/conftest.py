@@ -4,6 +4,7 @@ helpers in the ``helpers`` package."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,12 @@ from helpers import REPO, STACKS
 
 from vmss_components.testing import MockDeployment
 from vmss_plan import PlanRun, load_project, run_plan
+from vmss_plan.fingerprints import KEY_VARIABLE
+
+# One fingerprint key for the whole run: plans made in different package caches (the
+# session's and a test's) stay comparable. tests/plan/test_plan_secret_fingerprints.py
+# covers the key kept in the cache folder.
+os.environ.setdefault(KEY_VARIABLE, "test-suite-fingerprint-key")
 
 
 @pytest.fixture(autouse=True)

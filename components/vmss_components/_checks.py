@@ -15,6 +15,7 @@ import pulumi
 
 from ._guard import secret_reason
 from ._inputs import checked_at, checked_input, shown
+from ._redact import show
 from ._rules import declare_rule
 from ._types import choices
 from .errors import ConfigurationError
@@ -148,7 +149,7 @@ def check_component_name(name: object, path: str = "name") -> str:
     than by Azure halfway through a deployment.
     """
     if not isinstance(name, str) or not _COMPONENT_NAME.fullmatch(name):
-        shown = repr(name) if isinstance(name, str) else f"a value of type {type(name).__name__}"
+        shown = show(name)
         raise ConfigurationError(
             path,
             f"{shown} is not a valid component name: 1-50 letters, digits, '.', '-' or '_', "
@@ -169,7 +170,7 @@ def check_input_text(
     if isinstance(value, pulumi.Output):
         return
     if not isinstance(value, str) or not value.strip():
-        shown = f"a value of type {type(value).__name__}" if secret else repr(value)
+        shown = f"a value of type {type(value).__name__}" if secret else show(value)
         raise ConfigurationError(path, f"expected a non-empty string or an Output, got {shown}")
 
 
@@ -242,7 +243,7 @@ def check_extension_name(value: object, path: str) -> str:
     """A scale-set extension name."""
     if not isinstance(value, str) or not EXTENSION_NAME.fullmatch(value):
         raise ConfigurationError(
-            path, f"{value!r} is not a valid extension name (1-64 letters, digits, . - _)"
+            path, f"{show(value)} is not a valid extension name (1-64 letters, digits, . - _)"
         )
     return value
 
@@ -290,7 +291,7 @@ def parse_identity_id(identity_id: str, path: str) -> tuple[str, str]:
     if match is None:
         raise ConfigurationError(
             path,
-            f"{identity_id!r} is not a user-assigned identity id "
+            f"{show(identity_id)} is not a user-assigned identity id "
             "(/subscriptions/<id>/resourceGroups/<group>/providers/"
             "Microsoft.ManagedIdentity/userAssignedIdentities/<name>)",
         )

@@ -58,6 +58,7 @@ from urllib.parse import unquote
 
 import pulumi
 
+from ._redact import redact_url
 from .errors import ConfigurationError
 
 # Folded names (see the module docstring) that only ever hold credentials.
@@ -104,7 +105,6 @@ _SHARED_ACCESS = re.compile(r"SharedAccessSignature\s*=", re.IGNORECASE | re.ASC
 _QUERY_FIELD = re.compile(r"[?&#]([A-Za-z0-9_.~%+-]+)=[^&#;\s]", re.ASCII)
 # scheme://userinfo@host: the userinfo ends at the first '@' before any '/', '?' or '#'.
 _USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*)://([^/?#@\s]*)@", re.ASCII)
-_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]*", re.ASCII)
 _USERINFO_SCHEMES = frozenset({"http", "https", "ftp", "ftps"})
 
 # Where a refused value belongs, by place (the end of every refusal).
@@ -128,16 +128,6 @@ def is_secret_name(name: str) -> bool:
 def _secret_query_name(name: str) -> bool:
     decoded = unquote(name.replace("+", " "))
     return is_secret_name(decoded) or fold_name(decoded) in _SECRET_QUERY_NAMES
-
-
-def redact_url(text: str) -> str:
-    """``text`` with every URL's userinfo, query and fragment removed (for messages)."""
-
-    def strip(match: re.Match[str]) -> str:
-        url = re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@]*@", r"\1", match.group(0))
-        return re.split(r"[?#]", url, maxsplit=1)[0]
-
-    return _URL.sub(strip, text)
 
 
 def secret_reason(key: str | None, value: Any) -> str | None:

@@ -15,6 +15,8 @@ from typing import Any, TypeVar, overload
 
 import pulumi
 
+from ._redact import show
+
 T = TypeVar("T")
 
 
@@ -60,11 +62,12 @@ def checked_at(value: Any, check: Callable[[Any, str], object], path: str) -> An
 
 
 def shown(value: object) -> str:
-    """How a message shows a value it refuses: its ``repr``, but never an Output's
-    (``<pulumi.output.Output object at 0x…>`` says nothing)."""
+    """How a message shows a value it refuses: as :func:`._redact.show` does (scalars, public
+    text shortened and without URL credentials, anything else by its type), and never an
+    Output's ``repr`` (``<pulumi.output.Output object at 0x…>`` says nothing)."""
     if isinstance(value, pulumi.Output):
         return "an Output (this argument takes a plain value)"
-    return repr(value)
+    return show(value)
 
 
 def as_list(value: Sequence[T] | pulumi.Output[Sequence[T]]) -> list[T] | pulumi.Output[list[T]]:

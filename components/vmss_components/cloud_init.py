@@ -24,6 +24,7 @@ import pulumi
 from ._checks import check_choice
 from ._guard import NO_SECRETS, is_secret_name
 from ._naming import artifact_key
+from ._redact import not_a_path, redacts, show
 from .errors import ConfigurationError
 from .packaging import Package
 from .scaleset import (
@@ -32,6 +33,7 @@ from .scaleset import (
     ScaleSetSpec,
     build_scale_set,
     resolve_scale_set,
+    tag_key,
 )
 from .store import ArtifactStore, PublishedArtifact, StoreFacts, blob_name_for, check_store
 from .userdata import (
@@ -42,6 +44,7 @@ from .userdata import (
     CustomData,
     check_user_data,
     encode_custom_data,
+    keyed_digest,
     resolve_placeholders,
     stand_in_url,
 )
@@ -51,6 +54,7 @@ from .userdata import (
 _ARTIFACT_KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?")
 
 
+@redacts("cloud_config", when=not_a_path)
 @dataclass(frozen=True, kw_only=True)
 class CloudInitScaleSetArgs:
     """A Linux scale set and the user data cloud-init runs on each instance's first boot."""
@@ -73,7 +77,9 @@ class CloudInitScaleSetArgs:
 
     def __post_init__(self) -> None:
         if not isinstance(self.scale_set, ScaleSetArgs):
-            raise ConfigurationError("scale_set", f"expected ScaleSetArgs, got {self.scale_set!r}")
+            raise ConfigurationError(
+                "scale_set", f"expected ScaleSetArgs, got {show(self.scale_set)}"
+            )
         if not isinstance(self.cloud_config, Mapping | str | Path):
             raise ConfigurationError(
                 "cloud_config",
@@ -86,14 +92,14 @@ class CloudInitScaleSetArgs:
             if not isinstance(key, str) or not _ARTIFACT_KEY.fullmatch(key):
                 raise ConfigurationError(
                     "artifacts",
-                    f"{key!r} is not a valid key: 1-32 lower-case letters, digits and dashes "
+                    f"{show(key)} is not a valid key: 1-32 lower-case letters, digits and dashes "
                     "(it appears in ${artifact:KEY} and in the blob name)",
                 )
             if is_secret_name(key):
                 # The key appears in the blob name and the plan: a public place.
                 raise ConfigurationError(
                     f"artifacts.{key}",
-                    f"the key {key!r} is named like a credential but is public: {NO_SECRETS}",
+                    f"the key {show(key)} is named like a credential but is public: {NO_SECRETS}",
                 )
             if not isinstance(package, Package):
                 raise ConfigurationError(
@@ -128,7 +134,7 @@ def resolve_cloud_init(
     store and token exist only later) and the real digest.
     """
     if not isinstance(args, CloudInitScaleSetArgs):
-        raise ConfigurationError("args", f"expected CloudInitScaleSetArgs, got {args!r}")
+        raise ConfigurationError("args", f"expected CloudInitScaleSetArgs, got {show(args)}")
     scale_set = resolve_scale_set(args.scale_set, os="linux", name=name)
     store_keys = {key: artifact_key(name, f"cloud-init-{key}") for key in args.artifacts}
     stand_ins: dict[str, ArtifactValues] = {}
@@ -177,7 +183,8 @@ class CloudInitScaleSet(ScaleSetComponent):
     custom_data: pulumi.Output[str]
     """The base64 customData (secret: it holds SAS URLs)."""
     custom_data_hash: pulumi.Output[str]
-    """SHA256 hex of the decoded customData; not secret, it reveals nothing."""
+    """HMAC-SHA256 hex of the decoded customData, keyed by the component's secret random key
+    (``<name>-tag-key``); not secret: without the key it tells nothing of the content."""
     artifacts: dict[str, PublishedArtifact]
     """The published artifacts, by the keys of ``artifacts``."""
     user_data_format: str
@@ -187,7 +194,7 @@ class CloudInitScaleSet(ScaleSetComponent):
         self, name: str, args: CloudInitScaleSetArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         if not isinstance(args, CloudInitScaleSetArgs):
-            raise ConfigurationError("args", f"expected CloudInitScaleSetArgs, got {args!r}")
+            raise ConfigurationError("args", f"expected CloudInitScaleSetArgs, got {show(args)}")
         store = check_store(args.store, "store", optional=True)
         spec = resolve_cloud_init(name, args, store.facts if store is not None else None)
         super().__init__("vmss:index:CloudInitScaleSet", name, args, opts)
@@ -203,9 +210,13 @@ class CloudInitScaleSet(ScaleSetComponent):
         encoded = self._encode(spec.user_data, args.compress)
         # customData holds SAS URLs and is stored unencrypted in the scale-set model.
         self.custom_data = pulumi.Output.secret(encoded.apply(lambda e: e.custom_data))
-        # A SHA256 of a document holding 256-bit SAS signatures reveals none of it: the hash
-        # is shown in plain text, so a rollout can be followed.
-        self.custom_data_hash = pulumi.Output.unsecret(encoded.apply(lambda e: e.sha256))
+        # Keyed like the update tags: a plain SHA-256 of a document holding a password lets
+        # anyone who sees the hash test guesses of it. The keyed hash is shown in plain text,
+        # so a rollout can be followed (it changes exactly when customData changes).
+        key = tag_key(name, self)
+        self.custom_data_hash = pulumi.Output.unsecret(
+            pulumi.Output.all(encoded, key).apply(lambda v: keyed_digest(str(v[1]), v[0].data))
+        )
         built = build_scale_set(
             name,
             spec.scale_set,

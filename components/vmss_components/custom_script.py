@@ -35,6 +35,7 @@ from ._files import check_encodable, read_file_bytes
 from ._guard import check_public_value
 from ._inputs import as_dict
 from ._naming import artifact_key
+from ._redact import not_a_path, redacts, show
 from ._types import DownloadMode, OsType
 from .errors import ConfigurationError
 from .extensions import (
@@ -72,6 +73,7 @@ _MAJOR: dict[OsType, int] = {"windows": 1, "linux": 2}
 _KEY_SLUG_LENGTH = 40
 
 
+@redacts("command", "script", when=not_a_path, urls=("file_uris",))
 @dataclass(frozen=True, kw_only=True)
 class CustomScriptScaleSetArgs:
     """A scale set and what the Custom Script extension downloads and runs on each instance.
@@ -122,14 +124,17 @@ class CustomScriptScaleSetArgs:
 
     def __post_init__(self) -> None:
         if not isinstance(self.scale_set, ScaleSetArgs):
-            raise ConfigurationError("scale_set", f"expected ScaleSetArgs, got {self.scale_set!r}")
+            raise ConfigurationError(
+                "scale_set", f"expected ScaleSetArgs, got {show(self.scale_set)}"
+            )
         check_literal(self.os, "os", OsType)
         _check_list(self.files, "files")
         for index, item in enumerate(self.files):
             if not isinstance(item, Path | Package):
                 hint = " (a str is never taken as a path: use pathlib.Path)" * isinstance(item, str)
                 raise ConfigurationError(
-                    f"files[{index}]", f"expected a pathlib.Path or a Package, got {item!r}{hint}"
+                    f"files[{index}]",
+                    f"expected a pathlib.Path or a Package, got {show(item)}{hint}",
                 )
         _check_list(self.file_uris, "file_uris")
         for index, uri in enumerate(self.file_uris):
@@ -180,7 +185,7 @@ class CustomScriptScaleSetArgs:
                 parse_identity_id(identity, "download_identity_resource_id")
         if not isinstance(self.skip_dos2unix, bool):
             raise ConfigurationError(
-                "skip_dos2unix", f"expected True or False, got {self.skip_dos2unix!r}"
+                "skip_dos2unix", f"expected True or False, got {show(self.skip_dos2unix)}"
             )
         if self.skip_dos2unix and self.os == "windows":
             raise ConfigurationError(
@@ -219,20 +224,14 @@ def _check_https(uri: object, path: str) -> None:
     parts = urllib.parse.urlsplit(uri)
     if parts.scheme.lower() != "https" or not parts.netloc:
         raise ConfigurationError(
-            path, f"{_shown(uri)!r} is not an https:// URL: instances download over HTTPS only"
+            path, f"{show(uri)} is not an https:// URL: instances download over HTTPS only"
         )
     if not _file_name(uri):
         raise ConfigurationError(
             path,
-            f"{_shown(uri)!r} has no file name: the handler saves each download under the last "
+            f"{show(uri)} has no file name: the handler saves each download under the last "
             "segment of its path",
         )
-
-
-def _shown(uri: str) -> str:
-    """A URL as an error message may show it: no query (a token, a password) reaches a log."""
-    parts = urllib.parse.urlsplit(uri)
-    return _without_query(uri) + "?<query>" if parts.query or parts.fragment else uri
 
 
 def has_sas_token(uri: str) -> bool:
@@ -246,7 +245,7 @@ def _handler_version(os: OsType, version: object, download: str) -> str:
     if match is None or int(match.group(1)) != _MAJOR[os]:
         raise ConfigurationError(
             "type_handler_version",
-            f"{version!r} is not a {_MAJOR[os]}.x version of the {os} Custom Script extension",
+            f"{show(version)} is not a {_MAJOR[os]}.x version of the {os} Custom Script extension",
         )
     since = _MANAGED_IDENTITY_SINCE[os]
     if download == "managed_identity" and (int(match.group(1)), int(match.group(2))) < since:
@@ -278,6 +277,7 @@ class PlannedFile:
     package: Package
 
 
+@redacts("encoded_script", "script_sha256", urls=("file_uris",))
 @dataclass(frozen=True, kw_only=True)
 class CustomScriptSpec:
     """A validated CustomScriptScaleSet: what to publish and how the extension looks."""
@@ -313,7 +313,7 @@ def resolve_custom_script(
     ``store`` describes ``args.store`` (None when no store is given).
     """
     if not isinstance(args, CustomScriptScaleSetArgs):
-        raise ConfigurationError("args", f"expected CustomScriptScaleSetArgs, got {args!r}")
+        raise ConfigurationError("args", f"expected CustomScriptScaleSetArgs, got {show(args)}")
     os = args.os
     windows = os == "windows"
     extension_name = args.extension_name or (CSE_WINDOWS_TYPE if windows else CSE_LINUX_TYPE)
@@ -345,7 +345,7 @@ def resolve_custom_script(
         if folded in seen:
             raise ConfigurationError(
                 where,
-                f"{file_name!r} is also the name of {seen[folded]}: the extension downloads "
+                f"{show(file_name)} is also the name of {seen[folded]}: the extension downloads "
                 "every file into one folder",
             )
         seen[folded] = where
@@ -443,8 +443,8 @@ def _keyed(name: str, packages: Sequence[Package]) -> tuple[PlannedFile, ...]:
         if key in keys:
             raise ConfigurationError(
                 f"files[{index}]",
-                f"{package.filename!r} and files[{keys[key]}] "
-                f"({packages[keys[key]].filename!r}) map to the same store key {key!r}: "
+                f"{show(package.filename)} and files[{keys[key]}] "
+                f"({show(packages[keys[key]].filename)}) map to the same store key {show(key)}: "
                 "rename one",
             )
         keys[key] = index
@@ -491,7 +491,7 @@ class CustomScriptScaleSet(ScaleSetComponent):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         if not isinstance(args, CustomScriptScaleSetArgs):
-            raise ConfigurationError("args", f"expected CustomScriptScaleSetArgs, got {args!r}")
+            raise ConfigurationError("args", f"expected CustomScriptScaleSetArgs, got {show(args)}")
         store = check_store(args.store, "store", optional=True)
         spec = resolve_custom_script(name, args, store.facts if store is not None else None)
         super().__init__("vmss:index:CustomScriptScaleSet", name, args, opts)

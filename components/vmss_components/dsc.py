@@ -19,6 +19,7 @@ import pulumi
 from ._checks import check_extension_name, check_int, check_literal
 from ._guard import PROTECTED_ARGUMENTS, check_public_settings
 from ._naming import artifact_key
+from ._redact import redacts, show
 from ._types import DataCollection, WmfVersion
 from .errors import ConfigurationError
 from .extensions import DSC_PUBLISHER, DSC_TYPE, dsc_extension, update_tag
@@ -38,6 +39,7 @@ DSC_RETIREMENT = "2028-03-31"
 _HANDLER_VERSION = re.compile(r"2\.\d+", re.ASCII)
 
 
+@redacts("protected_configuration_arguments")
 @dataclass(frozen=True, kw_only=True)
 class DscScaleSetArgs:
     """A Windows scale set and the DSC configuration every instance applies."""
@@ -73,7 +75,9 @@ class DscScaleSetArgs:
 
     def __post_init__(self) -> None:
         if not isinstance(self.scale_set, ScaleSetArgs):
-            raise ConfigurationError("scale_set", f"expected ScaleSetArgs, got {self.scale_set!r}")
+            raise ConfigurationError(
+                "scale_set", f"expected ScaleSetArgs, got {show(self.scale_set)}"
+            )
         if not isinstance(self.package, DscPackage):
             raise ConfigurationError(
                 "package", "expected a DscPackage (DscPackage.from_directory(...))"
@@ -93,7 +97,7 @@ class DscScaleSetArgs:
             if key.lower() in public:
                 raise ConfigurationError(
                     f"protected_configuration_arguments.{key}",
-                    f"{key!r} is also a public argument: the DSC extension takes each argument "
+                    f"{show(key)} is also a public argument: the DSC extension takes each argument "
                     "from one place only",
                 )
         check_public_settings(
@@ -112,7 +116,7 @@ class DscScaleSetArgs:
         ):
             raise ConfigurationError(
                 "type_handler_version",
-                f"{self.type_handler_version!r} is not a 2.x version of the DSC extension",
+                f"{show(self.type_handler_version)} is not a 2.x version of the DSC extension",
             )
         check_extension_name(self.extension_name, "extension_name")
         check_int(self.rerun, "rerun", minimum=0, maximum=1_000_000)
@@ -212,7 +216,7 @@ def configuration_argument_warnings(args: DscScaleSetArgs) -> list[str]:
         hint = f" (did you mean {names[close[0]]}?)" if close else ""
         known = ", ".join(p.name for p in args.package.parameters) or "none"
         warnings.append(
-            f"argument {key!r} matches no parameter of Configuration {args.package.function} "
+            f"argument {show(key)} matches no parameter of Configuration {args.package.function} "
             f"(its parameters: {known}){hint}: PowerShell refuses an unknown parameter"
         )
     return warnings
@@ -235,7 +239,7 @@ def resolve_dsc(name: str, args: DscScaleSetArgs, store: StoreFacts) -> DscSpec:
     ``store`` describes ``args.store``: the keys it already holds.
     """
     if not isinstance(args, DscScaleSetArgs):
-        raise ConfigurationError("args", f"expected DscScaleSetArgs, got {args!r}")
+        raise ConfigurationError("args", f"expected DscScaleSetArgs, got {show(args)}")
     scale_set = resolve_scale_set(
         args.scale_set,
         os="windows",
@@ -287,7 +291,7 @@ class DscScaleSet(ScaleSetComponent):
         self, name: str, args: DscScaleSetArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         if not isinstance(args, DscScaleSetArgs):
-            raise ConfigurationError("args", f"expected DscScaleSetArgs, got {args!r}")
+            raise ConfigurationError("args", f"expected DscScaleSetArgs, got {show(args)}")
         store = check_store(args.store, "store")
         spec = resolve_dsc(name, args, store.facts)
         super().__init__("vmss:index:DscScaleSet", name, args, opts)

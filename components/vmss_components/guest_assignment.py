@@ -30,8 +30,9 @@ from ._checks import (
     check_literal,
     parse_identity_id,
 )
-from ._guard import PROTECTED_PARAMETERS, check_public_settings
+from ._guard import PROTECTED_PARAMETERS, check_public_settings, guard_output_contents
 from ._naming import artifact_key
+from ._redact import redacts, show
 from ._types import AssignmentType, OsType, choices
 from .errors import ConfigurationError
 from .extensions import GUEST_CONFIGURATION_PUBLISHER, guest_configuration_extension
@@ -82,6 +83,7 @@ class ExternalScaleSet:
         )
 
 
+@redacts("protected_parameters")
 @dataclass(frozen=True, kw_only=True)
 class GuestAssignmentArgs:
     """A Machine Configuration package, where it is published, and the scale set it governs."""
@@ -115,7 +117,7 @@ class GuestAssignmentArgs:
             raise ConfigurationError(
                 "package",
                 "expected a MachineConfigurationPackage (MachineConfigurationPackage.build(...) "
-                f"or .from_zip(...)), got {self.package!r}",
+                f"or .from_zip(...)), got {show(self.package)}",
             )
         check_literal(self.assignment_type, "assignment_type", AssignmentType)
         for attribute in ("parameters", "protected_parameters"):
@@ -132,7 +134,7 @@ class GuestAssignmentArgs:
             if key in self.parameters:
                 raise ConfigurationError(
                     f"protected_parameters.{key}",
-                    f"{key!r} is also in parameters: give each parameter once",
+                    f"{show(key)} is also in parameters: give each parameter once",
                 )
         check_public_settings(dict(self.parameters), "parameters", PROTECTED_PARAMETERS)
         if self.content_identity_id is not None:
@@ -164,11 +166,11 @@ class GuestAssignmentArgs:
 
 def _check_parameter_value(key: object, value: object, path: str, *, secret: bool) -> None:
     if not isinstance(key, str) or not key:
-        raise ConfigurationError(path, f"parameter names are text, got {key!r}")
+        raise ConfigurationError(path, f"parameter names are text, got {show(key)}")
     if isinstance(value, pulumi.Output | str):
         return
     # A protected value is never repeated in a message (messages reach logs and CI output).
-    shown = f"a value of type {type(value).__name__}" if secret else repr(value)
+    shown = f"a value of type {type(value).__name__}" if secret else show(value)
     # Azure takes every parameter value as a string; say exactly what to write instead.
     if isinstance(value, bool | int | float):
         hint = "str(value)" if secret else repr(str(value))
@@ -188,6 +190,7 @@ def _check_parameter_value(key: object, value: object, path: str, *, secret: boo
 # --- Resolve: every rule, before any resource exists ---------------------------------------
 
 
+@redacts("protected_parameters")
 @dataclass(frozen=True, kw_only=True)
 class GuestAssignmentSpec:
     """A validated assignment: what Azure receives, and where."""
@@ -216,14 +219,14 @@ def resolve_guest_assignment(
     """
     check_component_name(name)
     if not isinstance(args, GuestAssignmentArgs):
-        raise ConfigurationError("args", f"expected GuestAssignmentArgs, got {args!r}")
+        raise ConfigurationError("args", f"expected GuestAssignmentArgs, got {show(args)}")
     key = artifact_key(name, "guest-config")
     store.check_unpublished(key)
     package = args.package
     if package.mode == "Audit" and args.assignment_type != "Audit":
         raise ConfigurationError(
             "assignment_type",
-            f"{args.assignment_type!r} sets machine state, but {package.filename} is an Audit "
+            f"{show(args.assignment_type)} sets machine state, but {package.filename} is an Audit "
             "package (metaconfig Type Audit), which only audits: build it with "
             "mode='AuditAndSet', or assign it as 'Audit'",
         )
@@ -378,8 +381,8 @@ def _claim(
     if other is not None:
         raise ConfigurationError(
             "target",
-            f"{spec.target_label} already carries configuration {spec.configuration_name!r} "
-            f"(GuestAssignment {other!r}): Azure names the assignment after the configuration, "
+            f"{spec.target_label} already carries configuration {show(spec.configuration_name)} "
+            f"(GuestAssignment {show(other)}): Azure names the assignment after the configuration, "
             "so both would be one resource",
         )
 
@@ -407,7 +410,7 @@ class GuestAssignment(pulumi.ComponentResource):
         self, name: str, args: GuestAssignmentArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         if not isinstance(args, GuestAssignmentArgs):
-            raise ConfigurationError("args", f"expected GuestAssignmentArgs, got {args!r}")
+            raise ConfigurationError("args", f"expected GuestAssignmentArgs, got {show(args)}")
         store = check_store(args.store, "store")
         target = _target_facts(args.target)
         spec = resolve_guest_assignment(name, args, target, store.facts)
@@ -454,7 +457,12 @@ class GuestAssignment(pulumi.ComponentResource):
             content_hash=package.content_hash,
             assignment_type=guestconfiguration.AssignmentType(args.assignment_type),
             configuration_parameter=[
-                guestconfiguration.ConfigurationParameterArgs(name=key, value=value)
+                # An Output's content is judged when it resolves (a URL with a credential),
+                # before Azure stores it in the public parameters.
+                guestconfiguration.ConfigurationParameterArgs(
+                    name=key,
+                    value=guard_output_contents(value, f"parameters.{key}", PROTECTED_PARAMETERS),
+                )
                 for key, value in spec.parameters
             ]
             or None,
@@ -508,7 +516,7 @@ def _target_facts(target: object) -> ScaleSetFacts:
         raise ConfigurationError(
             "target",
             "expected a scale-set component of this library or ExternalScaleSet(...), "
-            f"got {target!r}",
+            f"got {show(target)}",
         )
     try:
         return target.facts

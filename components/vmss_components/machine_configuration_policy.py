@@ -52,6 +52,7 @@ from ._naming import (
     policy_definition_name,
     remediation_name,
 )
+from ._redact import show
 from ._types import (
     OsType,
     PolicyEnforcementMode,
@@ -138,12 +139,12 @@ class PolicyParameter:
                 raise ConfigurationError(
                     attribute,
                     f"expected a string, got {type(value).__name__}: Machine Configuration "
-                    f"parameters are strings (write {str(value)!r})",
+                    f"parameters are strings (write {show(str(value))})",
                 )
         if self.name is not None and not _PARAMETER_NAME.fullmatch(self.name):
             raise ConfigurationError(
                 "name",
-                f"{self.name!r} is not a policy parameter name: a letter, then letters, digits "
+                f"{show(self.name)} is not a policy parameter name: a letter, then letters, digits "
                 "or '_', at most 64",
             )
         if self.allowed_values is not None:
@@ -154,7 +155,7 @@ class PolicyParameter:
                 if not isinstance(item, str):
                     raise ConfigurationError(
                         f"allowed_values[{index}]",
-                        f"expected a string, got {type(item).__name__} (write {str(item)!r})",
+                        f"expected a string, got {type(item).__name__} (write {show(str(item))})",
                     )
             if len(set(self.allowed_values)) != len(self.allowed_values):
                 raise ConfigurationError("allowed_values", "lists a value twice")
@@ -195,7 +196,7 @@ class PolicyRemediation:
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 raise ConfigurationError(
                     f"remediation.{attribute}",
-                    f"expected a whole number {low}-{high}, got {value!r}",
+                    f"expected a whole number {low}-{high}, got {show(value)}",
                 )
         threshold = self.failure_threshold
         if threshold is not None and (
@@ -205,13 +206,14 @@ class PolicyRemediation:
         ):
             raise ConfigurationError(
                 "remediation.failure_threshold",
-                f"expected a fraction 0.0-1.0 (0.1 stops at 10% failures), got {threshold!r}",
+                f"expected a fraction 0.0-1.0 (0.1 stops at 10% failures), got {show(threshold)}",
             )
         check_sequence(self.locations, "remediation.locations")
         for index, location in enumerate(self.locations):
             if not isinstance(location, str) or not location.strip():
                 raise ConfigurationError(
-                    f"remediation.locations[{index}]", f"expected a region name, got {location!r}"
+                    f"remediation.locations[{index}]",
+                    f"expected a region name, got {show(location)}",
                 )
 
 
@@ -282,7 +284,7 @@ class MachineConfigurationPolicyArgs:
             raise ConfigurationError(
                 "package",
                 "expected a MachineConfigurationPackage (MachineConfigurationPackage.build(...) "
-                f"or .from_zip(...)), got {self.package!r}",
+                f"or .from_zip(...)), got {show(self.package)}",
             )
         parse_policy_scope(self.scope, "scope")
         check_literal(self.mode, "mode", PolicyMode)
@@ -295,7 +297,7 @@ class MachineConfigurationPolicyArgs:
             )
         for key, parameter in self.parameters.items():
             if not isinstance(key, str) or not key:
-                raise ConfigurationError("parameters", f"parameter keys are text, got {key!r}")
+                raise ConfigurationError("parameters", f"parameter keys are text, got {show(key)}")
             if not isinstance(parameter, PolicyParameter):
                 raise ConfigurationError(
                     f"parameters.{key}",
@@ -316,7 +318,7 @@ class MachineConfigurationPolicyArgs:
             # The name sits inside tags['<name>'] in the policy rule.
             if set(name) & set("'[]"):
                 raise ConfigurationError(
-                    "machine_tags", f"tag name {name!r}: a policy rule cannot name ' [ or ]"
+                    "machine_tags", f"tag name {show(name)}: a policy rule cannot name ' [ or ]"
                 )
         _check_text(self.display_name, "display_name", _DISPLAY_NAME_MAX)
         _check_text(self.description, "description", _DESCRIPTION_MAX)
@@ -325,7 +327,7 @@ class MachineConfigurationPolicyArgs:
             or not _POLICY_VERSION.fullmatch(self.policy_version)
         ):
             raise ConfigurationError(
-                "policy_version", f"{self.policy_version!r} is not a version such as '1.0.0'"
+                "policy_version", f"{show(self.policy_version)} is not a version such as '1.0.0'"
             )
         check_literal(self.enforcement_mode, "enforcement_mode", PolicyEnforcementMode)
         if self.prerequisites_assignment_id is not None:
@@ -341,7 +343,7 @@ def _check_text(value: object, path: str, limit: int) -> None:
     if value is None:
         return
     if not isinstance(value, str) or not value.strip():
-        raise ConfigurationError(path, f"expected non-empty text, got {value!r}")
+        raise ConfigurationError(path, f"expected non-empty text, got {show(value)}")
     if len(value) > limit:
         raise ConfigurationError(path, f"{len(value)} characters: Azure Policy allows {limit}")
     reason = secret_reason(None, value)
@@ -383,7 +385,9 @@ def resolve_machine_configuration_policy(
     """
     check_component_name(name)
     if not isinstance(args, MachineConfigurationPolicyArgs):
-        raise ConfigurationError("args", f"expected MachineConfigurationPolicyArgs, got {args!r}")
+        raise ConfigurationError(
+            "args", f"expected MachineConfigurationPolicyArgs, got {show(args)}"
+        )
     key = artifact_key(name, "policy")
     store.check_unpublished(key)
     package = args.package
@@ -392,7 +396,7 @@ def resolve_machine_configuration_policy(
         # New-GuestConfigurationPolicy refuses this too ("Audit-only" package).
         raise ConfigurationError(
             "mode",
-            f"{args.mode!r} sets machine state, but {package.filename} is an Audit package "
+            f"{show(args.mode)} sets machine state, but {package.filename} is an Audit package "
             "(metaconfig Type Audit), which only audits: build it with mode='AuditAndSet', or "
             "use mode='Audit'",
         )
@@ -516,7 +520,7 @@ def _resolve_os(args: MachineConfigurationPolicyArgs) -> OsType:
         return found
     if found is not None and found != args.os:
         raise ConfigurationError(
-            "os", f"{package.filename} uses {found} resource modules, but os is {args.os!r}"
+            "os", f"{package.filename} uses {found} resource modules, but os is {show(args.os)}"
         )
     return args.os
 
@@ -525,7 +529,7 @@ def _package_policy_version(version: str) -> str:
     if not _POLICY_VERSION.fullmatch(version):
         raise ConfigurationError(
             "policy_version",
-            f"required: the package's version {version!r} is not x.y.z, so it cannot "
+            f"required: the package's version {show(version)} is not x.y.z, so it cannot "
             "be the policy's version",
         )
     return version
@@ -554,7 +558,7 @@ def _resolve_parameters(
         target = parameter_target(key, package, path)
         if "'" in key:
             raise ConfigurationError(
-                path, f"{key!r} holds a quote, which the policy's ARM expressions cannot carry"
+                path, f"{show(key)} holds a quote, which the policy's ARM expressions cannot carry"
             )
         reason = secret_reason(target.property, None)
         if reason is not None:
@@ -568,7 +572,7 @@ def _resolve_parameters(
         if not _PARAMETER_NAME.fullmatch(name):
             raise ConfigurationError(
                 f"{path}.name",
-                f"the derived name {name!r} is not a policy parameter name: give name=...",
+                f"the derived name {show(name)} is not a policy parameter name: give name=...",
             )
         other = taken.get(name.lower())
         if other is not None:
@@ -579,7 +583,7 @@ def _resolve_parameters(
             )
             raise ConfigurationError(
                 f"{path}.name",
-                f"{name!r} is already {why} (names are compared without case): give another "
+                f"{show(name)} is already {why} (names are compared without case): give another "
                 "name=...",
             )
         taken[name.lower()] = key
@@ -648,7 +652,7 @@ def _check_public(value: str, path: str) -> None:
 def _check_allowed(value: str, allowed: tuple[str, ...] | None, path: str) -> None:
     if allowed is not None and value not in allowed:
         listed = ", ".join(repr(item) for item in allowed)
-        raise ConfigurationError(path, f"{value!r} is not one of the allowed values ({listed})")
+        raise ConfigurationError(path, f"{show(value)} is not one of the allowed values ({listed})")
 
 
 def _display_name(package: MachineConfigurationPackage, os: OsType, mode: str) -> str:
@@ -727,7 +731,7 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
     ) -> None:
         if not isinstance(args, MachineConfigurationPolicyArgs):
             raise ConfigurationError(
-                "args", f"expected MachineConfigurationPolicyArgs, got {args!r}"
+                "args", f"expected MachineConfigurationPolicyArgs, got {show(args)}"
             )
         store = check_store(args.store, "store")
         spec = resolve_machine_configuration_policy(name, args, store.facts)
@@ -1026,7 +1030,7 @@ def _claim_prerequisites(name: str, spec: MachineConfigurationPolicySpec) -> Non
     if other is not None:
         raise ConfigurationError(
             "prerequisites_assignment_id",
-            f"MachineConfigurationPolicy {other!r} already assigns the prerequisites at "
+            f"MachineConfigurationPolicy {show(other)} already assigns the prerequisites at "
             f"{spec.scope.id}: reference its assignment (prerequisites_assignment_id="
             f"<its prerequisites_assignment_id>) instead of assigning them twice",
         )

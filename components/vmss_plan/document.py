@@ -24,6 +24,7 @@ from typing import Any
 
 from vmss_components.testing import UNKNOWN, RecordedResource, Secret
 
+from .fingerprints import fingerprint_key, key_id, secret_fingerprints
 from .runner import PlanRun
 
 FORMAT = "vmss-plan/1"
@@ -94,6 +95,7 @@ def build_document(run: PlanRun) -> PlanDocument:
         placeholders=deployment.mocks.invented - deployment.mocks.invented_secrets,
     )
     by_urn = {r.urn: r for r in resources}
+    key = fingerprint_key()
     entries = []
     for resource in sorted(resources, key=address):
         entry: dict[str, Any] = {
@@ -108,6 +110,10 @@ def build_document(run: PlanRun) -> PlanDocument:
                 address(by_urn[urn]) for urn in set(resource.dependencies) if urn in by_urn
             ),
         }
+        fingerprints = secret_fingerprints(resource, SECRET_KEYS, STRUCTURED_SECRETS, key)
+        if fingerprints:
+            # Keyed: tells that a secret changed, never what it is (see fingerprints.py).
+            entry["secretFingerprints"] = fingerprints
         if not resource.custom:
             entry["outputs"] = masker.value(resource.outputs)
         options = _options(resource)
@@ -124,6 +130,7 @@ def build_document(run: PlanRun) -> PlanDocument:
             "encryptedKeys": list(run.config.encrypted_keys),
         },
         "resources": entries,
+        "fingerprintKey": key_id(key),
         "outputs": {
             name: SECRET if resolved.secret else masker.value(resolved.value)
             for name, resolved in run.stack_outputs.items()

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .document import SECRET, PlanDocument, consumed_blobs
+from .fingerprints import changed_secrets
 from .render import Style, _short
 
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
@@ -123,6 +124,7 @@ def rollout_report(old: PlanDocument, new: PlanDocument, *, color: bool = False)
             )
         )
     lines.extend(_policy_reports(old, new, rotated, style))
+    lines.extend(_secret_reports(old, new, style))
     if rotated:
         lines.append(
             style.warn(
@@ -199,6 +201,11 @@ def _scale_set_report(
             "model AND reimaged (az vmss reimage); new instances get it at once"
         )
         model_changed = True
+    if _same_key(old_document, new_document):
+        for path in changed_secrets(old, new):
+            # Only the path: the fingerprints say that the value changed, never what it is.
+            changes.append(f"secret changed: {path}")
+            model_changed = True
     model = changed_paths(_model(old), _model(new))
     if model:
         changes.append(f"model changed: {', '.join(model[:6])}{' ...' if len(model) > 6 else ''}")
@@ -323,3 +330,24 @@ def _definition_changes(
 def _version_key(version: Any) -> tuple[int, ...]:
     parts = str(version).split(".")
     return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else ()
+
+
+def _same_key(old: PlanDocument, new: PlanDocument) -> bool:
+    return old.data.get("fingerprintKey") == new.data.get("fingerprintKey")
+
+
+def _secret_reports(old: PlanDocument, new: PlanDocument, style: Style) -> Iterator[str]:
+    """Changed secrets of resources other than scale sets (theirs are in their report)."""
+    if not _same_key(old, new):
+        yield style.warn(
+            "  secrets: the earlier plan's fingerprints were made with another key "
+            "(VMSS_PLAN_FINGERPRINT_KEY): a changed secret cannot be told"
+        )
+        return
+    before = {r["address"]: r for r in old.resources if r["type"] != VMSS}
+    for entry in new.resources:
+        previous = before.get(entry["address"])
+        if entry["type"] == VMSS or previous is None:
+            continue
+        for path in changed_secrets(previous, entry):
+            yield f"  {entry['address']}: secret changed: {path}"

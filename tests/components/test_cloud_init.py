@@ -29,7 +29,7 @@ from vmss_components import (
 )
 from vmss_components.cloud_init import resolve_cloud_init
 from vmss_components.testing import MockDeployment, RecordedResource
-from vmss_components.userdata import CUSTOM_DATA_LIMIT, render_cloud_config, schema
+from vmss_components.userdata import CUSTOM_DATA_LIMIT, keyed_digest, render_cloud_config, schema
 
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
 COMPONENT = "vmss:index:CloudInitScaleSet"
@@ -167,13 +167,20 @@ def test_the_stand_in_url_was_at_least_as_long_as_the_real_one(mocked: MockDeplo
 # --- hash ----------------------------------------------------------------------------------
 
 
-def test_the_hash_is_the_sha256_of_the_decoded_custom_data_and_not_secret(
+def keyed_hash(deployment: MockDeployment, data: bytes) -> str:
+    """custom_data_hash as the component computes it: keyed by its random tag key."""
+    key = deployment.resource("random:index/randomBytes:RandomBytes").outputs["base64"]
+    return keyed_digest(str(key.value), data)
+
+
+def test_the_hash_is_the_keyed_sha256_of_the_decoded_custom_data_and_not_secret(
     mocked: MockDeployment,
 ) -> None:
     ci = run(mocked)
     data = decoded(custom_data_of(mocked.resource(VMSS)))
     resolved = mocked.resolve(ci.custom_data_hash)
-    assert resolved.value == hashlib.sha256(data).hexdigest()
+    assert resolved.value == keyed_hash(mocked, data)
+    assert resolved.value != hashlib.sha256(data).hexdigest()
     assert not resolved.secret
 
 
@@ -212,7 +219,7 @@ def test_auto_gzips_a_document_that_would_not_fit(mocked: MockDeployment) -> Non
     text = gzip.decompress(data).decode()
     assert len(text.encode()) > CUSTOM_DATA_LIMIT
     assert text == expected_user_data(mocked, ci, render_cloud_config(config))
-    assert mocked.resolve(ci.custom_data_hash).value == hashlib.sha256(data).hexdigest()
+    assert mocked.resolve(ci.custom_data_hash).value == keyed_hash(mocked, data)
 
 
 def test_always_gzips_even_a_small_document(mocked: MockDeployment) -> None:
@@ -252,7 +259,7 @@ def test_a_document_too_big_even_gzipped_is_refused(mocked: MockDeployment) -> N
 @pytest.mark.parametrize(
     ("cloud_config", "message"),
     [
-        ("#cloud-config\npackages: nginx\n", "'nginx' is not of type 'array'"),
+        ("#cloud-config\npackages: nginx\n", "<value> is not of type 'array'"),
         ({"write_files": [{"path": "/a", "permissions": 420}]}, "420 is not of type 'string'"),
         ("#cloud-config\nruncmd: [\n", "is not valid yaml"),
     ],
@@ -289,7 +296,9 @@ def test_without_cloud_init_one_warning_says_the_schema_check_was_skipped(
     run(mocked)
     skipped = [w for w in mocked.warnings if "schema validation skipped" in w]
     assert len(skipped) == 1 and skipped[0].startswith("web: cloud_config: ")
-    with pytest.raises(ConfigurationError, match="'nginx' is not of type 'array'"):
+    with pytest.raises(
+        ConfigurationError, match="packages: a value of type str is not of type 'array'"
+    ):
         run(mocked, cloud_config="#cloud-config\npackages: nginx\n")
 
 
@@ -425,6 +434,5 @@ def test_preview_of_plain_user_data_is_known_and_secret(previewed: MockDeploymen
     custom_data = previewed.resolve(ci.custom_data)
     assert custom_data.known and custom_data.secret
     assert decoded(custom_data.value) == script.encode()
-    assert (
-        previewed.resolve(ci.custom_data_hash).value == hashlib.sha256(script.encode()).hexdigest()
-    )
+    # The hash is keyed by a random key, which a new stack creates only when it is updated.
+    assert not previewed.resolve(ci.custom_data_hash).known

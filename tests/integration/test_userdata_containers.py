@@ -172,7 +172,7 @@ def test_binary_content_is_never_printed() -> None:
     text = f"#cloud-config\nruncmd: !!binary {base64.b64encode(SECRET.encode()).decode()}\n"
     with pytest.raises(ConfigurationError) as caught:
         _fallback(text)
-    assert SECRET not in str(caught.value) and "binary" in str(caught.value)
+    assert SECRET not in str(caught.value)
 
 
 # --- Containers -----------------------------------------------------------------------------

@@ -36,6 +36,8 @@ UNICODE_ON_PURPOSE = {
     ("packaging/powershell.py", POWERSHELL_RUN),
     ("packaging/powershell.py", r"\s"),
     ("packaging/machine_configuration.py", r"^\s*ModuleVersion\s*=\s*['\"]([^'\"]+)['\"]"),
+    # Redaction splits a value on any whitespace, Unicode included, to hide more of it.
+    ("userdata/_scrub.py", r"[\s:,'\"@/=]+"),
     # Azure resource group names take Unicode letters and digits.
     (
         "policy/scope.py",

@@ -16,11 +16,13 @@ import pulumi
 
 from .._checks import check_extension_name
 from .._guard import check_public_settings, check_public_value
+from .._redact import redacts, show
 from ..errors import ConfigurationError
 
 _VERSION = re.compile(r"\d+\.\d+", re.ASCII)
 
 
+@redacts("protected_settings")
 @dataclass(frozen=True, kw_only=True)
 class Extension:
     """One extension in a scale set's model (an entry of its extension profile)."""
@@ -65,13 +67,13 @@ def check_extension(extension: Extension, path: str) -> None:
     for attribute in ("publisher", "type"):
         value = getattr(extension, attribute)
         if not isinstance(value, str) or not value.strip():
-            raise ConfigurationError(f"{path}.{attribute}", f"expected a name, got {value!r}")
+            raise ConfigurationError(f"{path}.{attribute}", f"expected a name, got {show(value)}")
     if not isinstance(extension.type_handler_version, str) or not _VERSION.fullmatch(
         extension.type_handler_version
     ):
         raise ConfigurationError(
             f"{path}.type_handler_version",
-            f"{extension.type_handler_version!r} is not a major.minor version such as '2.77'",
+            f"{show(extension.type_handler_version)} is not a major.minor version such as '2.77'",
         )
     if not isinstance(extension.settings, Mapping):
         raise ConfigurationError(f"{path}.settings", "expected a mapping (at least {})")
@@ -88,7 +90,7 @@ def check_extension(extension: Extension, path: str) -> None:
     ):
         raise ConfigurationError(
             f"{path}.provision_after",
-            f"expected a list of extension names, got {extension.provision_after!r}",
+            f"expected a list of extension names, got {show(extension.provision_after)}",
         )
     for flag, optional in (
         ("auto_upgrade_minor_version", False),
@@ -97,7 +99,7 @@ def check_extension(extension: Extension, path: str) -> None:
     ):
         value = getattr(extension, flag)
         if not isinstance(value, bool) and not (optional and value is None):
-            raise ConfigurationError(f"{path}.{flag}", f"expected True or False, got {value!r}")
+            raise ConfigurationError(f"{path}.{flag}", f"expected True or False, got {show(value)}")
     tag = extension.force_update_tag
     if tag is not None and not isinstance(tag, str | pulumi.Output):
         raise ConfigurationError(
@@ -118,14 +120,17 @@ def check_extension_list(
     seen: set[str] = set()
     for index, name in enumerate(names):
         if name.lower() in seen:
-            raise ConfigurationError(f"{path}[{index}].name", f"two extensions are named {name!r}")
+            raise ConfigurationError(
+                f"{path}[{index}].name", f"two extensions are named {show(name)}"
+            )
         seen.add(name.lower())
     for index, extension in enumerate(extensions):
         for needed in extension.provision_after:
             if needed not in names and needed not in others:
                 raise ConfigurationError(
                     f"{path}[{index}].provision_after",
-                    f"{needed!r} is not an extension of this scale set (have {[*others, *names]})",
+                    f"{show(needed)} is not an extension of this scale set "
+                    f"(have {[*others, *names]})",
                 )
     _check_acyclic(extensions, path)
 

@@ -15,6 +15,7 @@ import stat
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from .._redact import show
 from ..errors import ConfigurationError
 
 #: Names never packaged: version control, caches, OS litter and editor backups.
@@ -143,7 +144,7 @@ def check_windows_names(files: Sequence[tuple[str, Path]], argument: str) -> Non
             if is_windows_reserved(part):
                 raise ConfigurationError(
                     argument,
-                    f"{relative}: {part!r} is a device name on Windows (CON, PRN, AUX, NUL, "
+                    f"{relative}: {show(part)} is a device name on Windows (CON, PRN, AUX, NUL, "
                     "COM1-9, LPT1-9, with any extension), so Windows cannot extract it: rename it",
                 )
 
@@ -176,7 +177,7 @@ def check_patterns(exclude: Iterable[str], argument: str) -> tuple[str, ...]:
     """``exclude`` as a tuple of glob patterns; a single string or an empty pattern is an error."""
     if isinstance(exclude, str | bytes):
         raise ConfigurationError(
-            argument, f"expected a list of glob patterns, got the single string {exclude!r}"
+            argument, f"expected a list of glob patterns, got the single string {show(exclude)}"
         )
     if not isinstance(exclude, Iterable):
         raise ConfigurationError(
@@ -185,7 +186,9 @@ def check_patterns(exclude: Iterable[str], argument: str) -> tuple[str, ...]:
     patterns = tuple(exclude)
     for index, pattern in enumerate(patterns):
         if not isinstance(pattern, str) or not pattern.strip("/"):
-            raise ConfigurationError(f"{argument}[{index}]", f"{pattern!r} is not a glob pattern")
+            raise ConfigurationError(
+                f"{argument}[{index}]", f"{show(pattern)} is not a glob pattern"
+            )
     return patterns
 
 
@@ -211,5 +214,5 @@ def existing_file(source: str | os.PathLike[str], argument: str) -> Path:
 
 def _as_path(source: str | os.PathLike[str], argument: str) -> Path:
     if not isinstance(source, str | os.PathLike) or not os.fspath(source):
-        raise ConfigurationError(argument, f"expected a path, got {source!r}")
+        raise ConfigurationError(argument, f"expected a path, got {show(source)}")
     return Path(source).expanduser().absolute()

@@ -21,9 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
 
+from .._redact import show
 from ..errors import ConfigurationError
 from . import _fast_zip
-from ._cache import BuiltZip, read_cached, record, slot_directory, zip_location
+from ._cache import (
+    FILE_MODE,
+    BuiltZip,
+    private_dir,
+    read_cached,
+    record,
+    slot_directory,
+    zip_location,
+)
 from ._digests import CHUNK, Digests, file_digests
 from ._regular import open_regular
 
@@ -78,7 +87,7 @@ def build_zip(entries: Sequence[ZipEntry], *, label: str, origin: str) -> BuiltZ
         return cached
     for observer in list(_observers):
         observer(label)
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     members = [
         _fast_zip.Member(arcname=e.arcname, source=e.source, data=e.data, size_hint=size)
         for e, size in zip(ordered, sizes, strict=True)
@@ -94,7 +103,8 @@ def build_zip(entries: Sequence[ZipEntry], *, label: str, origin: str) -> BuiltZ
         uncompressed = _write_zip(ordered, building)
         digests = file_digests(building, "package")
     zip_path = zip_location(directory, digests.sha256, label)
-    zip_path.parent.mkdir(exist_ok=True)
+    private_dir(zip_path.parent)
+    os.chmod(building, FILE_MODE)  # zipfile's file follows the umask
     os.replace(building, zip_path)
     built = BuiltZip(
         path=zip_path,
@@ -185,7 +195,7 @@ def _copy(source: BinaryIO, target: IO[bytes]) -> int:
 def _check_unique(entries: Sequence[ZipEntry]) -> None:
     for before, after in itertools.pairwise(entries):
         if before.arcname == after.arcname:
-            raise ConfigurationError("package", f"two entries are named {after.arcname!r}")
+            raise ConfigurationError("package", f"two entries are named {show(after.arcname)}")
 
 
 def _fingerprint(entries: Sequence[ZipEntry]) -> tuple[str, list[int]]:

@@ -21,6 +21,7 @@ from dataclasses import InitVar, dataclass
 from typing import Self
 
 from .._files import read_file_bytes
+from .._redact import show
 from ..errors import ConfigurationError
 from ._encodings import byte_order_mark, decode_powershell, decode_windows_powershell
 from ._tree import check_windows_names
@@ -92,7 +93,7 @@ class DscPackage(HoldsPackage):
             found = ", ".join(root_scripts) or "none"
             raise ConfigurationError(
                 "package.script",
-                f"{script!r} is not at the root of {tree.root}; .ps1 files there: {found}",
+                f"{show(script)} is not at the root of {tree.root}; .ps1 files there: {found}",
             )
         if not isinstance(function, str) or not CONFIGURATION_NAME.fullmatch(function):
             shown = repr(function) if isinstance(function, str) else f"a {type(function).__name__}"

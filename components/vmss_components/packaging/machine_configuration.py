@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal, Self
 
 from .._files import read_file_bytes
+from .._redact import show
 from ..errors import ConfigurationError
 from ._encodings import decode_mof, decode_text
 from ._tree import check_windows_names, collect_tree, existing_directory, existing_file
@@ -80,7 +81,8 @@ def check_configuration_name(value: object, path: str) -> str:
     if not isinstance(value, str) or not _CONFIGURATION_NAME.fullmatch(value):
         raise ConfigurationError(
             path,
-            f"{value!r} is not a valid configuration name: use 1-64 letters, digits, '_' or '-', "
+            f"{show(value)} is not a valid configuration name: use 1-64 letters, digits, '_' "
+            "or '-', "
             "starting with a letter (it names the zip, the MOF and the Azure assignment)",
         )
     return value
@@ -164,7 +166,7 @@ class MachineConfigurationPackage(HoldsPackage):
         mode = _check_mode(mode, "package.mode")
         if not isinstance(version, str) or not _PACKAGE_VERSION.fullmatch(version):
             raise ConfigurationError(
-                "package.version", f"{version!r} is not a version such as '1.0.0'"
+                "package.version", f"{show(version)} is not a version such as '1.0.0'"
             )
         if frequency_minutes is not None and (
             isinstance(frequency_minutes, bool)
@@ -173,7 +175,7 @@ class MachineConfigurationPackage(HoldsPackage):
         ):
             raise ConfigurationError(
                 "package.frequency_minutes",
-                f"{frequency_minutes!r} is not a whole number of minutes of at least "
+                f"{show(frequency_minutes)} is not a whole number of minutes of at least "
                 f"{_MIN_FREQUENCY} (the agent evaluates at most every 15 minutes)",
             )
         mof_path = _path_argument(mof, "package.mof", "the compiled .mof file")
@@ -346,7 +348,8 @@ class _ZipReader:
         if not _CONFIGURATION_NAME.fullmatch(stem):
             raise ConfigurationError(
                 "package.path",
-                f"the package's MOF is {mof!r}, and its name ({stem!r}) names the package: use "
+                f"the package's MOF is {show(mof)}, and its name ({show(stem)}) names the package: "
+                "use "
                 "1-64 letters, digits, '_' or '-', starting with a letter (it names the zip, "
                 "the MOF and the Azure assignment)",
             )
@@ -354,7 +357,7 @@ class _ZipReader:
         if self.filename[: -len(".zip")] != stem:
             self.warnings.append(
                 f"{self.filename} holds {mof}: the agent and Microsoft's tools name the package "
-                f"after its MOF, so it is published as {stem}.zip and assigned as {stem!r}"
+                f"after its MOF, so it is published as {stem}.zip and assigned as {show(stem)}"
             )
         data = self.archive.read(mof, limit=MAX_MOF_CHARACTERS)
         document = parse_mof(
@@ -497,12 +500,13 @@ def _inner_name_warnings(name: str, document: MofDocument, source: str) -> list[
     if found is None:
         return [
             f"{source} does not name its configuration (an older MOF): the package names it "
-            f"{name!r}"
+            f"{show(name)}"
         ]
     return [
-        f"{source} is configuration {found!r} inside, but the package is {name!r}: the agent "
+        f"{source} is configuration {show(found)} inside, but the package is {show(name)}: "
+        "the agent "
         "and Microsoft's tools use the package's name (the MOF's file name), so it runs as "
-        f"{name!r}"
+        f"{show(name)}"
     ]
 
 
@@ -591,8 +595,8 @@ def _build_profiles(
         github = _resource_text(resource, "GithubPath")
         if github is not None and github.replace("\\", "/") != expected:
             warnings.append(
-                f"GithubPath of {resource.resource_id or profile} is {github!r}; Microsoft's "
-                f"packager rewrites it to {expected!r}, and this library keeps the MOF as it is"
+                f"GithubPath of {resource.resource_id or profile} is {show(github)}; Microsoft's "
+                f"packager rewrites it to {show(expected)}, and this library keeps the MOF as it is"
             )
         wanted.append(profile)
     return [(rel, path) for rel, path in files if rel.split("/", 1)[0] in wanted]

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import NamedTuple, Union
 
 from .._files import read_file_bytes
+from .._redact import redacts, show
 from ..errors import ConfigurationError
 from ._encodings import decode_mof
 
@@ -67,6 +68,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _DOCUMENT_VERSION = re.compile(r"\d+\.\d+\.\d+", re.ASCII)
 
 
+# A MOF may hold a credential in clear text: reprs show property names only.
+@redacts("properties")
 @dataclass(frozen=True)
 class MofInstance:
     """One ``instance of`` block: its class, ``$alias`` (without ``$``), properties, line."""
@@ -88,6 +91,8 @@ class MofInstance:
         return any(key.lower() == name.lower() for key in self.properties)
 
 
+# A MOF may hold a credential in clear text: reprs show property names only.
+@redacts("properties")
 @dataclass(frozen=True)
 class MofResource:
     """A resource of the configuration (an instance with a ``ResourceID``).
@@ -261,7 +266,7 @@ class _Tokenizer:
         if match is not None:
             self.pos = match.end()
             return self._token("ident", start, match.group(), line, column)
-        raise self.error(f"unexpected character {char!r}")
+        raise self.error(f"unexpected character {show(char)}")
 
     def _number(self) -> int | float:
         match = _NUMBER.match(self.text, self.pos)
@@ -277,7 +282,7 @@ class _Tokenizer:
         if kind == "real":
             real = float(literal)
             if math.isinf(real):
-                raise self.error(f"{literal!r} is too large for a MOF real")
+                raise self.error(f"{show(literal)} is too large for a MOF real")
             self.pos = match.end()
             return real
         if kind == "binary":
@@ -287,7 +292,7 @@ class _Tokenizer:
         else:
             value = self._decimal_or_octal(literal)
         if not _INTEGER_RANGE[0] <= value <= _INTEGER_RANGE[1]:
-            raise self.error(f"{literal!r} is outside the 64-bit range of MOF integers")
+            raise self.error(f"{show(literal)} is outside the 64-bit range of MOF integers")
         self.pos = match.end()
         return value
 
@@ -296,7 +301,7 @@ class _Tokenizer:
         if len(digits) > 1 and digits.startswith("0"):
             # A leading zero makes an octal literal in MOF.
             if set(digits) - set("01234567"):
-                raise self.error(f"{literal!r} is not a valid octal number")
+                raise self.error(f"{show(literal)} is not a valid octal number")
             return int(literal, 8)
         return int(literal)
 
@@ -464,7 +469,7 @@ class _Parser:
         self.expect_punct(")", f"after the argument of #pragma {name.value}")
         if str(name.value).lower() == "include":
             raise self.error(
-                f"#pragma include({value!r}) reads another file: a package holds one MOF, so "
+                f"#pragma include({show(value)}) reads another file: a package holds one MOF, so "
                 "compile the configuration into a single file",
                 name,
             )
@@ -809,7 +814,7 @@ def _interpret(
         key = resource.resource_id.casefold()
         if key in seen_ids:
             raise tokenizer.error(
-                f"ResourceID {resource.resource_id!r} is used twice (first on line "
+                f"ResourceID {show(resource.resource_id)} is used twice (first on line "
                 f"{seen_ids[key]}): the configuration manager compares ResourceIDs without case",
                 instance.line,
                 1,

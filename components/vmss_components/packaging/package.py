@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Self
 
 from .._files import check_encodable
+from .._redact import show
 from .._rules import declare_rule
 from ..errors import ConfigurationError
-from ._cache import BuiltZip, atomic_write, cache_dir
+from ._cache import BuiltZip, atomic_write, cache_dir, private_dir
 from ._digests import file_digests
 from ._tree import (
     check_patterns,
@@ -71,7 +72,7 @@ def check_blob_name(value: str, path: str) -> str:
     if not isinstance(value, str) or not _SAFE_NAME.fullmatch(value):
         raise ConfigurationError(
             path,
-            f"{value!r} is not a safe blob name: use 1-200 letters, digits, '.', '-' or '_', "
+            f"{show(value)} is not a safe blob name: use 1-200 letters, digits, '.', '-' or '_', "
             "starting with a letter or digit and not ending with '.'",
         )
     return value
@@ -163,15 +164,16 @@ class Package:
         check_blob_name(filename, "package.filename")
         if not isinstance(content, str | bytes):
             raise ConfigurationError(
-                "package.content", f"expected text or bytes, got a {type(content).__name__}"
+                "package.content", f"expected text or bytes, got {show(content)}"
             )
         if isinstance(content, str):
             check_encodable(content, "package.content", "the content")
         data = content.encode("utf-8") if isinstance(content, str) else content
         digest = hashlib.sha256(data).hexdigest()
         path = cache_dir() / "content" / digest / filename
-        if not path.is_file() or path.stat().st_size != len(data):
-            path.parent.mkdir(parents=True, exist_ok=True)
+        # Checked by content, not size: a file changed on disk is written again.
+        if not path.is_file() or path.read_bytes() != data:
+            private_dir(path.parent)
             atomic_write(path, data)
         content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         return cls(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .._redact import show
 from ..errors import ConfigurationError
 from .machine_configuration import MachineConfigurationPackage
 from .mof import MofInstance, MofResource, MofValue
@@ -37,7 +38,7 @@ def parameter_target(key: str, package: MachineConfigurationPackage, path: str) 
     if not separator or not resource_id or not prop:
         raise ConfigurationError(
             path,
-            f"{key!r} is not '[ResourceType]ResourceName;Property' (for example "
+            f"{show(key)} is not '[ResourceType]ResourceName;Property' (for example "
             f"'{_example(package.resources[0])}')",
         )
     resource = package.configuration.resource(resource_id)
@@ -45,15 +46,16 @@ def parameter_target(key: str, package: MachineConfigurationPackage, path: str) 
         found = ", ".join(r.resource_id for r in package.resources)
         raise ConfigurationError(
             path,
-            f"{package.configuration_name} has no resource {resource_id!r}; its resources: {found}",
+            f"{package.configuration_name} has no resource {show(resource_id)}; "
+            f"its resources: {found}",
         )
     if prop not in resource.properties:
         near = [p for p in resource.properties if p.lower() == prop.lower()]
-        hint = f" (did you mean {near[0]!r}? names are matched exactly)" if near else ""
+        hint = f" (did you mean {show(near[0])}? names are matched exactly)" if near else ""
         found = ", ".join(resource.properties) or "none"
         raise ConfigurationError(
             path,
-            f"{resource_id} sets no property {prop!r} in the MOF{hint}; it sets: {found}",
+            f"{resource_id} sets no property {show(prop)} in the MOF{hint}; it sets: {found}",
         )
     current = resource.properties[prop]
     if isinstance(current, tuple | MofInstance):
@@ -71,7 +73,7 @@ def check_parameter_text(
 ) -> str:
     """A string the agent can put where the MOF has a boolean or a number (any text fits a
     string property). With ``secret`` the message never shows the value."""
-    shown = "the value given" if secret else repr(value)
+    shown = "the value given" if secret else show(value)
     current, prop, resource_id = target.value, target.property, target.resource.resource_id
     if isinstance(current, bool):
         if value.strip().lower() not in ("true", "false"):

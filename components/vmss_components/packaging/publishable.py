@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+from .._redact import show
 from ..errors import ConfigurationError
 from .dsc import DscPackage
 from .machine_configuration import MachineConfigurationPackage
@@ -23,4 +24,4 @@ def as_package(item: Publishable) -> Package:
         return item
     if isinstance(item, DscPackage | MachineConfigurationPackage):
         return item.package
-    raise ConfigurationError("package", f"expected a Package, got {item!r}")
+    raise ConfigurationError("package", f"expected a Package, got {show(item)}")

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .._redact import show
 from .._types import OsType, PolicyMode, choices
 from ..errors import ConfigurationError
 from .conditions import INCLUDE_ARC_MACHINES, machines_condition
@@ -93,9 +94,9 @@ class PolicyDefinitionFacts:
 
     def __post_init__(self) -> None:
         if self.mode not in POLICY_MODES:
-            raise ConfigurationError("mode", f"{self.mode!r} is not one of {POLICY_MODES}")
+            raise ConfigurationError("mode", f"{show(self.mode)} is not one of {POLICY_MODES}")
         if self.os not in ("windows", "linux"):
-            raise ConfigurationError("os", f"{self.os!r} is not 'windows' or 'linux'")
+            raise ConfigurationError("os", f"{show(self.os)} is not 'windows' or 'linux'")
         # New-GuestConfigurationPolicy: "User assigned managed identities cannot be used with
         # Azure Arc machines" (-ManagedIdentityResourceId requires -ExcludeArcMachines).
         if self.content_identity is not None and self.arc_machines:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .._redact import show
 from ..errors import ConfigurationError
 
 ScopeKind = Literal["management_group", "subscription", "resource_group"]
@@ -120,7 +121,7 @@ def parse_policy_scope(value: object, path: str) -> PolicyScope:
         )
     raise ConfigurationError(
         path,
-        f"{value!r} is not the id of a management group, subscription or resource group "
+        f"{show(value)} is not the id of a management group, subscription or resource group "
         f"({_SCOPE_FORMS})",
     )
 

@@ -36,6 +36,7 @@ from .._checks import (
 from .._files import check_encodable
 from .._guard import NO_SECRETS, check_public_value
 from .._inputs import checked_at, checked_input, is_output, shown
+from .._redact import redacts, show
 from .._rules import declare_rule
 from .._types import (
     HyperVGeneration,
@@ -178,7 +179,8 @@ class HealthProbe:
         ):
             raise ConfigurationError(
                 f"{path}.request_path",
-                f"{self.request_path!r}: an {self.protocol} probe needs a path starting with '/'",
+                f"{show(self.request_path)}: an {self.protocol} probe needs a path "
+                "starting with '/'",
             )
         if self.interval_in_seconds is not None:
             check_int(
@@ -498,6 +500,7 @@ class ManagedIdentities:
         object.__setattr__(self, "user_assigned_resource_ids", checked)
 
 
+@redacts("admin_password")
 @dataclass(frozen=True, kw_only=True)
 class ScaleSetArgs:
     """What every scale set needs; the component decides the OS and adds its extensions."""
@@ -609,7 +612,7 @@ class ScaleSetArgs:
         )
         if self.admin_username.lower() in _RESERVED_USERNAMES:
             raise ConfigurationError(
-                f"{path}.admin_username", f"{self.admin_username!r} is reserved by Azure"
+                f"{path}.admin_username", f"{show(self.admin_username)} is reserved by Azure"
             )
         check_input_text(self.admin_password, f"{path}.admin_password", optional=True, secret=True)
         self._check_ssh_keys(f"{path}.ssh_public_keys")

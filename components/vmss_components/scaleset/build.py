@@ -15,6 +15,7 @@ from pulumi_azure_native import compute, monitor
 
 from .._guard import guard_output_contents
 from .._inputs import as_dict, checked_at
+from .._redact import redacts
 from ..extensions import Extension, check_extension_list
 from ..store import PublishedArtifact
 from .args import ScaleSetArgs, UpgradePolicy
@@ -30,6 +31,7 @@ _MANUAL_UPGRADE_NOTE = (
 )
 
 
+@redacts("admin_password")
 @dataclass(frozen=True, kw_only=True)
 class BuiltScaleSet:
     """What :func:`build_scale_set` registered."""
@@ -354,7 +356,9 @@ def extension_args(extension: Extension) -> compute.VirtualMachineScaleSetExtens
         type_handler_version=extension.type_handler_version,
         auto_upgrade_minor_version=extension.auto_upgrade_minor_version,
         enable_automatic_upgrade=extension.enable_automatic_upgrade,
-        force_update_tag=extension.force_update_tag,
+        force_update_tag=guard_output_contents(
+            extension.force_update_tag, f"extensions.{extension.name}.force_update_tag"
+        ),
         # provisionAfterExtensions needs every extension to carry settings, even {}.
         # An Output's content is judged when it resolves, before Azure receives it.
         settings=guard_output_contents(

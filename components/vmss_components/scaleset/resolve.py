@@ -17,6 +17,7 @@ import pulumi
 from .._checks import check_component_name, check_type
 from .._files import read_utf8_file
 from .._naming import computer_name_prefix
+from .._redact import show
 from .._types import OsType
 from ..errors import ConfigurationError
 from ..extensions import (
@@ -141,7 +142,7 @@ def _check_unique_names(names: Sequence[str], owned: Sequence[str], path: str) -
             where = "extra_extensions" if name not in owned else "extension_name"
             raise ConfigurationError(
                 f"{path}.{where}",
-                f"two extensions would be named {name!r}: names must be unique in a scale set",
+                f"two extensions would be named {show(name)}: names must be unique in a scale set",
             )
         seen.add(name.lower())
 

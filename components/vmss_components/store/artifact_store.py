@@ -25,6 +25,7 @@ from .._checks import (
     check_tags,
     parse_storage_account_id,
 )
+from .._redact import show
 from ..errors import ConfigurationError
 from ..packaging import Package, Publishable, as_package, check_blob_name
 from .facts import StoreFacts
@@ -114,9 +115,9 @@ class ArtifactStoreArgs:
             "letter or digit",
         )
         if not isinstance(self.sku, str) or self.sku not in {s.value for s in storage.SkuName}:
-            raise ConfigurationError("sku", f"{self.sku!r} is not a storage SKU")
+            raise ConfigurationError("sku", f"{show(self.sku)} is not a storage SKU")
         if not isinstance(self.sas, SasPolicy):
-            raise ConfigurationError("sas", f"expected a SasPolicy, got {self.sas!r}")
+            raise ConfigurationError("sas", f"expected a SasPolicy, got {show(self.sas)}")
         check_tags(self.tags, "tags")
         check_network(
             self.public_network_access,
@@ -244,7 +245,7 @@ class ArtifactStore(pulumi.ComponentResource):
     ) -> None:
         check_component_name(name)
         if not isinstance(args, ArtifactStoreArgs):
-            raise ConfigurationError("args", f"expected ArtifactStoreArgs, got {args!r}")
+            raise ConfigurationError("args", f"expected ArtifactStoreArgs, got {show(args)}")
         # The expiry is checked (a clock may say anything) before any resource exists.
         sas_expiry = args.sas.expiry_text()
         super().__init__("vmss:index:ArtifactStore", name, None, opts)
@@ -379,7 +380,7 @@ class ArtifactStore(pulumi.ComponentResource):
         """
         check_pattern(key, "key", _KEY, "1-63 lower-case letters, digits and dashes")
         if key in self._published:
-            raise ConfigurationError("key", f"{key!r} is already published in this store")
+            raise ConfigurationError("key", f"{show(key)} is already published in this store")
         file = as_package(package)
         check_blob_name(file.filename, "package.filename")
         blob_name = blob_name_for(key, file)
@@ -512,5 +513,5 @@ def check_store(value: object, path: str, *, optional: bool = False) -> Artifact
     if value is None and optional:
         return None
     if not isinstance(value, ArtifactStore):
-        raise ConfigurationError(path, f"expected an ArtifactStore, got {value!r}")
+        raise ConfigurationError(path, f"expected an ArtifactStore, got {show(value)}")
     return value

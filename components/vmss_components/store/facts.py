@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .._redact import show
 from ..errors import ConfigurationError
 
 
@@ -24,6 +25,6 @@ class StoreFacts:
         if key in self.published_keys:
             raise ConfigurationError(
                 path,
-                f"the store key {key!r} derived from it is already published in this store "
+                f"the store key {show(key)} derived from it is already published in this store "
                 "(two components whose names differ only in case or punctuation): rename one",
             )

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from .._redact import show
 from ..errors import ConfigurationError
 
 #: Windows are counted from here; a constant, so every machine agrees on the window.
@@ -63,7 +64,7 @@ class SasPolicy:
     def __post_init__(self) -> None:
         if not callable(self.clock):
             raise ConfigurationError(
-                "sas.clock", f"expected a function returning the time, got {self.clock!r}"
+                "sas.clock", f"expected a function returning the time, got {show(self.clock)}"
             )
         _check_days(self.rotation_days, "sas.rotation_days", minimum=1)
         _check_days(self.min_lifetime_days, "sas.min_lifetime_days", minimum=7)
@@ -103,14 +104,14 @@ def format_expiry(moment: datetime) -> str:
 
 def _check_days(value: object, path: str, *, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigurationError(path, f"expected a whole number of days, got {value!r}")
+        raise ConfigurationError(path, f"expected a whole number of days, got {show(value)}")
     if not minimum <= value <= _MAX_DAYS:
         raise ConfigurationError(path, f"{value} is outside {minimum}..{_MAX_DAYS} days")
 
 
 def _aware(moment: object, path: str) -> datetime:
     if not isinstance(moment, datetime) or moment.tzinfo is None:
-        raise ConfigurationError(path, f"must return a timezone-aware datetime, got {moment!r}")
+        raise ConfigurationError(path, f"must return a timezone-aware datetime, got {show(moment)}")
     return moment.astimezone(UTC)
 
 
@@ -120,7 +121,7 @@ def _parse_expiry(value: datetime | date | str) -> datetime:
             parsed: datetime | date = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError as error:
             raise ConfigurationError(
-                "sas.expiry", f"{value!r} is not an ISO 8601 date or time"
+                "sas.expiry", f"{show(value)} is not an ISO 8601 date or time"
             ) from error
         if isinstance(parsed, datetime) and parsed.tzinfo is None and "T" not in value:
             parsed = parsed.date()
@@ -134,5 +135,5 @@ def _parse_expiry(value: datetime | date | str) -> datetime:
     if isinstance(value, date):
         return datetime.combine(value, time(0, 0), tzinfo=UTC)
     raise ConfigurationError(
-        "sas.expiry", f"expected a datetime, date or ISO string, got {value!r}"
+        "sas.expiry", f"expected a datetime, date or ISO string, got {show(value)}"
     )

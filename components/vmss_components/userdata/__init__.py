@@ -25,6 +25,7 @@ from .encode import (
     CustomData,
     decode_custom_data,
     encode_custom_data,
+    keyed_digest,
 )
 from .formats import UserDataFormat, detect_format
 from .placeholders import (
@@ -53,6 +54,7 @@ __all__ = [
     "detect_format",
     "encode_custom_data",
     "find_placeholders",
+    "keyed_digest",
     "read_user_data",
     "render_cloud_config",
     "resolve_placeholders",

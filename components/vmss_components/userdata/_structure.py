@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .._redact import kind, show
 from ..errors import ConfigurationError
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
@@ -80,31 +81,11 @@ def _is(value: Any, kinds: Sequence[str]) -> bool:
     return any(isinstance(value, _JSON_TYPES[kind]) for kind in kinds)
 
 
-# Keys whose values are credentials (chpasswd, passwd, hashed_passwd, ssh private keys).
-_SECRET_WORDS = ("passw", "secret", "token", "private")
-
-
 def _type_error(path: str, where: str, value: Any, kinds: Sequence[str]) -> ConfigurationError:
     # Worded as cloud-init words it, so both checks read alike; but a value under a
     # credential's key (chpasswd, passwd) or binary content is named by its type only.
     expected = ", ".join(repr(kind) for kind in kinds)
-    secret = any(word in where.lower() for word in _SECRET_WORDS)
-    if secret or isinstance(value, bytes):
-        shown = f"a value of type {_kind(value)}"
-    else:
-        shown = repr(value) if len(repr(value)) <= 80 else f"a {_kind(value)} value"
-    return ConfigurationError(path, f"{where}: {shown} is not of type {expected}")
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    for name, types in _JSON_TYPES.items():
-        if isinstance(value, types):
-            return name
-    return {"bytes": "binary", "int": "integer", "float": "number"}.get(
-        type(value).__name__, type(value).__name__
-    )
+    return ConfigurationError(path, f"{where}: {kind(value)} is not of type {expected}")
 
 
 def check_structure(config: dict[str, Any], path: str) -> None:
@@ -120,14 +101,15 @@ def check_structure(config: dict[str, Any], path: str) -> None:
         if not isinstance(item, str) and not pinned:
             raise ConfigurationError(
                 path,
-                f"packages.{index}: {item!r} is neither a package name nor [name, version]",
+                f"packages.{index}: {kind(item)} is neither a package name nor [name, version]",
             )
     for key in ("runcmd", "bootcmd"):
         for index, item in enumerate(config.get(key) or ()):
             argv = isinstance(item, list) and all(isinstance(v, str) for v in item)
             if not isinstance(item, str) and not argv and not (key == "runcmd" and item is None):
                 raise ConfigurationError(
-                    path, f"{key}.{index}: {item!r} is neither a shell string nor a list of strings"
+                    path,
+                    f"{key}.{index}: {kind(item)} is neither a shell string nor a list of strings",
                 )
     for index, item in enumerate(config.get("ssh_authorized_keys") or ()):
         if not isinstance(item, str):
@@ -145,7 +127,7 @@ def _check_write_file(item: Any, where: str, path: str) -> None:
         kind = _WRITE_FILE_TYPES.get(key)
         if kind is None:
             raise ConfigurationError(
-                path, f"{where}: additional property {key!r} is not allowed in write_files"
+                path, f"{where}: additional property {show(key)} is not allowed in write_files"
             )
         if key == "content" and isinstance(value, bytes):
             continue  # !!binary content: cloud-init writes the bytes as they are
@@ -154,6 +136,5 @@ def _check_write_file(item: Any, where: str, path: str) -> None:
     if "encoding" in item and item["encoding"] not in _WRITE_FILE_ENCODINGS:
         raise ConfigurationError(
             path,
-            f"{where}.encoding: {item['encoding']!r} is not one of "
-            f"{', '.join(_WRITE_FILE_ENCODINGS)}",
+            f"{where}.encoding: the value is not one of {', '.join(_WRITE_FILE_ENCODINGS)}",
         )

@@ -17,13 +17,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import ConfigurationError
+from ._scrub import annotated_line, scrub
 
 _TIMEOUT_SECONDS = 120
 _VERSIONS: dict[str, str] = {}
 _RESULTS: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
 _DOCUMENT = "cloud-config.yaml"
 _DEPRECATIONS = "Cloud config schema deprecations:"
-_ANNOTATION = re.compile(r"\t\t# E\d+", re.ASCII)
+_ANNOTATION = re.compile(r"\t\t# E\d+(?:,E\d+)*", re.ASCII)
 
 
 def _tool_environment() -> dict[str, str]:
@@ -85,8 +86,8 @@ def run_schema(command: str, version: str, text: str, path: str) -> list[str]:
         _RESULTS[key] = _schema_result(command, text, path)
     failure, deprecations = _RESULTS[key]
     if failure is not None:
-        raise ConfigurationError(path, f"{version} schema rejected it:\n{failure}")
-    return list(deprecations)
+        raise ConfigurationError(path, f"{version} schema rejected it:\n{scrub(failure, text)}")
+    return [scrub(line, text) for line in deprecations]
 
 
 def _schema_result(command: str, text: str, path: str) -> tuple[str | None, tuple[str, ...]]:
@@ -111,16 +112,16 @@ def _schema_result(command: str, text: str, path: str) -> tuple[str | None, tupl
         and not line.startswith(_DEPRECATIONS)
         and not line.startswith("Traceback")
     ]
+    # The annotated document's lines are named by number and key: their text holds values.
     lines = [
-        f"  line {number}: {line.replace(chr(9) * 2, '  ')}"
+        annotated_line(number, line, mark.group(0).strip())
         for number, line in enumerate(annotated.stdout.splitlines(), start=1)
-        if _ANNOTATION.search(line)
+        if (mark := _ANNOTATION.search(line))
     ]
-    footer = _annotation_footer(annotated.stdout)
-    if footer:
-        # The annotated document says where: the offending lines and what is wrong with each.
-        return "\n".join(lines + footer), deprecations
-    return "\n".join(messages) or f"exit code {plain.returncode}", deprecations
+    # The annotated document says which lines and what is wrong with each; the plain run
+    # names each key path (the annotated footer does not): both are kept.
+    said = _annotation_footer(annotated.stdout) + messages
+    return "\n".join(lines + said) or f"exit code {plain.returncode}", deprecations
 
 
 def _annotation_footer(output: str) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._redact import redacts
 from ..errors import ConfigurationError
 from .encode import Compress, CustomData, encode_custom_data
 from .formats import UserDataFormat, detect_format
@@ -24,6 +25,7 @@ from .schema import Validation, validate_user_data
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
+@redacts("template")
 @dataclass(frozen=True)
 class CheckedUserData:
     """A user-data template that passed every check with realistic artifact values.

@@ -10,9 +10,11 @@ import base64
 import binascii
 import gzip
 import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Literal
 
+from .._redact import redacts, show
 from ..errors import ConfigurationError
 
 #: Azure's limit on customData once base64-decoded (87,380 base64 characters).
@@ -22,6 +24,7 @@ Compress = Literal["auto", "always", "never"]
 COMPRESS_MODES: tuple[Compress, ...] = ("auto", "always", "never")
 
 
+@redacts("user_data", "data", "custom_data")
 @dataclass(frozen=True)
 class CustomData:
     """customData ready for the scale set.
@@ -59,7 +62,7 @@ def encode_custom_data(
     """
     if compress not in COMPRESS_MODES:
         raise ConfigurationError(
-            "compress", f"{compress!r} is not one of 'auto', 'always', 'never'"
+            "compress", f"{show(compress)} is not one of 'auto', 'always', 'never'"
         )
     raw = text.encode("utf-8")
     if compress == "never" or (compress == "auto" and len(raw) <= CUSTOM_DATA_LIMIT):
@@ -97,3 +100,9 @@ def decode_custom_data(custom_data: str) -> str:
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
     return data.decode("utf-8")
+
+
+def keyed_digest(key: str, data: bytes) -> str:
+    """HMAC-SHA256 hex of ``data`` keyed by ``key``: a fingerprint of content that may hold a
+    secret, which nobody without the key can test guesses against."""
+    return hmac.new(key.encode(), data, hashlib.sha256).hexdigest()

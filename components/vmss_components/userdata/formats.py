@@ -124,10 +124,10 @@ def detect_format(text: str, path: str = "cloud_config") -> UserDataFormat:
             "a MIME multipart archive needs a 'MIME-Version: 1.0' header: cloud-init reads "
             "user data as MIME only when it finds one in the first 4096 bytes",
         )
-    shown = ascii(first_line if len(first_line) <= 60 else first_line[:57] + "...")
     raise ConfigurationError(
         path,
-        f"unknown user-data format: the first line {shown} is none of {_ACCEPTED} "
+        f"unknown user-data format: the first line ({len(first_line)} characters, not shown: "
+        f"it may hold a secret) is none of {_ACCEPTED} "
         "(a cloud-config document starts with the line '#cloud-config')",
     )
 
@@ -359,11 +359,14 @@ def _archive_type(entry: dict[Any, Any], content: str | bytes, where: str) -> st
     return type_from_content(content) or "text/cloud-config"
 
 
+_HTTP = ("https://", "http://")
+
+
 def _check_include(text: str, path: str) -> None:
     """The URLs of an ``#include`` document, read line by line as cloud-init reads them: a
     line starting ``#include`` or ``#include-once`` (any case) may carry a URL after it."""
-    urls: list[str] = []
-    for line in text.splitlines():
+    urls = 0
+    for number, line in enumerate(text.splitlines(), start=1):
         lowered = line.lower()
         if lowered.startswith("#include-once"):
             line = line[len("#include-once") :].lstrip()
@@ -371,10 +374,11 @@ def _check_include(text: str, path: str) -> None:
             line = line[len("#include") :].lstrip()
         if line.startswith("#") or not line.strip():
             continue
-        urls.append(line.strip())
+        urls += 1
+        if not line.strip().lower().startswith(_HTTP):
+            # The URL is not shown: it may carry a user name and password.
+            raise ConfigurationError(
+                path, f"line {number}: #include lists a URL that is not http(s)"
+            )
     if not urls:
         raise ConfigurationError(path, "an #include document lists at least one URL")
-    for url in urls:
-        if not url.lower().startswith(("https://", "http://")):
-            shown = ascii(url if len(url) <= 60 else url[:57] + "...")
-            raise ConfigurationError(path, f"{shown} in #include is not an http(s) URL")

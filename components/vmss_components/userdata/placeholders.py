@@ -17,6 +17,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from .._redact import show
 from ..errors import ConfigurationError
 
 _PLACEHOLDER = re.compile(r"\$\{artifact:([^}]*)\}")
@@ -62,7 +63,7 @@ def find_placeholders(
             known = ", ".join(sorted(keys)) or "none"
             raise ConfigurationError(
                 path,
-                f"{match.group(0)} names the artifact {key!r}, which is not in artifacts "
+                f"{match.group(0)} names the artifact {show(key)}, which is not in artifacts "
                 f"(known: {known})",
             )
         found.append(Placeholder(match.group(0), key, "sha256" if body.group(2) else "url"))

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .._files import check_encodable, read_utf8_file
+from .._redact import show
 from ..errors import ConfigurationError
 from .formats import CLOUD_CONFIG_HEADER
 
@@ -71,7 +72,7 @@ def _plain(value: Any, path: str) -> Any:
         result: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise ConfigurationError(path, f"keys must be strings, got {key!r}")
+                raise ConfigurationError(path, f"keys must be strings, got {show(key)}")
             check_encodable(key, path, "a key")
             result[key] = _plain(item, f"{path}.{key}")
         return result

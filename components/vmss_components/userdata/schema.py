@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
 import json
 import logging
 import os
@@ -160,7 +161,7 @@ def _parse_cloud_config(text: str, path: str) -> dict[str, Any]:
 
 def _verdict_file(command: str, text: str) -> Path | None:
     """Where an accepted document's verdict is kept, for this installation of the tool."""
-    from ..packaging import cache_dir
+    from ..packaging._cache import cache_dir, private_key
 
     try:
         real = os.path.realpath(command)
@@ -168,7 +169,15 @@ def _verdict_file(command: str, text: str) -> Path | None:
     except OSError:
         return None
     identity = f"{real}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0"
-    digest = hashlib.sha256(identity.encode() + text.encode("utf-8", "surrogatepass"))
+    # Keyed: the document may hold a password, and a plain digest in a file name would let
+    # anyone who lists the cache test guesses of it.
+    try:
+        key = private_key("verdicts")
+    except OSError:
+        return None
+    digest = hmac.new(
+        key, identity.encode() + text.encode("utf-8", "surrogatepass"), hashlib.sha256
+    )
     return cache_dir() / "cloud-init" / f"{digest.hexdigest()}.json"
 
 
@@ -198,7 +207,9 @@ def _remember(command: str, text: str, validation: Validation) -> None:
         "deprecations": list(validation.deprecations),
     }
     try:
-        where.parent.mkdir(parents=True, exist_ok=True)
+        from ..packaging._cache import private_dir
+
+        private_dir(where.parent)
         handle, temporary = tempfile.mkstemp(dir=where.parent, suffix=".part")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(record, out)
