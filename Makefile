@@ -53,9 +53,10 @@ plan: venv
 diagram: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/update_readme_diagram.py
 
-## docs: regenerate docs/components/*.md from the docstrings (tests fail while one is stale)
+## docs: regenerate docs/components/*.md from the docstrings and docs/rules.md from the declared rules (tests fail while one is stale)
 docs: venv
 	$(BIN)/python scripts/gen_component_docs.py
+	$(BIN)/python scripts/gen_rules_doc.py
 
 ## golden: rewrite tests/invariants/golden/ (what Azure receives per stack) after a deliberate change
 golden: venv

@@ -36,6 +36,7 @@ from ._guard import check_public_value
 from ._inputs import as_dict
 from ._naming import artifact_key
 from ._redact import not_a_path, redacts, show
+from ._rules import declare_rule
 from ._types import DownloadMode, OsType
 from .errors import ConfigurationError
 from .extensions import (
@@ -47,7 +48,9 @@ from .extensions import (
     CSE_WINDOWS_TYPE,
     CSE_WINDOWS_VERSION,
     Extension,
+    check_handler_version,
     encode_script,
+    handler_named,
     linux_custom_script_extension,
     update_tag,
     windows_custom_script_extension,
@@ -63,11 +66,40 @@ from .scaleset import (
 )
 from .store import ArtifactStore, PublishedArtifact, StoreFacts, check_store
 
-_VERSION = re.compile(r"(\d+)\.(\d+)", re.ASCII)
-# Managed-identity download arrived in these handler versions; older ones ignore the setting
-# and fail with 403 on a private container.
-_MANAGED_IDENTITY_SINCE: dict[OsType, tuple[int, int]] = {"windows": (1, 10), "linux": (2, 1)}
-_MAJOR: dict[OsType, int] = {"windows": 1, "linux": 2}
+SCRIPT_SIZE = declare_rule(
+    "cse-script-size",
+    "A Linux Custom Script script is at most 262,144 characters once gzipped and "
+    "base64-encoded (the handler's limit).",
+    where="vmss_components.custom_script.resolve_custom_script",
+    paths=("script",),
+)
+WINDOWS_NO_SCRIPT = declare_rule(
+    "cse-windows-no-script",
+    "The Windows Custom Script handler has no inline script: publish it and run a command.",
+    where="vmss_components.custom_script.CustomScriptScaleSetArgs",
+    paths=("script",),
+)
+HTTPS_ONLY = declare_rule(
+    "cse-file-uris-https",
+    "Custom Script file URIs are https:// URLs with a file name (the handler saves each "
+    "download under the last segment of its path).",
+    where="vmss_components.custom_script.CustomScriptScaleSetArgs",
+    paths=("file_uris",),
+)
+FILE_NAMES_UNIQUE = declare_rule(
+    "cse-file-names-unique",
+    "The files a Custom Script extension downloads have distinct names (without case on "
+    "Windows): the handler saves them all in one folder.",
+    where="vmss_components.custom_script.resolve_custom_script",
+    paths=("files", "file_uris"),
+)
+NO_PUBLIC_TOKEN = declare_rule(
+    "cse-managed-identity-no-token",
+    "With managed-identity download the file URIs are public settings: a URI carrying a SAS "
+    "token (sig=) is refused.",
+    where="vmss_components.custom_script.resolve_custom_script",
+    paths=("file_uris",),
+)
 # A file's role in its artifact key: a slug of its name, short enough to leave room for the
 # component's name (keys are at most 63 characters).
 _KEY_SLUG_LENGTH = 40
@@ -114,8 +146,8 @@ class CustomScriptScaleSetArgs:
     skip_dos2unix: bool = False
     """Linux only: keep CRLF line endings in downloaded scripts (``skipDos2Unix``)."""
     type_handler_version: str | None = None
-    """A 1.x (Windows) or 2.x (Linux) handler version; None is 1.10 or 2.1. Managed-identity
-    download needs at least those."""
+    """The handler version: a documented one, 1.10 on Windows or 2.1 on Linux (the default;
+    minor versions auto-upgrade). Managed-identity download needs at least those."""
     extension_name: str | None = None
     """The extension's name in the model; None is ``CustomScriptExtension`` or
     ``CustomScript``."""
@@ -192,7 +224,7 @@ class CustomScriptScaleSetArgs:
                 "skip_dos2unix", "skipDos2Unix is a setting of the Linux handler only"
             )
         if self.type_handler_version is not None:
-            _handler_version(self.os, self.type_handler_version, self.download)
+            _handler_version(self.os, self.type_handler_version)
         if self.extension_name is not None:
             check_extension_name(self.extension_name, "extension_name")
         check_int(self.rerun, "rerun", minimum=0, maximum=1_000_000)
@@ -240,19 +272,15 @@ def has_sas_token(uri: str) -> bool:
     return any(key.lower() == "sig" for key in query)
 
 
-def _handler_version(os: OsType, version: object, download: str) -> str:
-    match = _VERSION.fullmatch(version) if isinstance(version, str) else None
-    if match is None or int(match.group(1)) != _MAJOR[os]:
-        raise ConfigurationError(
-            "type_handler_version",
-            f"{show(version)} is not a {_MAJOR[os]}.x version of the {os} Custom Script extension",
-        )
-    since = _MANAGED_IDENTITY_SINCE[os]
-    if download == "managed_identity" and (int(match.group(1)), int(match.group(2))) < since:
-        raise ConfigurationError(
-            "type_handler_version",
-            f"managed-identity download needs version {since[0]}.{since[1]} or later",
-        )
+def _handler_version(os: OsType, version: object) -> str:
+    # The documented versions (1.10 on Windows, 2.1 on Linux) are also the first with
+    # managed-identity download.
+    windows = os == "windows"
+    handler = handler_named(
+        CSE_WINDOWS_PUBLISHER if windows else CSE_LINUX_PUBLISHER,
+        CSE_WINDOWS_TYPE if windows else CSE_LINUX_TYPE,
+    )
+    check_handler_version(handler, version, "type_handler_version")
     assert isinstance(version, str)
     return version
 
@@ -320,16 +348,14 @@ def resolve_custom_script(
     publisher = CSE_WINDOWS_PUBLISHER if windows else CSE_LINUX_PUBLISHER
     kind = CSE_WINDOWS_TYPE if windows else CSE_LINUX_TYPE
     scale_set = resolve_scale_set(
-        args.scale_set, os=os, name=name, component_extension_names=[extension_name]
+        args.scale_set,
+        os=os,
+        name=name,
+        component_extension_names=[extension_name],
+        component_handlers=[(publisher, kind)],
     )
-    for index, extra in enumerate(args.scale_set.extra_extensions):
-        if (extra.publisher.lower(), extra.type.lower()) == (publisher.lower(), kind.lower()):
-            raise ConfigurationError(
-                f"scale_set.extra_extensions[{index}]",
-                "a VM takes one Custom Script extension: this component already adds it",
-            )
     version = args.type_handler_version or (CSE_WINDOWS_VERSION if windows else CSE_LINUX_VERSION)
-    _handler_version(os, version, args.download)
+    _handler_version(os, version)
 
     if args.files and store is None:
         raise ConfigurationError("store", "files are published to a store: give store=")
@@ -531,8 +557,13 @@ class CustomScriptScaleSet(ScaleSetComponent):
             # Granted before the scale set exists (depends_on below): the first instance
             # downloads as soon as it boots. A system-assigned identity could not work here,
             # its principal exists only once the scale set does.
+            given_id = args.download_identity_resource_id
             self.role_assignment = store.grant_read(
-                f"{name}-blob-reader", self.download_identity_principal_id, child
+                f"{name}-blob-reader",
+                self.download_identity_principal_id,
+                child,
+                # Components sharing one identity share its one assignment on the store.
+                principal_key=given_id if isinstance(given_id, str) else None,
             )
 
         self.update_tag = update_tag(

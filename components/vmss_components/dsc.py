@@ -8,7 +8,6 @@ an update tag that changes exactly when the package, the arguments or ``rerun`` 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +17,19 @@ import pulumi
 
 from ._checks import check_extension_name, check_int, check_literal
 from ._guard import PROTECTED_ARGUMENTS, check_public_settings
+from ._json import check_json_value
 from ._naming import artifact_key
 from ._redact import redacts, show
 from ._types import DataCollection, WmfVersion
 from .errors import ConfigurationError
-from .extensions import DSC_PUBLISHER, DSC_TYPE, dsc_extension, update_tag
+from .extensions import (
+    DSC_PUBLISHER,
+    DSC_TYPE,
+    check_handler_version,
+    dsc_extension,
+    handler_named,
+    update_tag,
+)
 from .packaging import DscPackage, Package
 from .scaleset import (
     ScaleSetArgs,
@@ -36,7 +43,6 @@ from .store import ArtifactStore, PublishedArtifact, StoreFacts, check_store
 
 #: The date Microsoft retires the DSC extension; Machine Configuration replaces it.
 DSC_RETIREMENT = "2028-03-31"
-_HANDLER_VERSION = re.compile(r"2\.\d+", re.ASCII)
 
 
 @redacts("protected_configuration_arguments")
@@ -92,6 +98,10 @@ class DscScaleSetArgs:
                         "argument names are non-empty text, got a value of type "
                         f"{type(key).__name__}",
                     )
+        check_json_value(dict(self.configuration_arguments), "configuration_arguments")
+        check_json_value(
+            dict(self.protected_configuration_arguments), "protected_configuration_arguments"
+        )
         public = {k.lower(): k for k in self.configuration_arguments}
         for key in self.protected_configuration_arguments:
             if key.lower() in public:
@@ -111,13 +121,11 @@ class DscScaleSetArgs:
             )
         check_literal(self.wmf_version, "wmf_version", WmfVersion)
         check_literal(self.data_collection, "data_collection", DataCollection)
-        if not isinstance(self.type_handler_version, str) or not _HANDLER_VERSION.fullmatch(
-            self.type_handler_version
-        ):
-            raise ConfigurationError(
-                "type_handler_version",
-                f"{show(self.type_handler_version)} is not a 2.x version of the DSC extension",
-            )
+        check_handler_version(
+            handler_named(DSC_PUBLISHER, DSC_TYPE),
+            self.type_handler_version,
+            "type_handler_version",
+        )
         check_extension_name(self.extension_name, "extension_name")
         check_int(self.rerun, "rerun", minimum=0, maximum=1_000_000)
         check_configuration_parameters(self)
@@ -245,6 +253,7 @@ def resolve_dsc(name: str, args: DscScaleSetArgs, store: StoreFacts) -> DscSpec:
         os="windows",
         name=name,
         component_extension_names=[args.extension_name],
+        component_handlers=[(DSC_PUBLISHER, DSC_TYPE)],
     )
     key = artifact_key(name, "dsc")
     store.check_unpublished(key)

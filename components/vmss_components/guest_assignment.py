@@ -414,6 +414,7 @@ class GuestAssignment(pulumi.ComponentResource):
         store = check_store(args.store, "store")
         target = _target_facts(args.target)
         spec = resolve_guest_assignment(name, args, target, store.facts)
+        _registry.claim_component_name("vmss:index:GuestAssignment", name)
         _claim(name, args.target, spec)
         super().__init__("vmss:index:GuestAssignment", name, None, opts)
         self._args = args
@@ -443,6 +444,9 @@ class GuestAssignment(pulumi.ComponentResource):
                 f"{name}-content-reader",
                 principal_id,
                 opts=pulumi.ResourceOptions(parent=self),
+                principal_key=args.content_identity_resource_id
+                if isinstance(args.content_identity_resource_id, str)
+                else None,
             )
             depends_on.append(self.content_reader)
             # The identity reads the blob: the URL carries no token.

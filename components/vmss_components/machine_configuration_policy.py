@@ -735,6 +735,7 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
             )
         store = check_store(args.store, "store")
         spec = resolve_machine_configuration_policy(name, args, store.facts)
+        _registry.claim_component_name("vmss:index:MachineConfigurationPolicy", name)
         _claim_prerequisites(name, spec)
         super().__init__("vmss:index:MachineConfigurationPolicy", name, None, opts)
         self._args = args
@@ -906,7 +907,10 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
             opts=pulumi.InvokeOutputOptions(parent=self),
         ).principal_id
         return store.grant_read(
-            f"{name}-content-reader", principal_id, opts=pulumi.ResourceOptions(parent=self)
+            f"{name}-content-reader",
+            principal_id,
+            opts=pulumi.ResourceOptions(parent=self),
+            principal_key=identity if isinstance(identity, str) else None,
         )
 
     def _grant(

@@ -296,10 +296,14 @@ def test_without_cloud_init_one_warning_says_the_schema_check_was_skipped(
     run(mocked)
     skipped = [w for w in mocked.warnings if "schema validation skipped" in w]
     assert len(skipped) == 1 and skipped[0].startswith("web: cloud_config: ")
-    with pytest.raises(
-        ConfigurationError, match="packages: a value of type str is not of type 'array'"
+    # Another program: names are unique within one.
+    with (
+        MockDeployment(speedups=True) as again,
+        pytest.raises(
+            ConfigurationError, match="packages: a value of type str is not of type 'array'"
+        ),
     ):
-        run(mocked, cloud_config="#cloud-config\npackages: nginx\n")
+        run(again, cloud_config="#cloud-config\npackages: nginx\n")
 
 
 def test_cloud_init_deprecations_are_warnings(
@@ -353,8 +357,8 @@ def test_a_linux_scale_set_logs_in_with_ssh_keys(mocked: MockDeployment) -> None
         {"path": "/home/azureuser/.ssh/authorized_keys", "keyData": SSH_KEY}
     ]
     assert vmss.get("virtualMachineProfile.storageProfile.imageReference.publisher") == "Canonical"
-    with pytest.raises(ConfigurationError) as caught:
-        run(mocked, scale_set=scale_set_args())
+    with MockDeployment(speedups=True) as again, pytest.raises(ConfigurationError) as caught:
+        run(again, scale_set=scale_set_args())
     assert caught.value.path == "scale_set.ssh_public_keys"
 
 

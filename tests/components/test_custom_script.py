@@ -460,11 +460,10 @@ def test_the_tag_changes_with_the_command_and_nothing_else_does() -> None:
         {"rerun": 1},
         {"download": "managed_identity"},
         {"file_uris": [EXTERNAL_URI]},
-        {"type_handler_version": "2.0"},
         {"skip_dos2unix": True},
         {"files": [WORKER, LINUX_SCRIPT]},
     ],
-    ids=["rerun", "download", "file_uris", "version", "dos2unix", "order"],
+    ids=["rerun", "download", "file_uris", "dos2unix", "order"],
 )
 def test_the_tag_follows_what_the_extension_consumes(change: dict[str, Any]) -> None:
     base, _ = plan_tag()

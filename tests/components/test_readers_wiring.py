@@ -147,8 +147,10 @@ def test_configuration_data_counts_as_given(mocked: MockDeployment, tmp_path: Pa
     package = DscPackage.from_directory(folder, script="Site.ps1", function="Site")
     with pytest.raises(ConfigurationError, match="ConfigurationData"):
         dsc(mocked, package)
-    dsc(mocked, package, configuration_data="@{ AllNodes = @() }")
-    assert mocked.resources_of_type("vmss:index:DscScaleSet")
+    # Another program: names are unique within one.
+    with MockDeployment(speedups=True) as again:
+        dsc(again, package, configuration_data="@{ AllNodes = @() }")
+        assert again.resources_of_type("vmss:index:DscScaleSet")
 
 
 def test_an_unknown_argument_is_a_warning_with_a_close_match(

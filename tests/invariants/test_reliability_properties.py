@@ -137,16 +137,23 @@ def test_sas_expiry_leaves_the_minimum_lifetime_and_holds_within_a_window(
 
 
 @PROPERTY
-@given(now=INSTANTS, days=st.integers(min_value=-400, max_value=400))
-def test_a_fixed_expiry_is_taken_only_with_seven_days_to_go(now: datetime, days: int) -> None:
+@given(
+    now=INSTANTS,
+    days=st.integers(min_value=-400, max_value=400),
+    lifetime=st.integers(min_value=7, max_value=365),
+)
+def test_a_fixed_expiry_is_taken_only_with_min_lifetime_to_go(
+    now: datetime, days: int, lifetime: int
+) -> None:
     from vmss_components import ConfigurationError
 
     fixed = now + timedelta(days=days, seconds=1)
-    if days >= 7:
-        assert policy_at(now, expiry=fixed).expiry_time() == fixed.replace(microsecond=0)
+    if days >= lifetime:
+        taken = policy_at(now, expiry=fixed, min_lifetime_days=lifetime)
+        assert taken.expiry_time() == fixed.replace(microsecond=0)
     else:
         with pytest.raises(ConfigurationError) as raised:
-            SasPolicy(expiry=fixed, clock=lambda: now)
+            SasPolicy(expiry=fixed, clock=lambda: now, min_lifetime_days=lifetime)
         assert raised.value.path == "sas.expiry"
 
 

@@ -41,19 +41,19 @@ def test_never_less_than_min_lifetime_ahead(hours: int) -> None:
 
 
 def test_fixed_expiry_overrides_the_windows() -> None:
-    fixed = datetime(2027, 3, 1, 8, 30, tzinfo=UTC)
-    assert policy_at(expiry=fixed).expiry_text() == "2027-03-01T08:30:00Z"
-    assert policy_at(expiry=date(2027, 3, 1)).expiry_text() == "2027-03-01T00:00:00Z"
-    assert policy_at(expiry="2027-03-01T08:30:00+01:00").expiry_text() == "2027-03-01T07:30:00Z"
-    assert policy_at(expiry="2027-03-01").expiry_text() == "2027-03-01T00:00:00Z"
+    fixed = datetime(2027, 9, 1, 8, 30, tzinfo=UTC)
+    assert policy_at(expiry=fixed).expiry_text() == "2027-09-01T08:30:00Z"
+    assert policy_at(expiry=date(2027, 9, 1)).expiry_text() == "2027-09-01T00:00:00Z"
+    assert policy_at(expiry="2027-09-01T08:30:00+01:00").expiry_text() == "2027-09-01T07:30:00Z"
+    assert policy_at(expiry="2027-09-01").expiry_text() == "2027-09-01T00:00:00Z"
 
 
 @pytest.mark.parametrize(
     ("expiry", "message"),
     [
         (NOW - timedelta(days=1), "in the past"),
-        (NOW + timedelta(days=6, hours=23), "less than 7 days"),
-        ("2026-11-25T00:00:00Z", "less than 7 days"),
+        (NOW + timedelta(days=179, hours=23), "less than min_lifetime_days (180)"),
+        ("2026-11-25T00:00:00Z", "less than min_lifetime_days"),
         ("next tuesday", "not an ISO 8601"),
         (datetime(2027, 3, 1, 8, 30), "no time zone"),
         (20270301, "expected a datetime"),
@@ -66,8 +66,10 @@ def test_bad_fixed_expiry(expiry: object, message: str) -> None:
     assert message in str(caught.value)
 
 
-def test_fixed_expiry_seven_days_ahead_is_accepted() -> None:
-    assert policy_at(expiry=NOW + timedelta(days=7)).expiry_time() == NOW + timedelta(days=7)
+def test_fixed_expiry_min_lifetime_ahead_is_accepted() -> None:
+    assert policy_at(expiry=NOW + timedelta(days=180)).expiry_time() == NOW + timedelta(days=180)
+    seven = policy_at(expiry=NOW + timedelta(days=7), min_lifetime_days=7)
+    assert seven.expiry_time() == NOW + timedelta(days=7)
 
 
 @pytest.mark.parametrize(

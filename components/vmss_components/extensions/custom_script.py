@@ -9,6 +9,7 @@ from typing import Any
 
 import pulumi
 
+from .._rules import declare_rule
 from .._types import OsType
 from ..errors import ConfigurationError
 from .spec import Extension
@@ -51,6 +52,29 @@ CSE_PROTECTED_KEYS: Mapping[OsType, frozenset[str]] = {
         }
     ),
 }
+
+
+_CSE_WHERE = "vmss_components.extensions.custom_script.check_custom_script_settings"
+CSE_KEYS_RULE = declare_rule(
+    "cse-settings-keys",
+    "The Custom Script handler's sections hold only its own keys (Linux validates them with "
+    "additionalProperties false; Windows ignores the others silently); timestamp and "
+    "skipDos2Unix are public-only, script is Linux-only.",
+    where=_CSE_WHERE,
+    paths=("scale_set.extra_extensions",),
+)
+CSE_ONE_PLACE_RULE = declare_rule(
+    "cse-field-one-place",
+    "A Custom Script field is public or protected, never both.",
+    where=_CSE_WHERE,
+    paths=("scale_set.extra_extensions",),
+)
+CSE_ONE_RUN_RULE = declare_rule(
+    "cse-one-command",
+    "A Custom Script extension has exactly one of commandToExecute and script.",
+    where=f"{_CSE_WHERE}; vmss_components.custom_script.CustomScriptScaleSetArgs",
+    paths=("command", "script", "scale_set.extra_extensions"),
+)
 
 
 def encode_script(script: bytes) -> str:

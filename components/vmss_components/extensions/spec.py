@@ -16,7 +16,9 @@ import pulumi
 
 from .._checks import check_extension_name
 from .._guard import check_public_settings, check_public_value
+from .._json import check_json_value
 from .._redact import redacts, show
+from .._rules import declare_rule
 from ..errors import ConfigurationError
 
 _VERSION = re.compile(r"\d+\.\d+", re.ASCII)
@@ -81,6 +83,8 @@ def check_extension(extension: Extension, path: str) -> None:
         extension.protected_settings, Mapping
     ):
         raise ConfigurationError(f"{path}.protected_settings", "expected a mapping or None")
+    check_json_value(extension.settings, f"{path}.settings")
+    check_json_value(extension.protected_settings, f"{path}.protected_settings")
     if isinstance(extension.provision_after, str):
         raise ConfigurationError(
             f"{path}.provision_after", "expected a list of extension names, got one string"
@@ -109,6 +113,15 @@ def check_extension(extension: Extension, path: str) -> None:
         raise ConfigurationError(f"{path}.provision_after", "an extension cannot wait for itself")
     check_public_settings(extension.settings, f"{path}.settings")
     check_public_value(extension.force_update_tag, f"{path}.force_update_tag")
+
+
+EXTENSION_ORDER = declare_rule(
+    "extension-order",
+    "provisionAfterExtensions names extensions of the same scale set (the component's "
+    "included), never the extension itself, without loops.",
+    where="vmss_components.extensions.spec.check_extension_list",
+    paths=("scale_set.extra_extensions",),
+)
 
 
 def check_extension_list(

@@ -47,7 +47,7 @@ from .._types import (
     UpgradeMode,
 )
 from ..errors import ConfigurationError
-from ..extensions import Extension, check_extension
+from ..extensions import HEALTH_PUBLISHER, Extension, check_extension, handler_of
 from .trusted_launch import marketplace_generation
 
 # Azure: "The allowed formats are Major.Minor.Build or 'latest'".
@@ -190,6 +190,21 @@ class HealthProbe:
             check_int(self.number_of_probes, f"{path}.number_of_probes", minimum=1, maximum=24)
 
 
+IMAGE_OS_AGREES = declare_rule(
+    "image-os-agrees",
+    "A declared image os agrees with a known marketplace publisher (Canonical is Linux, "
+    "MicrosoftWindowsServer is Windows): the OS comes from the image.",
+    where="vmss_components.scaleset.args.ImageReference",
+    paths=("scale_set.image.os",),
+)
+IMAGE_OS_DECLARED = declare_rule(
+    "image-os-declared",
+    "A custom or gallery image (id), or a publisher the library does not know, declares its os.",
+    where="vmss_components.scaleset.args.ImageReference",
+    paths=("scale_set.image.os",),
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class ImageReference:
     """A marketplace image (``publisher``, ``offer``, ``sku``, ``version``) or a custom or
@@ -208,8 +223,9 @@ class ImageReference:
     """Resource id of a managed image or a Compute Gallery image version, instead of a
     marketplace image."""
     os: OsType | None = None
-    """The image's OS, checked against the component's. Inferred for well-known marketplace
-    publishers; declare it for a custom image to have it checked too."""
+    """The image's OS, checked against the component's. Inferred from well-known marketplace
+    publishers (a declared ``os`` must agree with the publisher); required for a custom or
+    gallery image (``id``) and for a publisher the library does not know."""
     generation: HyperVGeneration | None = None
     """The image's Hyper-V generation (``V1`` or ``V2``). Inferred from marketplace SKU names
     (``-g2``/``-gen2``, Azure Edition, Canonical's current offers: V2; ``-gen1``: V1); state
@@ -246,6 +262,23 @@ class ImageReference:
             check_literal(self.os, f"{path}.os", OsType)
         if self.generation is not None:
             check_literal(self.generation, f"{path}.generation", HyperVGeneration)
+        known = self._publisher_os()
+        if known is not None and self.os is not None and self.os != known:
+            raise ConfigurationError(
+                f"{path}.os",
+                f"{self.os!r} disagrees with the image: {self.publisher} publishes {known} "
+                "images (the OS comes from the image)",
+            )
+        if known is None and self.os is None:
+            what = (
+                "a custom or gallery image"
+                if self.id is not None
+                else (f"publisher {self.publisher!r} is not one the library knows")
+            )
+            raise ConfigurationError(
+                f"{path}.os",
+                f"{what}: declare the image's OS (os='windows' or os='linux')",
+            )
 
     def hyper_v_generation(self) -> HyperVGeneration | None:
         """The image's generation: stated, else inferred from a marketplace SKU, else unknown."""
@@ -261,16 +294,22 @@ class ImageReference:
             return f"{self.publisher}:{self.offer}:{self.sku}"
         return "the custom image (id)"
 
-    def operating_system(self) -> OsType | None:
-        """The image's OS: declared, else inferred from the publisher, else unknown."""
-        if self.os is not None:
-            return self.os
-        publisher = (self.publisher or "").lower()
+    def _publisher_os(self) -> OsType | None:
+        publisher = (self.publisher or "").strip().lower()
         if publisher in _WINDOWS_PUBLISHERS:
             return "windows"
         if publisher in _LINUX_PUBLISHERS:
             return "linux"
         return None
+
+    def operating_system(self) -> OsType:
+        """The image's OS: from a known publisher, else as declared (checked at
+        construction: one of the two is always there, and they agree)."""
+        known = self._publisher_os()
+        if known is not None:
+            return known
+        assert self.os is not None
+        return self.os
 
 
 _WINDOWS_PUBLISHERS = {
@@ -396,6 +435,22 @@ _VM_SIZE = re.compile(r"Standard_[A-Za-z0-9_]{1,55}|Basic_A[0-9]{1,2}", re.ASCII
 _ZONES = ("1", "2", "3")
 
 
+HEALTH_SOURCE_REQUIRED = declare_rule(
+    "health-source-required",
+    "Rolling upgrades, automatic OS upgrades and automatic repairs need a health signal: the "
+    "component's Application Health extension (health), the user's own (extra_extensions) or "
+    "a load balancer probe (health_probe_id).",
+    where="vmss_components.scaleset.args.ScaleSetArgs",
+    paths=("scale_set.health",),
+)
+HEALTH_SOURCE_SINGLE = declare_rule(
+    "health-source-single",
+    "One health signal only: an Application Health extension or a load balancer probe, not both.",
+    where="vmss_components.scaleset.args.ScaleSetArgs",
+    paths=("scale_set.health_probe_id",),
+)
+
+
 def check_vm_size(value: object, path: str) -> None:
     """An Azure VM size name (``Standard_D2s_v5``)."""
     check_pattern(value, path, _VM_SIZE, "an Azure VM size such as 'Standard_D2s_v5'")
@@ -518,7 +573,9 @@ class ScaleSetArgs:
     is checked when its value is known."""
     capacity: pulumi.Input[int] = 2
     """Instance count (0-1000); the initial count under ``autoscale``, within its bounds. An
-    Output is checked when its value is known."""
+    Output is checked when its value is known. A Uniform scale set that may hold more than
+    100 instances (capacity or autoscale maximum) gets ``singlePlacementGroup: false``: one
+    placement group holds at most 100."""
     image: ImageReference | None = None
     """The OS image; None is Windows Server 2022 Datacenter Azure Edition or Ubuntu Server
     24.04 LTS, by the component's OS. An image of the other OS is refused."""
@@ -546,9 +603,14 @@ class ScaleSetArgs:
     allow no system-assigned identity, so no Machine Configuration; they get a fault domain
     count of 1 and the network API version Azure requires."""
     health: HealthProbe | None = None
-    """Adds the Application Health extension: required by ``Rolling``, automatic OS upgrades
-    and ``automatic_repairs``. Use it as the only health signal (a load balancer may still
+    """Adds the Application Health extension: a health signal, which ``Rolling``, automatic
+    OS upgrades and ``automatic_repairs`` need (or your own Application Health extension in
+    ``extra_extensions``, or ``health_probe_id``). One signal only (a load balancer may still
     probe for its own routing)."""
+    health_probe_id: pulumi.Input[str] | None = None
+    """Resource id of a load balancer probe to use as the health signal instead of an
+    Application Health extension (the network profile's ``healthProbe``); the instances must
+    be in that load balancer's backend pool."""
     machine_configuration: bool = False
     """Add the Machine Configuration prerequisites ``GuestAssignment`` needs: the
     ``AzurePolicyforWindows``/``AzurePolicyforLinux`` extension and a system-assigned
@@ -620,6 +682,7 @@ class ScaleSetArgs:
         check_literal(self.orchestration_mode, f"{path}.orchestration_mode", OrchestrationMode)
         if self.health is not None:
             check_type(self.health, HealthProbe, f"{path}.health")
+        check_input_text(self.health_probe_id, f"{path}.health_probe_id", optional=True)
         for flag in (
             "machine_configuration",
             "boot_diagnostics",
@@ -716,21 +779,39 @@ class ScaleSetArgs:
         Machine Configuration)."""
         return self.machine_configuration or self.managed_identities.system_assigned
 
+    def health_sources(self) -> tuple[str, ...]:
+        """The health signals this scale set has: ``health``, an Application Health
+        extension among ``extra_extensions``, ``health_probe_id``."""
+        sources = []
+        if self.health is not None:
+            sources.append("health")
+        for index, extension in enumerate(self.extra_extensions):
+            handler = handler_of(extension.publisher, extension.type)
+            if handler is not None and handler.publisher == HEALTH_PUBLISHER:
+                sources.append(f"extra_extensions[{index}]")
+        if self.health_probe_id is not None:
+            sources.append("health_probe_id")
+        return tuple(sources)
+
     def _check_combinations(self, path: str) -> None:
-        if self.upgrade.mode == "Rolling" and self.health is None:
+        sources = self.health_sources()
+        advice = (
+            "set health=HealthProbe(...), add an Application Health extension to "
+            "extra_extensions, or give health_probe_id (a load balancer probe)"
+        )
+        for needed, what in (
+            (self.upgrade.mode == "Rolling", "a Rolling upgrade policy needs"),
+            (self.upgrade.automatic_os_upgrade, "automatic OS upgrades need"),
+            (self.automatic_repairs, "automatic instance repairs need"),
+        ):
+            if needed and not sources:
+                raise ConfigurationError(f"{path}.health", f"{what} a health signal: {advice}")
+        if len(sources) > 1 and "health_probe_id" in sources:
             raise ConfigurationError(
-                f"{path}.health",
-                "a Rolling upgrade policy needs a health signal: set health=HealthProbe(...)",
-            )
-        if self.upgrade.automatic_os_upgrade and self.health is None:
-            raise ConfigurationError(
-                f"{path}.health",
-                "automatic OS upgrades need a health signal: set health=HealthProbe(...)",
-            )
-        if self.automatic_repairs and self.health is None:
-            raise ConfigurationError(
-                f"{path}.health",
-                "automatic instance repairs need a health signal: set health=HealthProbe(...)",
+                f"{path}.health_probe_id",
+                f"two health signals ({', '.join(sources)}): use one, as Azure refuses "
+                "automatic repairs and OS upgrades with both an Application Health extension "
+                "and a load balancer probe",
             )
         if self.machine_configuration and self.orchestration_mode == "Flexible":
             raise ConfigurationError(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import pulumi_random as random
@@ -16,7 +16,12 @@ from pulumi_azure_native import compute, monitor
 from .._guard import guard_output_contents
 from .._inputs import as_dict, checked_at
 from .._redact import redacts
-from ..extensions import Extension, check_extension_list
+from ..extensions import (
+    Extension,
+    check_extension_list,
+    check_handler_rules,
+    check_one_per_handler,
+)
 from ..store import PublishedArtifact
 from .args import ScaleSetArgs, UpgradePolicy
 from .resolve import ScaleSetSpec
@@ -25,6 +30,8 @@ from .trusted_launch import decide_trusted_launch
 # Scale-set operations wait for every instance and every extension (DSC may reboot twice):
 # far beyond the provider's default. At least two hours, as long rollouts need.
 LONG_OPERATION = "2h"
+#: A Uniform scale set in a single placement group holds at most this many instances.
+SINGLE_PLACEMENT_GROUP_LIMIT = 100
 _MANUAL_UPGRADE_NOTE = (
     "upgrade policy Manual: model changes (extensions, customData, image) reach only new "
     "instances until each existing instance is upgraded (az vmss update-instances)"
@@ -68,6 +75,13 @@ def build_scale_set(
     args = spec.args
     all_extensions = (*extensions, *spec.added_extensions, *args.extra_extensions)
     check_extension_list(all_extensions, "scale_set.extensions")
+    # The component's own extensions obey the same handler rules as the user's (checked
+    # for those already by resolve_scale_set, before anything registered).
+    for extension in all_extensions:
+        check_handler_rules(extension, spec.os, f"scale_set.extensions.{extension.name}")
+    check_one_per_handler(
+        [(f"scale_set.extensions.{e.name}", e.publisher, e.type) for e in all_extensions]
+    )
     child = pulumi.ResourceOptions(parent=parent)
 
     password: pulumi.Output[str] | None = None
@@ -160,7 +174,32 @@ def _orchestration_settings(args: ScaleSetArgs) -> dict[str, Any]:
         # API; they do not overprovision.
         return {"platform_fault_domain_count": 1}
     # Overprovisioned instances would run every extension and then be deleted.
-    return {"overprovision": False}
+    settings: dict[str, Any] = {"overprovision": False}
+    # One placement group holds at most 100 instances: a Uniform scale set that may grow
+    # beyond (capacity or autoscale maximum) spans several.
+    single = single_placement_group(args)
+    if single is not None:
+        settings["single_placement_group"] = single
+    return settings
+
+
+def _over_limit(capacity: int, autoscale_maximum: int) -> bool | None:
+    return False if max(capacity, autoscale_maximum) > SINGLE_PLACEMENT_GROUP_LIMIT else None
+
+
+def single_placement_group(args: ScaleSetArgs) -> pulumi.Input[bool] | None:
+    """``singlePlacementGroup`` for a Uniform scale set: False when it may hold more than 100
+    instances (``capacity`` or the autoscale maximum), else None (Azure's default). A
+    capacity known only later decides when it is known."""
+    maximum = args.autoscale.maximum if args.autoscale else 0
+    capacity = args.capacity
+    if isinstance(capacity, int):
+        return _over_limit(capacity, maximum)
+    if maximum > SINGLE_PLACEMENT_GROUP_LIMIT:
+        return False
+    # None once known leaves the setting out, as for a plain capacity of 100 or fewer.
+    known_later: pulumi.Output[int] = pulumi.Output.from_input(capacity)
+    return known_later.apply(lambda count: cast(bool, _over_limit(int(count), maximum)))
 
 
 def _upgrade_policy(policy: UpgradePolicy) -> compute.UpgradePolicyArgs:
@@ -323,6 +362,10 @@ def _network_profile(
     pools = [compute.SubResourceArgs(id=pool) for pool in args.load_balancer_backend_pool_ids]
     return compute.VirtualMachineScaleSetNetworkProfileArgs(
         network_api_version="2020-11-01" if args.orchestration_mode == "Flexible" else None,
+        # A load balancer probe as the health signal (rolling upgrades, repairs).
+        health_probe=compute.ApiEntityReferenceArgs(id=args.health_probe_id)
+        if args.health_probe_id is not None
+        else None,
         network_interface_configurations=[
             compute.VirtualMachineScaleSetNetworkConfigurationArgs(
                 name=f"{name}-nic",

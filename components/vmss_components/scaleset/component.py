@@ -17,6 +17,7 @@ import pulumi
 import pulumi_random as random
 from pulumi_azure_native import compute, monitor
 
+from .._registry import claim_component_name
 from .._types import OrchestrationMode, OsType
 from ..extensions import Extension
 from .args import ScaleSetArgs
@@ -94,6 +95,7 @@ class ScaleSetComponent(pulumi.ComponentResource):
     def __init__(
         self, type_token: str, name: str, args: Any, opts: pulumi.ResourceOptions | None
     ) -> None:
+        claim_component_name(type_token, name)
         super().__init__(type_token, name, None, opts)
         self._component_name = name
         self._args = args

@@ -18,11 +18,14 @@ from .._checks import check_component_name, check_type
 from .._files import read_utf8_file
 from .._naming import computer_name_prefix
 from .._redact import show
+from .._rules import declare_rule
 from .._types import OsType
 from ..errors import ConfigurationError
 from ..extensions import (
     Extension,
     check_extension_list,
+    check_handler_rules,
+    check_one_per_handler,
     guest_configuration_extension,
     health_extension,
 )
@@ -35,6 +38,12 @@ from .args import (
 )
 from .trusted_launch import decide_trusted_launch
 
+IMAGE_OS_MATCHES = declare_rule(
+    "image-os-matches-component",
+    "The image's OS is the component's (no cloud-init on a Windows image, no DSC on Ubuntu).",
+    where="vmss_components.scaleset.resolve.resolve_scale_set",
+    paths=("scale_set.image",),
+)
 # An OpenSSH public key file is one line: an RSA key of 16384 bits is under 3 KiB.
 _KEY_FILE_LIMIT = 16 * 1024
 
@@ -63,17 +72,21 @@ def resolve_scale_set(
     os: OsType,
     name: str,
     component_extension_names: Sequence[str] = (),
+    component_handlers: Sequence[tuple[str, str]] = (),
     path: str = "scale_set",
 ) -> ScaleSetSpec:
-    """Check ``args`` for a scale set of ``os`` whose component adds the named extensions.
+    """Check ``args`` for a scale set of ``os`` whose component adds the named extensions,
+    of the handlers ``component_handlers`` ((publisher, type) pairs).
 
-    Raises ConfigurationError before any resource exists.
+    Every extension of the scale set obeys its handler's rules (OS, version, settings), and
+    a handler appears once, however the extension arrives. Raises ConfigurationError before
+    any resource exists.
     """
     check_component_name(name)
     check_type(args, ScaleSetArgs, path)
     image = args.image or (WINDOWS_DEFAULT_IMAGE if os == "windows" else LINUX_DEFAULT_IMAGE)
     image_os = image.operating_system()
-    if image_os is not None and image_os != os:
+    if image_os != os:
         raise ConfigurationError(
             f"{path}.image",
             f"{image.publisher or _image_label(image)} is a {image_os} image, but this scale set "
@@ -110,6 +123,15 @@ def resolve_scale_set(
         *(e.name for e in args.extra_extensions),
     ]
     _check_unique_names(names, component_extension_names, path)
+    extra_path = f"{path}.extra_extensions"
+    for extension in added:
+        check_handler_rules(extension, os, f"{path}.extensions.{extension.name}")
+    for index, extension in enumerate(args.extra_extensions):
+        check_handler_rules(extension, os, f"{extra_path}[{index}]")
+    check_one_per_handler(
+        [(f"{extra_path}[{i}]", e.publisher, e.type) for i, e in enumerate(args.extra_extensions)],
+        owned=[*component_handlers, *((e.publisher, e.type) for e in added)],
+    )
     # The user's extensions may wait for the component's and for each other: checked now,
     # before the component registers anything (the whole list is checked again when built).
     check_extension_list(
@@ -133,6 +155,15 @@ def resolve_scale_set(
 def _image_label(image: ImageReference) -> str:
     # An id known only later is not shown (its repr says nothing).
     return image.id if isinstance(image.id, str) else "the custom image"
+
+
+EXTENSION_NAMES_UNIQUE = declare_rule(
+    "extension-names-unique",
+    "Extension names are unique in a scale set (compared without case), the component's own "
+    "included.",
+    where="vmss_components.scaleset.resolve.resolve_scale_set",
+    paths=("scale_set.extra_extensions",),
+)
 
 
 def _check_unique_names(names: Sequence[str], owned: Sequence[str], path: str) -> None:

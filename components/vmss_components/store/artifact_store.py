@@ -18,6 +18,7 @@ import pulumi
 import pulumi_random as random
 from pulumi_azure_native import authorization, storage
 
+from .. import _registry
 from .._checks import (
     check_component_name,
     check_input_text,
@@ -26,6 +27,8 @@ from .._checks import (
     parse_storage_account_id,
 )
 from .._redact import show
+from .._registry import claim_component_name
+from .._rules import declare_rule
 from ..errors import ConfigurationError
 from ..packaging import Package, Publishable, as_package, check_blob_name
 from .facts import StoreFacts
@@ -42,6 +45,13 @@ from .sas import SasPolicy
 STORAGE_BLOB_DATA_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
 # Role assignment names must be GUIDs; deriving them from scope, principal and role keeps the
 # same assignment on every run instead of replacing it.
+GRANT_NAME_UNIQUE = declare_rule(
+    "grant-read-name-unique",
+    "Two grant_read calls in one program cannot share a name (the role assignment's Pulumi "
+    "name); one role assignment per (container, principal, role) is shared by its consumers.",
+    where="vmss_components.store.artifact_store.ArtifactStore.grant_read",
+    paths=("name",),
+)
 _ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("5b0a4a4e-2f9c-4c58-8f8f-6a4c8f3e9d27")
 _SUFFIX_LENGTH = 8
 # Storage account names are 3-24 lower-case letters and digits, globally unique: a prefix the
@@ -248,11 +258,13 @@ class ArtifactStore(pulumi.ComponentResource):
             raise ConfigurationError("args", f"expected ArtifactStoreArgs, got {show(args)}")
         # The expiry is checked (a clock may say anything) before any resource exists.
         sas_expiry = args.sas.expiry_text()
+        claim_component_name("vmss:index:ArtifactStore", name)
         super().__init__("vmss:index:ArtifactStore", name, None, opts)
         self._name = name
         self._args = args
         self.sas_expiry = sas_expiry
         self._published: dict[str, PublishedArtifact] = {}
+        self._grants: dict[str, authorization.RoleAssignment] = {}
         self._upload_after: list[pulumi.Resource] = []
         if args.existing_account_id is not None:
             self._use_existing(args.existing_account_id)
@@ -443,14 +455,34 @@ class ArtifactStore(pulumi.ComponentResource):
         name: str,
         principal_id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        principal_key: str | None = None,
     ) -> authorization.RoleAssignment:
         """Give a managed identity's principal Storage Blob Data Reader on the container.
 
-        ``name`` is the assignment's Pulumi name; its Azure name is a GUID derived from the
-        container, principal and role, so re-runs keep the same assignment.
+        ``name`` is the assignment's Pulumi name, unique in the program; its Azure name is a
+        GUID derived from the container, principal and role, so re-runs keep the same
+        assignment. ``principal_key`` names the principal when its id is known only later (a
+        user-assigned identity's resource id): a second grant for the same key returns the
+        first assignment instead of making a second one with the same Azure name, whose
+        deletion would remove both consumers' access.
         """
         check_input_text(name, "name")
         check_input_text(principal_id, "principal_id")
+        if principal_key is not None:
+            check_input_text(principal_key, "principal_key")
+        if _registry.claim(("grant_read", name), self._name) is not None:
+            raise ConfigurationError(
+                "name",
+                f"a role assignment is already named {name!r} in this program: grant_read "
+                "names are unique",
+            )
+        key = principal_key.lower() if principal_key is not None else None
+        if key is None and isinstance(principal_id, str):
+            key = principal_id.lower()
+        if key is not None and key in self._grants:
+            # One assignment per (scope, principal, role), shared by its consumers.
+            return self._grants[key]
         assignment_opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=self), opts)
         # The role definition id names the subscription the assignment goes to: ask the
         # assignment's provider (its own, or inherited from its parent).
@@ -468,7 +500,7 @@ class ArtifactStore(pulumi.ComponentResource):
         assignment_name = pulumi.Output.all(self.container_id, principal_id).apply(
             lambda values: role_assignment_name(values[0], values[1], STORAGE_BLOB_DATA_READER)
         )
-        return authorization.RoleAssignment(
+        assignment = authorization.RoleAssignment(
             name,
             scope=self.container_id,
             principal_id=principal_id,
@@ -479,6 +511,9 @@ class ArtifactStore(pulumi.ComponentResource):
             role_assignment_name=assignment_name,
             opts=assignment_opts,
         )
+        if key is not None:
+            self._grants[key] = assignment
+        return assignment
 
 
 def _account_name(prefix: str, suffix: str | None) -> str:

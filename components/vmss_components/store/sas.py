@@ -20,18 +20,38 @@ ahead of the run that set it. A fixed ``expiry`` overrides the windows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from .._redact import show
+from .._rules import declare_rule
 from ..errors import ConfigurationError
 
 #: Windows are counted from here; a constant, so every machine agrees on the window.
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
-#: A fixed expiry closer than this is refused: the next scale-out could outlive it.
+#: The shortest ``min_lifetime_days`` allowed; a fixed expiry must leave ``min_lifetime_days``.
 MIN_FIXED_LIFETIME = timedelta(days=7)
 _MAX_DAYS = 3650
+# A date and nothing else: the whole string, so "2030-06-15 18:30:00" is not read as a date.
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+EXPIRY_LIFETIME = declare_rule(
+    "sas-expiry-lifetime",
+    "A fixed SAS expiry is in the future and leaves at least min_lifetime_days: instances "
+    "created later by scale-out, reimage or repair download with the token in the model.",
+    where="vmss_components.store.sas.SasPolicy.expiry_time",
+    paths=("sas.expiry",),
+)
+EXPIRY_PARSED = declare_rule(
+    "sas-expiry-parsed-whole",
+    "A SAS expiry string is an ISO 8601 date (midnight UTC) or a date and time with a time "
+    "zone, read whole: a time without a zone, or anything left over, is refused, never "
+    "dropped; a moment that cannot be expressed in UTC is refused.",
+    where="vmss_components.store.sas._parse_expiry",
+    paths=("sas.expiry",),
+)
 
 
 def utc_now() -> datetime:
@@ -56,7 +76,8 @@ class SasPolicy:
     by scale-out, reimage or repair, which download with the token in the model."""
     expiry: datetime | date | str | None = None
     """A fixed expiry instead of the windows: a timezone-aware datetime, a date (midnight
-    UTC) or an ISO 8601 string; one in the past or less than 7 days away is refused."""
+    UTC) or an ISO 8601 string (a date, or a date and time with its zone); one in the past or
+    less than ``min_lifetime_days`` away is refused."""
     clock: Callable[[], datetime] = utc_now
     """Returns the current time (timezone-aware); injectable so tests can stand anywhere in
     time."""
@@ -81,11 +102,12 @@ class SasPolicy:
                     "sas.expiry",
                     f"{format_expiry(fixed)} is in the past (now {format_expiry(now)})",
                 )
-            if fixed - now < MIN_FIXED_LIFETIME:
+            if fixed - now < timedelta(days=self.min_lifetime_days):
                 raise ConfigurationError(
                     "sas.expiry",
-                    f"{format_expiry(fixed)} is less than {MIN_FIXED_LIFETIME.days} days away: "
-                    "instances created by a later scale-out could not download their artifacts",
+                    f"{format_expiry(fixed)} is less than min_lifetime_days "
+                    f"({self.min_lifetime_days}) away: instances created by a later scale-out "
+                    "could not download their artifacts",
                 )
             return fixed
         rotation = timedelta(days=self.rotation_days)
@@ -117,23 +139,41 @@ def _aware(moment: object, path: str) -> datetime:
 
 def _parse_expiry(value: datetime | date | str) -> datetime:
     if isinstance(value, str):
-        try:
-            parsed: datetime | date = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError as error:
-            raise ConfigurationError(
-                "sas.expiry", f"{show(value)} is not an ISO 8601 date or time"
-            ) from error
-        if isinstance(parsed, datetime) and parsed.tzinfo is None and "T" not in value:
-            parsed = parsed.date()
-        value = parsed
+        value = _parse_expiry_text(value)
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ConfigurationError(
                 "sas.expiry", f"{value.isoformat()} has no time zone: give one, or a date (UTC)"
             )
-        return value.astimezone(UTC).replace(microsecond=0)
+        try:
+            return value.astimezone(UTC).replace(microsecond=0)
+        except (OverflowError, ValueError) as error:
+            raise ConfigurationError(
+                "sas.expiry", f"{value.isoformat()} cannot be expressed in UTC"
+            ) from error
     if isinstance(value, date):
         return datetime.combine(value, time(0, 0), tzinfo=UTC)
     raise ConfigurationError(
         "sas.expiry", f"expected a datetime, date or ISO string, got {show(value)}"
     )
+
+
+def _parse_expiry_text(text: str) -> datetime | date:
+    """An ISO 8601 date, or date and time with a zone, read whole (never truncated)."""
+    if _DATE_ONLY.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError as error:
+            raise ConfigurationError("sas.expiry", f"{show(text)} is not a date") from error
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise ConfigurationError(
+            "sas.expiry", f"{show(text)} is not an ISO 8601 date, or date and time with a time zone"
+        ) from error
+    if parsed.tzinfo is None:
+        raise ConfigurationError(
+            "sas.expiry",
+            f"{show(text)} has a time but no time zone: add one ('Z', '+01:00'), or give a date",
+        )
+    return parsed
