@@ -9,6 +9,13 @@ URLs, is a Pulumi secret.
 customData is read by cloud-init on an instance's first boot only: a changed customData
 reaches existing instances only after they are upgraded to the latest model *and* reimaged.
 New instances (scale-out, repair) get it at once.
+
+With ``download="managed_identity"`` no SAS exists: ``${artifact:KEY}`` is the token-free
+URL, a user-assigned identity (created or given) holds Storage Blob Data Reader on the
+store's container before the scale set exists, and the customData becomes a MIME multipart
+archive whose last part installs ``vmss-fetch-blob`` and its manifest
+(:mod:`vmss_components.userdata.identity`): ``vmss-fetch-blob KEY DEST`` downloads an
+artifact with the identity, retrying while the role assignment propagates.
 """
 
 from __future__ import annotations
@@ -17,14 +24,17 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
+from pulumi_azure_native import authorization, managedidentity
 
-from ._checks import check_choice
+from ._checks import check_choice, check_input_text, check_literal, parse_identity_id
+from ._download_identity import DownloadIdentity, create_identity, given_identity, is_attached
 from ._guard import NO_SECRETS, is_secret_name
 from ._naming import artifact_key
 from ._redact import not_a_path, redacts, show
+from ._types import DownloadMode
 from .errors import ConfigurationError
 from .packaging import Package
 from .scaleset import (
@@ -47,11 +57,23 @@ from .userdata import (
     keyed_digest,
     resolve_placeholders,
     stand_in_url,
+    validate_user_data,
+)
+from .userdata.identity import (
+    STAND_IN_CLIENT_ID,
+    identity_part,
+    stand_in_plain_url,
+    with_identity_part,
 )
 
 # Artifact keys appear in placeholders and in blob folder names: lower-case letters, digits
 # and single dashes, no dots (".sha256" follows a key).
 _ARTIFACT_KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?")
+# How user data names an artifact to the helper (identity download): "vmss-fetch-blob KEY"
+# (a shell line, or a runcmd list item: "[vmss-fetch-blob, KEY, DEST]").
+_HELPER_CALL = re.compile(
+    r"vmss-fetch-blob['\"]?[\s,]+['\"]?([a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?)\b"
+)
 
 
 @redacts("cloud_config", when=not_a_path)
@@ -69,11 +91,21 @@ class CloudInitScaleSetArgs:
     """Where ``artifacts`` are published; required when there are any."""
     artifacts: Mapping[str, Package] = field(default_factory=dict)
     """Key (1-32 lower-case letters, digits, dashes) to package. In the user data
-    ``${artifact:KEY}`` becomes its URL with a read-only SAS token, ``${artifact:KEY.sha256}``
-    its SHA256."""
+    ``${artifact:KEY}`` becomes its URL with a read-only SAS token (without one under
+    ``download="managed_identity"``), ``${artifact:KEY.sha256}`` its SHA256."""
     compress: Compress = "auto"
     """gzip the customData: ``"auto"`` only when needed to fit Azure's 65,535 bytes (decoded),
     ``"always"`` or ``"never"``."""
+    download: DownloadMode = "sas"
+    """How instances fetch ``artifacts``: ``"sas"`` (each URL carries a read-only SAS token)
+    or ``"managed_identity"`` (token-free URLs, fetched with ``vmss-fetch-blob KEY DEST`` by a
+    user-assigned identity holding Storage Blob Data Reader on the container; the customData
+    becomes a MIME multipart archive whose last part installs the helper and its manifest).
+    A store with ``shared_key_access=False`` needs ``"managed_identity"``."""
+    download_identity_resource_id: pulumi.Input[str] | None = None
+    """With ``managed_identity``: an existing user-assigned identity's resource id, attached
+    to the scale set (if not already) and granted read on the store's container; None
+    creates ``<name>-identity``."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.scale_set, ScaleSetArgs):
@@ -111,6 +143,18 @@ class CloudInitScaleSetArgs:
                 "store", "artifacts are published through a store: pass store=ArtifactStore(...)"
             )
         check_choice(self.compress, "compress", COMPRESS_MODES)
+        check_literal(self.download, "download", DownloadMode)
+        identity = self.download_identity_resource_id
+        if identity is not None:
+            if self.download != "managed_identity":
+                raise ConfigurationError(
+                    "download_identity_resource_id",
+                    "an identity is only used with download='managed_identity'; with 'sas' "
+                    "the URLs carry their tokens",
+                )
+            check_input_text(identity, "download_identity_resource_id")
+            if isinstance(identity, str):
+                parse_identity_id(identity, "download_identity_resource_id")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,6 +166,16 @@ class CloudInitSpec:
     user_data: CheckedUserData
     store_keys: Mapping[str, str]
     notes: tuple[str, ...]
+    #: managed identity: "given" (download_identity_resource_id), "created" by the
+    #: component, or None (SAS).
+    identity: Literal["given", "created"] | None = None
+    #: The given identity's resource group and name when its id is plain text.
+    identity_lookup: tuple[str, str] | None = None
+    #: Whether the given identity is already one of the scale set's managed identities.
+    identity_attached: bool = False
+    #: The customData with stand-ins, the helper's part included: its size is the one to
+    #: expect (identity download; ``user_data.planned`` otherwise).
+    planned: CustomData | None = None
 
 
 def resolve_cloud_init(
@@ -137,15 +191,37 @@ def resolve_cloud_init(
         raise ConfigurationError("args", f"expected CloudInitScaleSetArgs, got {show(args)}")
     scale_set = resolve_scale_set(args.scale_set, os="linux", name=name)
     store_keys = {key: artifact_key(name, f"cloud-init-{key}") for key in args.artifacts}
+    by_identity = args.download == "managed_identity"
     stand_ins: dict[str, ArtifactValues] = {}
     if store is not None:
         for store_key in store_keys.values():
             store.check_unpublished(store_key)
+        if args.artifacts and not by_identity:
+            store.check_sas("download", "use download='managed_identity'")
         for key, package in args.artifacts.items():
             blob_name = blob_name_for(store_keys[key], package)
-            stand_ins[key] = ArtifactValues(
-                url=stand_in_url(blob_name, sas_expiry=store.sas_expiry),
-                sha256=package.sha256,
+            url = (
+                stand_in_plain_url(blob_name)
+                if by_identity
+                else stand_in_url(blob_name, sas_expiry=store.sas_expiry)
+            )
+            stand_ins[key] = ArtifactValues(url=url, sha256=package.sha256)
+    identity: Literal["given", "created"] | None = None
+    lookup: tuple[str, str] | None = None
+    given = args.download_identity_resource_id
+    if by_identity:
+        if given is not None:
+            identity = "given"
+            if isinstance(given, str):
+                lookup = parse_identity_id(given, "download_identity_resource_id")
+        elif args.artifacts:
+            identity = "created"
+        else:
+            raise ConfigurationError(
+                "download_identity_resource_id",
+                "download='managed_identity' without artifacts to publish needs "
+                "download_identity_resource_id: the identity that can already read what "
+                "vmss-fetch-blob --url fetches (a new one could read nothing)",
             )
     notes: list[str] = []
     user_data = check_user_data(
@@ -159,15 +235,45 @@ def resolve_cloud_init(
     ]
     # Settings that weaken security are allowed, and said: named, never with their values.
     notes += [f"{name}: {warning}" for warning in user_data.validation.warnings]
-    unused = sorted(set(args.artifacts) - user_data.keys)
+    referenced = set(user_data.keys)
+    if by_identity:
+        referenced |= set(_HELPER_CALL.findall(user_data.template))
+    unused = sorted(set(args.artifacts) - referenced)
     if unused:
-        notes.append(
-            f"{name}: artifacts {', '.join(unused)} are published but no ${{artifact:KEY}} "
-            "placeholder refers to them: instances will not know their URLs"
+        how = (
+            "${artifact:KEY} placeholder or vmss-fetch-blob KEY call"
+            if by_identity
+            else ("${artifact:KEY} placeholder")
         )
+        notes.append(
+            f"{name}: artifacts {', '.join(unused)} are published but no {how} refers to "
+            "them: instances will not know their URLs"
+        )
+    planned: CustomData | None = None
+    if by_identity:
+        planned = _planned_with_helper(user_data, stand_ins, args.compress)
     return CloudInitSpec(
-        scale_set=scale_set, user_data=user_data, store_keys=store_keys, notes=tuple(notes)
+        scale_set=scale_set,
+        user_data=user_data,
+        store_keys=store_keys,
+        notes=tuple(notes),
+        identity=identity,
+        identity_lookup=lookup,
+        identity_attached=given is not None
+        and is_attached(given, scale_set.user_assigned_resource_ids),
+        planned=planned,
     )
+
+
+def _planned_with_helper(
+    user_data: CheckedUserData, stand_ins: Mapping[str, ArtifactValues], compress: Compress
+) -> CustomData:
+    """The identity-download customData with stand-ins (a GUID-long client id, token-free
+    URLs of the real length at most), validated as a whole and size-checked."""
+    part = identity_part(STAND_IN_CLIENT_ID, stand_ins)
+    combined = with_identity_part(user_data.planned.user_data, user_data.format, part)
+    validate_user_data(combined, path="cloud_config")
+    return encode_custom_data(combined, compress)
 
 
 _MANUAL_UPGRADE_NOTE = (
@@ -181,14 +287,27 @@ class CloudInitScaleSet(ScaleSetComponent):
     """A Linux scale set whose instances run cloud-init user data from customData."""
 
     custom_data: pulumi.Output[str]
-    """The base64 customData (secret: it holds SAS URLs)."""
+    """The base64 customData (secret: it may hold SAS URLs and the user's secrets)."""
     custom_data_hash: pulumi.Output[str]
     """HMAC-SHA256 hex of the decoded customData, keyed by the component's secret random key
     (``<name>-tag-key``); not secret: without the key it tells nothing of the content."""
     artifacts: dict[str, PublishedArtifact]
     """The published artifacts, by the keys of ``artifacts``."""
     user_data_format: str
-    """The user-data format cloud-init reads from the first line (``cloud-config``, ...)."""
+    """The user-data format cloud-init reads from the first line (``cloud-config``, ...) of
+    the user's data (the customData is MIME multipart under identity download)."""
+    download_identity: managedidentity.UserAssignedIdentity | None
+    """The user-assigned identity the component created for downloads, or None."""
+    download_identity_resource_id: pulumi.Output[str] | None
+    """The resource id of the identity instances download with (managed_identity), or None."""
+    download_identity_client_id: pulumi.Output[str] | None
+    """That identity's client id (what ``vmss-fetch-blob`` asks the metadata service a token
+    for), or None."""
+    download_identity_principal_id: pulumi.Output[str] | None
+    """That identity's principal id, or None."""
+    role_assignment: authorization.RoleAssignment | None
+    """The identity's Storage Blob Data Reader assignment on the store's container, or None
+    (SAS download, or a given identity and nothing published)."""
 
     def __init__(
         self, name: str, args: CloudInitScaleSetArgs, opts: pulumi.ResourceOptions | None = None
@@ -207,7 +326,35 @@ class CloudInitScaleSet(ScaleSetComponent):
                 key: store.publish(spec.store_keys[key], package)
                 for key, package in args.artifacts.items()
             }
-        encoded = self._encode(spec.user_data, args.compress)
+        identity: DownloadIdentity | None = None
+        if spec.identity == "created":
+            identity = create_identity(name, args.scale_set, parent=self)
+        elif spec.identity == "given":
+            assert args.download_identity_resource_id is not None
+            identity = given_identity(
+                args.download_identity_resource_id,
+                spec.identity_lookup,
+                "download_identity_resource_id",
+                parent=self,
+            )
+        self.download_identity = identity.resource if identity is not None else None
+        self.download_identity_resource_id = identity.resource_id if identity else None
+        self.download_identity_client_id = identity.client_id if identity else None
+        self.download_identity_principal_id = identity.principal_id if identity else None
+        self.role_assignment = None
+        if identity is not None and self.artifacts and store is not None:
+            # Granted before the scale set exists (depends_on below); the helper still
+            # retries 403 while the assignment propagates (up to 10 minutes).
+            self.role_assignment = store.grant_read(
+                f"{name}-blob-reader",
+                identity.principal_id,
+                pulumi.ResourceOptions(parent=self),
+            )
+        encoded = (
+            self._encode(spec.user_data, args.compress)
+            if identity is None
+            else self._encode_with_helper(spec.user_data, args.compress, identity.client_id)
+        )
         # customData holds SAS URLs and is stored unencrypted in the scale-set model.
         self.custom_data = pulumi.Output.secret(encoded.apply(lambda e: e.custom_data))
         # Keyed like the update tags: a plain SHA-256 of a document holding a password lets
@@ -217,11 +364,16 @@ class CloudInitScaleSet(ScaleSetComponent):
         self.custom_data_hash = pulumi.Output.unsecret(
             pulumi.Output.all(encoded, key).apply(lambda v: keyed_digest(str(v[1]), v[0].data))
         )
+        identity_ids: list[pulumi.Input[str]] = []
+        if identity is not None and not spec.identity_attached:
+            identity_ids.append(identity.resource_id)
         built = build_scale_set(
             name,
             spec.scale_set,
             parent=self,
             custom_data=self.custom_data,
+            identity_ids=identity_ids,
+            depends_on=[self.role_assignment] if self.role_assignment is not None else [],
             artifacts=list(self.artifacts.values()),
             manual_upgrade_note=_MANUAL_UPGRADE_NOTE,
         )
@@ -233,6 +385,11 @@ class CloudInitScaleSet(ScaleSetComponent):
                 "custom_data_hash": self.custom_data_hash,
                 "artifacts": {key: a.as_output() for key, a in self.artifacts.items()},
                 "user_data_format": self.user_data_format,
+                "download_identity": self.download_identity,
+                "download_identity_resource_id": self.download_identity_resource_id,
+                "download_identity_client_id": self.download_identity_client_id,
+                "download_identity_principal_id": self.download_identity_principal_id,
+                "role_assignment": self.role_assignment,
             },
         )
 
@@ -254,3 +411,27 @@ class CloudInitScaleSet(ScaleSetComponent):
             return encode_custom_data(resolve_placeholders(checked.template, values), compress)
 
         return pulumi.Output.all(**urls).apply(finish)
+
+    def _encode_with_helper(
+        self, checked: CheckedUserData, compress: Compress, client_id: pulumi.Output[str]
+    ) -> pulumi.Output[CustomData]:
+        """The identity-download customData: the user's data with token-free URLs, then the
+        helper's part naming the identity's client id and each artifact's URL and digest."""
+        artifacts = self.artifacts
+        urls = {key: artifact.url for key, artifact in sorted(artifacts.items())}
+
+        def finish(values: dict[str, str]) -> CustomData:
+            client = values.pop("\0client_id")
+            resolved = {
+                key: ArtifactValues(url=url, sha256=artifacts[key].sha256)
+                for key, url in values.items()
+            }
+            used = {key: resolved[key] for key in checked.keys}
+            text = with_identity_part(
+                resolve_placeholders(checked.template, used),
+                checked.format,
+                identity_part(client, resolved),
+            )
+            return encode_custom_data(text, compress)
+
+        return pulumi.Output.all(**urls, **{"\0client_id": client_id}).apply(finish)

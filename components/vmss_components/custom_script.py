@@ -31,9 +31,9 @@ from ._checks import (
     check_literal,
     parse_identity_id,
 )
+from ._download_identity import DownloadIdentity, create_identity, given_identity, is_attached
 from ._files import check_encodable, read_file_bytes
 from ._guard import check_public_value
-from ._inputs import as_dict
 from ._naming import artifact_key
 from ._redact import not_a_path, redacts, show
 from ._rules import declare_rule
@@ -379,6 +379,8 @@ def resolve_custom_script(
     if store is not None:
         for planned in files:
             store.check_unpublished(planned.key)
+        if files and args.download == "sas":
+            store.check_sas("download", "use download='managed_identity'")
 
     tokens = [i for i, uri in enumerate(args.file_uris) if has_sas_token(uri)]
     if args.download == "managed_identity" and tokens:
@@ -441,7 +443,7 @@ def resolve_custom_script(
         identity=identity,
         identity_lookup=lookup,
         identity_attached=given is not None
-        and _attached(given, scale_set.user_assigned_resource_ids),
+        and is_attached(given, scale_set.user_assigned_resource_ids),
     )
 
 
@@ -535,24 +537,22 @@ class CustomScriptScaleSet(ScaleSetComponent):
         self.download_identity_client_id = None
         self.download_identity_principal_id = None
         self.role_assignment = None
+        identity: DownloadIdentity | None = None
         if spec.identity == "created":
-            self.download_identity = managedidentity.UserAssignedIdentity(
-                f"{name}-identity",
-                resource_group_name=args.scale_set.resource_group_name,
-                location=args.scale_set.location,
-                tags=as_dict(args.scale_set.tags),
-                opts=child,
-            )
-            self.download_identity_resource_id = self.download_identity.id
-            self.download_identity_client_id = self.download_identity.client_id
-            self.download_identity_principal_id = self.download_identity.principal_id
+            identity = create_identity(name, args.scale_set, parent=self)
         elif spec.identity == "given":
-            given = args.download_identity_resource_id
-            assert given is not None
-            self.download_identity_resource_id = pulumi.Output.from_input(given)
-            self.download_identity_client_id, self.download_identity_principal_id = (
-                _look_up_identity(spec, given, parent=self)
+            assert args.download_identity_resource_id is not None
+            identity = given_identity(
+                args.download_identity_resource_id,
+                spec.identity_lookup,
+                "download_identity_resource_id",
+                parent=self,
             )
+        if identity is not None:
+            self.download_identity = identity.resource
+            self.download_identity_resource_id = identity.resource_id
+            self.download_identity_client_id = identity.client_id
+            self.download_identity_principal_id = identity.principal_id
         if self.download_identity_principal_id is not None and published and store is not None:
             # Granted before the scale set exists (depends_on below): the first instance
             # downloads as soon as it boots. A system-assigned identity could not work here,
@@ -679,38 +679,3 @@ def _tag_material(spec: CustomScriptSpec, args: CustomScriptScaleSetArgs) -> dic
         "skipDos2Unix": args.skip_dos2unix,
         "rerun": args.rerun,
     }
-
-
-def _look_up_identity(
-    spec: CustomScriptSpec, identity_id: pulumi.Input[str], *, parent: pulumi.Resource
-) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
-    """The client and principal ids of an existing user-assigned identity, from its id.
-
-    The lookup is the component's child, so it goes to the component's provider.
-    """
-    if spec.identity_lookup is not None:
-        group: pulumi.Input[str] = spec.identity_lookup[0]
-        resource: pulumi.Input[str] = spec.identity_lookup[1]
-    else:
-        # Known only at deploy time: a malformed id surfaces then, as the same error.
-        parts = pulumi.Output.from_input(identity_id).apply(
-            lambda text: parse_identity_id(text, "download_identity_resource_id")
-        )
-        group = parts.apply(lambda p: p[0])
-        resource = parts.apply(lambda p: p[1])
-    found = managedidentity.get_user_assigned_identity_output(
-        resource_group_name=group,
-        resource_name=resource,
-        opts=pulumi.InvokeOutputOptions(parent=parent),
-    )
-    return found.client_id, found.principal_id
-
-
-def _attached(identity: pulumi.Input[str], attached: Sequence[pulumi.Input[str]]) -> bool:
-    """Whether ``identity`` is already one of the scale set's user-assigned identities."""
-    if any(item is identity for item in attached):
-        return True
-    if not isinstance(identity, str):
-        return False
-    wanted = identity.strip().lower()
-    return any(isinstance(i, str) and i.strip().lower() == wanted for i in attached)

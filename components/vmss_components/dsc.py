@@ -241,6 +241,20 @@ class DscSpec:
     warnings: tuple[str, ...] = ()
 
 
+#: Why a DSC scale set cannot use a store without shared keys: the DSC extension's protected
+#: settings have only configurationUrlSasToken/configurationDataUrlSasToken, no identity
+#: (learn.microsoft.com/azure/virtual-machines/extensions/dsc-windows); Blob storage denies a
+#: service SAS when shared key access is off.
+DSC_NEEDS_SAS = (
+    "the PowerShell DSC extension fetches its configuration only by URL and SAS token "
+    "(protectedSettings.configurationUrlSasToken; it has no managed-identity setting), and a "
+    "store with shared_key_access=False cannot sign one (Blob storage denies a service SAS "
+    "when shared key access is off). Use GuestAssignment (Machine Configuration, downloaded "
+    "with content_identity_resource_id) or CustomScriptScaleSet(download='managed_identity') "
+    "to apply the configuration, or a store with shared_key_access=True"
+)
+
+
 def resolve_dsc(name: str, args: DscScaleSetArgs, store: StoreFacts) -> DscSpec:
     """Every rule of a DscScaleSet, checked before any resource exists.
 
@@ -255,6 +269,8 @@ def resolve_dsc(name: str, args: DscScaleSetArgs, store: StoreFacts) -> DscSpec:
         component_extension_names=[args.extension_name],
         component_handlers=[(DSC_PUBLISHER, DSC_TYPE)],
     )
+    if not store.shared_key_access:
+        raise ConfigurationError("store", DSC_NEEDS_SAS)
     key = artifact_key(name, "dsc")
     store.check_unpublished(key)
     data_key: str | None = None

@@ -222,6 +222,12 @@ def resolve_guest_assignment(
         raise ConfigurationError("args", f"expected GuestAssignmentArgs, got {show(args)}")
     key = artifact_key(name, "guest-config")
     store.check_unpublished(key)
+    if args.content_identity_resource_id is None:
+        store.check_sas(
+            "content_identity_resource_id",
+            "give content_identity_resource_id, a user-assigned identity attached to the "
+            "target (it is granted Storage Blob Data Reader on the container)",
+        )
     package = args.package
     if package.mode == "Audit" and args.assignment_type != "Audit":
         raise ConfigurationError(

@@ -390,6 +390,12 @@ def resolve_machine_configuration_policy(
         )
     key = artifact_key(name, "policy")
     store.check_unpublished(key)
+    if args.content_identity_resource_id is None:
+        store.check_sas(
+            "content_identity_resource_id",
+            "give content_identity_resource_id, a user-assigned identity the machines carry "
+            "(Azure virtual machines and scale sets; Arc machines download by SAS only)",
+        )
     package = args.package
     scope = parse_policy_scope(args.scope, "scope")
     if package.mode == "Audit" and args.mode != "Audit":

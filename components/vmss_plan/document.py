@@ -105,12 +105,18 @@ def build_document(run: PlanRun) -> PlanDocument:
             "parent": address(by_urn[resource.parent]) if resource.parent in by_urn else None,
             "custom": resource.custom,
             "inputs": masker.inputs(resource),
-            "secretInputs": sorted(k for k, v in resource.inputs.items() if isinstance(v, Secret)),
+            "secretInputs": sorted(
+                k
+                for k, v in resource.inputs.items()
+                if isinstance(v, Secret) and k != DYNAMIC_PROVIDER
+            ),
             "dependencies": sorted(
                 address(by_urn[urn]) for urn in set(resource.dependencies) if urn in by_urn
             ),
         }
         fingerprints = secret_fingerprints(resource, SECRET_KEYS, STRUCTURED_SECRETS, key)
+        # A dynamic resource's serialized provider is code, not a secret Azure receives.
+        fingerprints.pop(DYNAMIC_PROVIDER, None)
         if fingerprints:
             # Keyed: tells that a secret changed, never what it is (see fingerprints.py).
             entry["secretFingerprints"] = fingerprints
@@ -169,6 +175,9 @@ class Masker:
         """A resource's inputs, masked; structured secrets keep their public parts."""
         masked: dict[str, Any] = {}
         for key, value in resource.inputs.items():
+            if key == DYNAMIC_PROVIDER:
+                # A dynamic resource's serialized provider: code, not what Azure receives.
+                continue
             if isinstance(value, Secret) and (resource.type, key) not in STRUCTURED_SECRETS:
                 masked[key] = SECRET
             else:
@@ -303,9 +312,16 @@ def _options(resource: RecordedResource) -> dict[str, Any]:
 
 
 BLOB = "azure-native:storage:Blob"
+#: The Entra ID upload of a store without shared keys (vmss_components.store.entra_upload).
+ENTRA_BLOB = "pulumi-python:dynamic:Resource"
+DYNAMIC_PROVIDER = "__provider"
 
 
 def consumed_blobs(document: PlanDocument, vmss: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The published artifacts a scale set's instances download: the blobs it waits for."""
+    """The published artifacts a scale set's instances download: the blobs it waits for
+    (uploaded with the account key, or with Entra ID by a store without shared keys)."""
     wanted = set(vmss.get("dependencies") or ())
-    return [r for r in document.of_type(BLOB) if r["address"] in wanted]
+    uploads = document.of_type(BLOB) + [
+        r for r in document.of_type(ENTRA_BLOB) if "blob_name" in (r.get("inputs") or {})
+    ]
+    return [r for r in uploads if r["address"] in wanted]

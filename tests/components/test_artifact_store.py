@@ -10,7 +10,7 @@ import pulumi
 import pytest
 from helpers import NOW, policy_at, store_args, write_tree
 
-from vmss_components import ArtifactStore, ConfigurationError, Package
+from vmss_components import ArtifactStore, ConfigurationError, Package, PublishedArtifact
 from vmss_components.testing import UNKNOWN, MockDeployment, Secret
 
 SAS_TOKEN = "azure-native:storage:listStorageAccountServiceSAS"
@@ -131,9 +131,13 @@ def test_urls_and_token(mocked: MockDeployment, package: Package) -> None:
 
 def test_sas_call_arguments(mocked: MockDeployment, package: Package) -> None:
     policy = policy_at(NOW)
-    artifact = mocked.run(
-        lambda: ArtifactStore("store", store_args(sas=policy)).publish("web", package)
-    )
+
+    def program() -> PublishedArtifact:
+        artifact = ArtifactStore("store", store_args(sas=policy)).publish("web", package)
+        artifact.sas_token  # noqa: B018 - the token is signed on first access (issue 18)
+        return artifact
+
+    artifact = mocked.run(program)
     (call,) = mocked.calls_to(SAS_TOKEN)
     account = mocked.resource("azure-native:storage:StorageAccount").get("accountName")
     assert call.args == {

@@ -15,6 +15,7 @@ from vmss_components import (
     CustomScriptScaleSet,
     CustomScriptScaleSetArgs,
     Package,
+    PublishedArtifact,
 )
 from vmss_components.testing import MockDeployment, reveal
 
@@ -71,7 +72,12 @@ def test_nothing_is_created_and_the_existing_ones_are_looked_up(mocked: MockDepl
 def test_publish_uploads_into_the_existing_container(
     mocked: MockDeployment, package: Package
 ) -> None:
-    artifact = mocked.run(lambda: ArtifactStore("store", existing()).publish("web", package))
+    def program() -> PublishedArtifact:
+        artifact = ArtifactStore("store", existing()).publish("web", package)
+        artifact.sas_token  # noqa: B018 - signed on first access (lazy SAS)
+        return artifact
+
+    artifact = mocked.run(program)
     blob = mocked.resource("azure-native:storage:Blob")
     assert blob.get("accountName") == "platformartifacts"
     assert blob.get("containerName") == "deploy"

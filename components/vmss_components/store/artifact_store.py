@@ -8,9 +8,10 @@ identity that holds the Storage Blob Data Reader role on the container (:meth:`g
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast, overload
 
@@ -31,6 +32,7 @@ from .._registry import claim_component_name
 from .._rules import declare_rule
 from ..errors import ConfigurationError
 from ..packaging import Package, Publishable, as_package, check_blob_name
+from .entra_upload import EntraBlob
 from .facts import StoreFacts
 from .network import (
     NetworkRules,
@@ -104,6 +106,14 @@ class ArtifactStoreArgs:
     """More virtual networks to link the created zone to (a runner's, a peered one)."""
     network_rules: NetworkRules | None = None
     """Default-deny firewall on the public endpoint, with the subnets and addresses allowed."""
+    shared_key_access: bool = True
+    """``False``: the account refuses shared-key requests (``allowSharedKeyAccess: false``,
+    Entra ID by default), as Azure's built-in policy "Storage accounts should prevent shared
+    key access" demands. No SAS can be signed then (Blob storage denies a service SAS without
+    the account key), so every consumer must download by identity; a DSC scale set is refused.
+    Blobs are uploaded with the deploying identity's Entra ID token (it needs Storage Blob
+    Data Contributor on the container). For an existing account: say what it allows. See
+    docs/concepts.md ("Stores without shared keys")."""
 
     def __post_init__(self) -> None:
         if self.existing_account_id is not None:
@@ -129,6 +139,10 @@ class ArtifactStoreArgs:
         if not isinstance(self.sas, SasPolicy):
             raise ConfigurationError("sas", f"expected a SasPolicy, got {show(self.sas)}")
         check_tags(self.tags, "tags")
+        if not isinstance(self.shared_key_access, bool):
+            raise ConfigurationError(
+                "shared_key_access", f"expected True or False, got {self.shared_key_access!r}"
+            )
         check_network(
             self.public_network_access,
             self.private_endpoint_subnet_id,
@@ -183,22 +197,45 @@ class PublishedArtifact:
     package: Publishable
     """What was published; a DSC or Machine Configuration package keeps its format's facts
     (the uploaded file is its ``.package``)."""
-    blob: storage.Blob
-    """The blob resource (retained when Pulumi deletes or replaces it)."""
+    blob: pulumi.CustomResource
+    """The blob resource (retained when Pulumi deletes or replaces it): a ``storage.Blob``,
+    or an :class:`~.entra_upload.EntraBlob` in a store with ``shared_key_access=False``."""
     blob_name: str
     """``<key>/<first 16 hex of the SHA256>/<file name>``: new content, new blob."""
     url: pulumi.Output[str]
     """The blob's HTTPS URL without a token: safe anywhere."""
-    sas_token: pulumi.Output[str]
-    """The read-only SAS token for this one blob, with its leading ``?`` (secret)."""
-    url_with_sas: pulumi.Output[str]
-    """``url`` followed by ``sas_token`` (secret)."""
     sas_expiry: str
-    """When the token expires (UTC ISO 8601), from the store's ``SasPolicy``."""
+    """When a token signed for it expires (UTC ISO 8601), from the store's ``SasPolicy``."""
     sha256: str
     """SHA256 of the uploaded file, lower-case hex."""
     update_tag: str
     """The first 16 hex of ``sha256``: changes exactly when the content does."""
+    sign: Callable[[], pulumi.Output[str]] = field(repr=False, compare=False)
+    """Signs the read-only SAS token (secret, with its leading ``?``); called at most once,
+    by the first read of :attr:`sas_token` or :attr:`url_with_sas`."""
+
+    @functools.cached_property
+    def sas_token(self) -> pulumi.Output[str]:
+        """The read-only SAS token for this one blob, with its leading ``?`` (secret).
+
+        Signed on first access only (the ``listStorageAccountServiceSAS`` invoke runs then):
+        an artifact that every consumer downloads by identity never has a token.
+        """
+        return self.sign()
+
+    @functools.cached_property
+    def url_with_sas(self) -> pulumi.Output[str]:
+        """``url`` followed by ``sas_token`` (secret); signs the token on first access."""
+        return pulumi.Output.secret(
+            pulumi.Output.all(self.url, self.sas_token).apply(
+                lambda parts: _joined(parts[0], parts[1])
+            )
+        )
+
+    @property
+    def signed(self) -> bool:
+        """Whether a SAS token was signed for this artifact (in this run)."""
+        return "sas_token" in self.__dict__
 
     def as_output(self) -> dict[str, Any]:
         """The artifact as a component registers it: what it is and where, no token."""
@@ -306,8 +343,11 @@ class ArtifactStore(pulumi.ComponentResource):
             enable_https_traffic_only=True,
             minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
             allow_blob_public_access=False,
-            # A service SAS is signed with the account key: shared key access must stay on.
-            allow_shared_key_access=True,
+            # A service SAS is signed with the account key: it needs shared key access on.
+            # Off, it is stated explicitly (Azure's policy denies null as well as true).
+            allow_shared_key_access=args.shared_key_access,
+            # Portal and tools then use Entra ID for data access without being told.
+            default_to_o_auth_authentication=True if not args.shared_key_access else None,
             public_network_access=storage.PublicNetworkAccess(args.public_network_access),
             network_rule_set=network_rule_set(
                 args.public_network_access,
@@ -372,7 +412,11 @@ class ArtifactStore(pulumi.ComponentResource):
     @property
     def facts(self) -> StoreFacts:
         """What a consumer's resolve step may know of this store, as plain values."""
-        return StoreFacts(sas_expiry=self.sas_expiry, published_keys=frozenset(self._published))
+        return StoreFacts(
+            sas_expiry=self.sas_expiry,
+            published_keys=frozenset(self._published),
+            shared_key_access=self._args.shared_key_access,
+        )
 
     @property
     def published(self) -> Mapping[str, PublishedArtifact]:
@@ -396,25 +440,62 @@ class ArtifactStore(pulumi.ComponentResource):
         file = as_package(package)
         check_blob_name(file.filename, "package.filename")
         blob_name = blob_name_for(key, file)
-        blob = storage.Blob(
-            f"{self._name}-{key}",
-            account_name=self.account_name,
-            container_name=self.container_name,
-            resource_group_name=self._resource_group_name,
-            blob_name=blob_name,
-            source=pulumi.FileAsset(str(file.path)),
-            content_md5=file.md5_base64,
-            content_type=file.content_type,
-            type=storage.BlobType.BLOCK,
-            metadata={"sha256": file.sha256},
-            # Superseded content stays: instances on an older model still download it.
-            opts=pulumi.ResourceOptions(
-                parent=self, retain_on_delete=True, depends_on=self._upload_after
-            ),
+        # Superseded content stays: instances on an older model still download it.
+        upload = pulumi.ResourceOptions(
+            parent=self, retain_on_delete=True, depends_on=self._upload_after
         )
+        blob: pulumi.CustomResource
+        if self._args.shared_key_access:
+            blob = storage.Blob(
+                f"{self._name}-{key}",
+                account_name=self.account_name,
+                container_name=self.container_name,
+                resource_group_name=self._resource_group_name,
+                blob_name=blob_name,
+                source=pulumi.FileAsset(str(file.path)),
+                content_md5=file.md5_base64,
+                content_type=file.content_type,
+                type=storage.BlobType.BLOCK,
+                metadata={"sha256": file.sha256},
+                opts=upload,
+            )
+        else:
+            # storage.Blob signs with the account key, which this account refuses: upload
+            # with the deploying identity's Entra ID token instead.
+            blob = EntraBlob(
+                f"{self._name}-{key}",
+                account_name=self.account_name,
+                container_name=self.container_name,
+                blob_endpoint=self.blob_endpoint,
+                blob_name=blob_name,
+                path=str(file.path),
+                content_md5=file.md5_base64,
+                content_type=file.content_type,
+                sha256=file.sha256,
+                opts=upload,
+            )
         url = pulumi.Output.all(self.blob_endpoint, self.container_name).apply(
             lambda parts: _joined(parts[0], parts[1], "/", blob_name)
         )
+        artifact = PublishedArtifact(
+            key=key,
+            package=package,
+            blob=blob,
+            blob_name=blob_name,
+            url=url,
+            sign=lambda: self._sign(blob_name),
+            sas_expiry=self.sas_expiry,
+            sha256=file.sha256,
+            update_tag=file.sha256[:_UPDATE_TAG_LENGTH],
+        )
+        self._published[key] = artifact
+        return artifact
+
+    def _sign(self, blob_name: str) -> pulumi.Output[str]:
+        """A read-only service SAS for one blob, with its leading ``?`` (secret)."""
+        # Consumers refuse SAS downloads from such a store while they resolve; this is the
+        # backstop for a caller reading sas_token directly.
+        self.facts.check_sas("store")
         sas = storage.list_storage_account_service_sas_output(
             account_name=self.account_name,
             resource_group_name=self._resource_group_name,
@@ -429,26 +510,7 @@ class ArtifactStore(pulumi.ComponentResource):
             opts=pulumi.InvokeOutputOptions(parent=self),
         )
         # Invoke results are never secret on their own: wrap the token the moment it arrives.
-        sas_token: pulumi.Output[str] = pulumi.Output.secret(
-            sas.service_sas_token.apply(lambda t: _joined("?", t))
-        )
-        url_with_sas: pulumi.Output[str] = pulumi.Output.secret(
-            pulumi.Output.all(url, sas_token).apply(lambda parts: _joined(parts[0], parts[1]))
-        )
-        artifact = PublishedArtifact(
-            key=key,
-            package=package,
-            blob=blob,
-            blob_name=blob_name,
-            url=url,
-            sas_token=sas_token,
-            url_with_sas=url_with_sas,
-            sas_expiry=self.sas_expiry,
-            sha256=file.sha256,
-            update_tag=file.sha256[:_UPDATE_TAG_LENGTH],
-        )
-        self._published[key] = artifact
-        return artifact
+        return pulumi.Output.secret(sas.service_sas_token.apply(lambda t: _joined("?", t)))
 
     def grant_read(
         self,

@@ -7,6 +7,13 @@ from dataclasses import dataclass
 from .._redact import show
 from ..errors import ConfigurationError
 
+#: Why a store with ``shared_key_access=False`` signs no SAS (learn.microsoft.com/azure/
+#: storage/common/shared-key-authorization-prevent: a service or account SAS is denied).
+SAS_NEEDS_SHARED_KEY = (
+    "the store has shared_key_access=False and cannot sign a SAS token (Blob storage denies "
+    "a service SAS when shared key access is off): download by identity instead"
+)
+
 
 @dataclass(frozen=True, kw_only=True)
 class StoreFacts:
@@ -15,6 +22,20 @@ class StoreFacts:
 
     sas_expiry: str
     published_keys: frozenset[str] = frozenset()
+    #: False: the account refuses shared-key requests, so no SAS can be signed and every
+    #: consumer must download by identity.
+    shared_key_access: bool = True
+
+    def check_sas(self, path: str, alternative: str = "") -> None:
+        """Raise ConfigurationError (at ``path``) when this store cannot sign a SAS.
+
+        ``alternative`` says how the consumer downloads by identity instead.
+        """
+        if not self.shared_key_access:
+            raise ConfigurationError(
+                path,
+                f"{SAS_NEEDS_SHARED_KEY}{': ' + alternative if alternative else ''}",
+            )
 
     def check_unpublished(self, key: str, path: str = "name") -> None:
         """Raise ConfigurationError (at ``path``) unless ``key`` is still free in the store.

@@ -1,0 +1,85 @@
+"""The user-assigned identity a scale set downloads its artifacts with.
+
+Shared by the components that fetch from the store by identity instead of SAS: the identity
+is created (``<name>-identity``) or given by resource id, granted Storage Blob Data Reader on
+the store's container before the scale set exists, and attached to the scale set. A
+system-assigned identity could not work: its principal exists only once the scale set does,
+so the first instances would boot without the role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_azure_native import managedidentity
+
+from ._checks import parse_identity_id
+from ._inputs import as_dict
+from .scaleset import ScaleSetArgs
+
+
+@dataclass(frozen=True)
+class DownloadIdentity:
+    """The identity as registered: the created resource (or None), its ids."""
+
+    resource: managedidentity.UserAssignedIdentity | None
+    resource_id: pulumi.Output[str]
+    client_id: pulumi.Output[str]
+    principal_id: pulumi.Output[str]
+
+
+def create_identity(
+    name: str, scale_set: ScaleSetArgs, parent: pulumi.Resource
+) -> DownloadIdentity:
+    """A new user-assigned identity beside the scale set (same group, region and tags)."""
+    identity = managedidentity.UserAssignedIdentity(
+        f"{name}-identity",
+        resource_group_name=scale_set.resource_group_name,
+        location=scale_set.location,
+        tags=as_dict(scale_set.tags),
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    return DownloadIdentity(identity, identity.id, identity.client_id, identity.principal_id)
+
+
+def given_identity(
+    identity_id: pulumi.Input[str],
+    lookup: tuple[str, str] | None,
+    path: str,
+    parent: pulumi.Resource,
+) -> DownloadIdentity:
+    """An existing identity, its client and principal ids looked up from its resource id.
+
+    ``lookup`` is the id's group and name when it was plain text (checked while resolving);
+    otherwise the id is parsed at deploy time and a malformed one fails then, at ``path``.
+    The lookup is the component's child, so it goes to the component's provider.
+    """
+    if lookup is not None:
+        group: pulumi.Input[str] = lookup[0]
+        resource: pulumi.Input[str] = lookup[1]
+    else:
+        parts = pulumi.Output.from_input(identity_id).apply(
+            lambda text: parse_identity_id(text, path)
+        )
+        group = parts.apply(lambda p: p[0])
+        resource = parts.apply(lambda p: p[1])
+    found = managedidentity.get_user_assigned_identity_output(
+        resource_group_name=group,
+        resource_name=resource,
+        opts=pulumi.InvokeOutputOptions(parent=parent),
+    )
+    return DownloadIdentity(
+        None, pulumi.Output.from_input(identity_id), found.client_id, found.principal_id
+    )
+
+
+def is_attached(identity: pulumi.Input[str], attached: Sequence[pulumi.Input[str]]) -> bool:
+    """Whether ``identity`` is already one of the scale set's user-assigned identities."""
+    if any(item is identity for item in attached):
+        return True
+    if not isinstance(identity, str):
+        return False
+    wanted = identity.strip().lower()
+    return any(isinstance(i, str) and i.strip().lower() == wanted for i in attached)
