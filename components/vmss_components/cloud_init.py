@@ -72,7 +72,8 @@ _ARTIFACT_KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?")
 # How user data names an artifact to the helper (identity download): "vmss-fetch-blob KEY"
 # (a shell line, or a runcmd list item: "[vmss-fetch-blob, KEY, DEST]").
 _HELPER_CALL = re.compile(
-    r"vmss-fetch-blob['\"]?[\s,]+['\"]?([a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?)\b"
+    r"vmss-fetch-blob['\"]?[\s,]+['\"]?([a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?)\b",
+    re.ASCII,
 )
 
 
