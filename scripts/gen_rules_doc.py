@@ -11,6 +11,8 @@ one of them joins the list). Run ``make docs`` after declaring or changing a rul
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
 from pathlib import Path
 
 from vmss_components._rules import Rule, declared_rules
@@ -19,6 +21,15 @@ from vmss_components._rules import Rule, declared_rules
 RULE_MODULES = ("vmss_components", "vmss_plan")
 for _module in RULE_MODULES:
     importlib.import_module(_module)
+
+#: The stack program's rules on its own configuration (environment, addressSpace), declared
+#: in stacks/config.py, which is not a package: loaded from its file under a private name.
+STACK_CONFIG = Path(__file__).resolve().parent.parent / "stacks" / "config.py"
+_spec = importlib.util.spec_from_file_location("_vmss_stack_config_rules", STACK_CONFIG)
+assert _spec is not None and _spec.loader is not None
+_stack_config = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = _stack_config  # its dataclasses look their module up
+_spec.loader.exec_module(_stack_config)
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = REPO / "docs" / "rules.md"

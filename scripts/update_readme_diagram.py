@@ -22,15 +22,15 @@ def main() -> int:
             check=True,
             cwd=README.parent,
         )
-        diagram = graph.read_text()
-    text = README.read_text()
+        diagram = graph.read_text(encoding="utf-8")
+    text = README.read_text(encoding="utf-8")
     updated, count = re.subn(
         r"```mermaid\n.*?```", lambda _: f"```mermaid\n{diagram}```", text, flags=re.DOTALL
     )
     if count != 1:
         sys.stderr.write("README.md must hold exactly one mermaid block\n")
         return 1
-    README.write_text(updated)
+    README.write_text(updated, encoding="utf-8")
     return 0
 
 

@@ -30,6 +30,8 @@ from vmss_components import (
     UpgradePolicy,
     choice,
 )
+from vmss_components._checks import unseen_character
+from vmss_components._rules import declare_rule
 from vmss_components.scaleset import resolve_scale_set
 from vmss_components.vocabulary import AssignmentType, UpgradeMode
 
@@ -55,6 +57,25 @@ _CHECK_SUBNET = (
 )
 _AUTOSCALE_KEYS = {"minimum", "maximum", "scaleOutCpuPercent", "scaleInCpuPercent"}
 _GUEST_KEYS = {"tier", "assignmentType", "delivery", "packageVersion"}
+# The environment's name is part of every resource name: ASCII only, at least one letter.
+_ENVIRONMENT = re.compile(r"(?=[a-z0-9]*[a-z])[a-z0-9]{1,8}", re.ASCII)
+# The address space's prefix: the tiers' /24 subnets need at least a /22, and more than a /8
+# is no private range.
+_SMALLEST_PREFIX, _LARGEST_PREFIX = 22, 8
+declare_rule(
+    "stack-environment-ascii",
+    "The stack's environment is 1-8 ASCII lower-case letters and digits with a letter, "
+    "checked before any resource is registered.",
+    where="stacks/config.py load_settings",
+    paths=("vmss-components:environment",),
+)
+declare_rule(
+    "stack-address-space-range",
+    "The stack's addressSpace is an IPv4 network from a /8 to a /22, checked before any "
+    "subnet is computed or resource registered.",
+    where="stacks/config.py _address_space",
+    paths=("vmss-components:addressSpace",),
+)
 _STORE_KEYS = {"network", "uploaderAddresses", "downloads"}
 # Where the artifact store's blobs are reachable: anywhere (tokens and roles guard them), or
 # only through a private endpoint in the environment's network.
@@ -68,7 +89,7 @@ GUEST_TIERS = ("app", "worker")
 # How the baseline reaches machines: a GuestAssignment on one tier, or a policy on every
 # machine in the environment's resource group (MachineConfigurationPolicy).
 DELIVERIES = ("assignment", "policy")
-_PACKAGE_VERSION = re.compile(r"\d+\.\d+\.\d+")
+_PACKAGE_VERSION = re.compile(r"\d+\.\d+\.\d+", re.ASCII)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -165,6 +186,9 @@ class _Reader:
             return default
         if not value.strip():
             raise self.error(key, "is empty")
+        found = unseen_character(value)
+        if found is not None:
+            raise self.error(key, f"holds {found}: a control or format character")
         return value
 
     def integer(self, key: str, *, default: int) -> int:
@@ -198,15 +222,13 @@ def load_settings() -> StackSettings:
     """Read and check the stack configuration; the first fault raises ConfigurationError."""
     reader = _Reader()
     environment = reader.text("environment", default=reader.stack)
-    if not environment.isalnum() or not environment.islower() or len(environment) > 8:
-        raise reader.error("environment", f"{environment!r}: use 1-8 lower-case letters/digits")
-    address = reader.text("addressSpace", default="10.20.0.0/16")
-    try:
-        network = ipaddress.IPv4Network(address)
-    except ValueError as error:
-        raise reader.error("addressSpace", f"{address!r} is not an IPv4 network: {error}") from None
-    if network.prefixlen > 22:
-        raise reader.error("addressSpace", f"{address} is too small: use a /22 or larger")
+    if not _ENVIRONMENT.fullmatch(environment):
+        raise reader.error(
+            "environment",
+            f"{environment!a}: use 1-8 ASCII lower-case letters and digits (a-z, 0-9), "
+            "at least one letter: it is part of every resource name",
+        )
+    network = _address_space(reader)
     tiers = {tier: _tier(reader, tier) for tier in TIERS}
     guest = _guest_assignment(reader)
     tags = reader.mapping("tags", required=False)
@@ -242,6 +264,27 @@ def load_settings() -> StackSettings:
         artifact_store=_artifact_store(reader),
         tags=all_tags,
     )
+
+
+def _address_space(reader: _Reader) -> ipaddress.IPv4Network:
+    """The virtual network's range: a /8 to a /22, checked before any subnet is computed."""
+    address = reader.text("addressSpace", default="10.20.0.0/16")
+    try:
+        network = ipaddress.IPv4Network(address)
+    except ValueError as error:
+        raise reader.error("addressSpace", f"{address!a} is not an IPv4 network: {error}") from None
+    if network.prefixlen > _SMALLEST_PREFIX:
+        raise reader.error(
+            "addressSpace", f"{address} is too small: use a /{_SMALLEST_PREFIX} or larger"
+        )
+    if network.prefixlen < _LARGEST_PREFIX:
+        # The tiers take /24 subnets of it: a /0 would be 16 million of them.
+        raise reader.error(
+            "addressSpace",
+            f"{address} is too large: use a /{_LARGEST_PREFIX} to a /{_SMALLEST_PREFIX} "
+            "(a virtual network takes private ranges such as 10.20.0.0/16)",
+        )
+    return network
 
 
 def _ssh_public_key(reader: _Reader) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,8 +16,34 @@ import pulumi
 from ._guard import secret_reason
 from ._inputs import checked_at, checked_input, shown
 from ._redact import show
+from ._rules import declare_rule
 from ._types import choices
 from .errors import ConfigurationError
+
+TEXT_RULE = declare_rule(
+    "text-no-control-characters",
+    "Names, tags, probe paths, image references and SSH keys hold no control or format "
+    "character (NUL, a newline, U+202E, a zero-width character): they would reach Azure, "
+    "logs and portals unseen.",
+    where="vmss_components._checks.check_text_characters",
+    paths=(
+        "scale_set.tags",
+        "scale_set.health.request_path",
+        "scale_set.image.version",
+        "scale_set.ssh_public_keys[0]",
+    ),
+)
+TAG_RULE = declare_rule(
+    "tag-azure-limits",
+    "At most 50 tags; a tag name is 1-512 characters without any of <>%&\\?/, a tag value a "
+    "string of at most 256 characters.",
+    where="vmss_components._checks.check_tags",
+    paths=("scale_set.tags",),
+)
+# Unicode categories refused in single-line text: controls (Cc: NUL, tab, newline), format
+# characters (Cf: U+202E RIGHT-TO-LEFT OVERRIDE, U+200B ZERO WIDTH SPACE, U+FEFF), lone
+# surrogates (Cs) and the line and paragraph separators (Zl, Zp).
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 # Azure tag names cannot contain these characters; a resource takes at most 50 tags.
 _TAG_FORBIDDEN = set("<>%&\\?/")
@@ -24,6 +51,38 @@ _MAX_TAGS = 50
 # Component names become Pulumi logical names, URN segments and the start of Azure names
 # (the scale set is autonamed from "<name>-vmss" plus a random suffix, 64 characters at most).
 _COMPONENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,49}")
+
+
+def unseen_character(text: str) -> str | None:
+    """The first control or format character in ``text``, described, or None."""
+    for index, character in enumerate(text):
+        if unicodedata.category(character) in _UNSEEN_CATEGORIES:
+            name = unicodedata.name(character, "a control character")
+            return f"U+{ord(character):04X} ({name}) at character {index}"
+    return None
+
+
+def check_text_characters(value: str, path: str, what: str = "the text") -> str:
+    """Refuse single-line text holding a control or format character; returns ``value``.
+
+    The error names the character and where it is, never the text (it may be a key).
+    """
+    found = unseen_character(value)
+    if found is not None:
+        raise ConfigurationError(
+            path,
+            f"{what} holds {found}: control and format characters are invisible in logs and "
+            "portals, and Azure or the instances may read them differently",
+        )
+    return value
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """A value for a message: ASCII-escaped and cut to ``limit`` characters."""
+    if not isinstance(value, str):
+        return shown(value)
+    text = ascii(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
 def check_tags(tags: object, path: str) -> dict[str, str]:
@@ -63,14 +122,16 @@ def checked_tags(
 def _check_tag_name(key: object, path: str) -> None:
     if not isinstance(key, str) or not key or len(key) > 512 or set(key) & _TAG_FORBIDDEN:
         raise ConfigurationError(
-            path, f"tag name {shown(key)} must be 1-512 characters without any of <>%&\\?/"
+            path, f"tag name {_shown(key)} must be 1-512 characters without any of <>%&\\?/"
         )
+    check_text_characters(key, path, f"the tag name {_shown(key)}")
 
 
 def _check_tag_value(value: object, path: str, *, key: str) -> None:
     """The value of the tag ``key``; ``path`` names the tags."""
     if not isinstance(value, str) or len(value) > 256:
         raise ConfigurationError(f"{path}.{key}", "tag value must be a string of at most 256")
+    check_text_characters(value, f"{path}.{key}", "the tag value")
     # Tags are shown to anyone who can read the resource, and in every cost report.
     reason = secret_reason(key, value)
     if reason is not None:
@@ -138,7 +199,7 @@ def check_int(value: object, path: str, *, minimum: int, maximum: int) -> int:
 def check_pattern(value: object, path: str, pattern: re.Pattern[str], rule: str) -> str:
     """Text matching ``pattern``; ``rule`` says in words what is accepted."""
     if not isinstance(value, str) or not pattern.fullmatch(value):
-        raise ConfigurationError(path, f"{shown(value)} is not valid: {rule}")
+        raise ConfigurationError(path, f"{_shown(value)} is not valid: {rule}")
     return value
 
 

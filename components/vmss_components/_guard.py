@@ -97,14 +97,14 @@ _SECRET_NAMES = frozenset(
 _SECRET_QUERY_NAMES = frozenset({"code", "key", "googleaccessid"})
 
 # A SAS token on its own (``sig=...`` at the start of a text, the form some tools print).
-_SAS_ALONE = re.compile(r"^sig=[A-Za-z0-9%+/=]{8,}", re.IGNORECASE)
-_ACCOUNT_KEY = re.compile(r"AccountKey\s*=\s*[A-Za-z0-9+/=]{8,}", re.IGNORECASE)
-_SHARED_ACCESS = re.compile(r"SharedAccessSignature\s*=", re.IGNORECASE)
+_SAS_ALONE = re.compile(r"^sig=[A-Za-z0-9%+/=]{8,}", re.IGNORECASE | re.ASCII)
+_ACCOUNT_KEY = re.compile(r"AccountKey\s*=\s*[A-Za-z0-9+/=]{8,}", re.IGNORECASE | re.ASCII)
+_SHARED_ACCESS = re.compile(r"SharedAccessSignature\s*=", re.IGNORECASE | re.ASCII)
 # A query or fragment parameter (``?sig=...``, ``&X-Amz-Signature=...``, ``#access_token=``),
 # its name possibly percent-encoded (``%73ig=``). A value must follow.
-_QUERY_FIELD = re.compile(r"[?&#]([A-Za-z0-9_.~%+-]+)=[^&#;\s]")
+_QUERY_FIELD = re.compile(r"[?&#]([A-Za-z0-9_.~%+-]+)=[^&#;\s]", re.ASCII)
 # scheme://userinfo@host: the userinfo ends at the first '@' before any '/', '?' or '#'.
-_USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*)://([^/?#@\s]*)@")
+_USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*)://([^/?#@\s]*)@", re.ASCII)
 _USERINFO_SCHEMES = frozenset({"http", "https", "ftp", "ftps"})
 
 # Where a refused value belongs, by place (the end of every refusal).
@@ -116,7 +116,7 @@ NO_SECRETS = "this place cannot hold a secret: keep credentials out of it"
 
 def fold_name(name: str) -> str:
     """A name lower-cased, without separators and trailing digits (``Api_Key2`` -> ``apikey``)."""
-    return re.sub(r"[0-9]+$", "", re.sub(r"[^a-z0-9]", "", name.lower()))
+    return re.sub(r"[0-9]+\Z", "", re.sub(r"[^a-z0-9]", "", name.lower()))
 
 
 def is_secret_name(name: str) -> bool:

@@ -26,7 +26,7 @@ REDACTED = "<redacted>"
 #: Public text is shown up to this many characters.
 SHOWN_LENGTH = 60
 
-_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]*")
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]*", re.ASCII)
 
 _T = TypeVar("_T")
 

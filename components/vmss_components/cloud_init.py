@@ -72,7 +72,8 @@ _ARTIFACT_KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?")
 # How user data names an artifact to the helper (identity download): "vmss-fetch-blob KEY"
 # (a shell line, or a runcmd list item: "[vmss-fetch-blob, KEY, DEST]").
 _HELPER_CALL = re.compile(
-    r"vmss-fetch-blob['\"]?[\s,]+['\"]?([a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?)\b"
+    r"vmss-fetch-blob['\"]?[\s,]+['\"]?([a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?)\b",
+    re.ASCII,
 )
 
 
@@ -233,6 +234,8 @@ def resolve_cloud_init(
     notes += [
         f"{name}: cloud-init deprecation: {note}" for note in user_data.validation.deprecations
     ]
+    # Settings that weaken security are allowed, and said: named, never with their values.
+    notes += [f"{name}: {warning}" for warning in user_data.validation.warnings]
     referenced = set(user_data.keys)
     if by_identity:
         referenced |= set(_HELPER_CALL.findall(user_data.template))

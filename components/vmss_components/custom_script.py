@@ -32,6 +32,7 @@ from ._checks import (
     parse_identity_id,
 )
 from ._download_identity import DownloadIdentity, create_identity, given_identity, is_attached
+from ._files import check_encodable, read_file_bytes
 from ._guard import check_public_value
 from ._naming import artifact_key
 from ._redact import not_a_path, redacts, show
@@ -481,11 +482,9 @@ def _keyed(name: str, packages: Sequence[Package]) -> tuple[PlannedFile, ...]:
 
 def _script_bytes(script: str | Path) -> bytes:
     if isinstance(script, str):
-        return script.encode("utf-8")
-    try:
-        raw = script.read_bytes()
-    except OSError as error:
-        raise ConfigurationError("script", f"cannot read {script}: {error.strerror}") from error
+        return check_encodable(script, "script", "the script").encode("utf-8")
+    # A regular file only, bounded, read as bytes: the extension runs them as they are.
+    raw = read_file_bytes(script, "script")
     if not raw.strip():
         raise ConfigurationError("script", f"{script} is empty")
     return raw

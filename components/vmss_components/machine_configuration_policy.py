@@ -94,7 +94,7 @@ CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
 # Limits New-GuestConfigurationPolicy checks (and Azure Policy keeps).
 _DISPLAY_NAME_MAX = 128
 _DESCRIPTION_MAX = 512
-_POLICY_VERSION = re.compile(r"\d+\.\d+\.\d+")
+_POLICY_VERSION = re.compile(r"\d+\.\d+\.\d+", re.ASCII)
 # Policy parameter names end up in ARM expressions ([parameters('Name')]).
 _PARAMETER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 _OS_LABEL = {"windows": "Windows", "linux": "Linux"}

@@ -10,6 +10,7 @@ path that is a folder); 3 an unexpected error in the program, with its traceback
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import traceback
@@ -32,7 +33,7 @@ from .document import PlanDocument, build_document
 from .errors import PlanInputError
 from .graph import mermaid
 from .project import load_project
-from .render import render
+from .render import glyphs_for, render
 from .rollout import rollout_report
 from .runner import run_plan
 
@@ -142,7 +143,8 @@ class _Progress:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``vmss-plan`` console script; returns the exit code."""
     args = _parser().parse_args(argv)
-    stdout, stderr = sys.stdout, sys.stderr
+    stdout, stderr = _console(sys.stdout), _console(sys.stderr)
+    glyphs = glyphs_for(getattr(stdout, "encoding", None))
     color = (
         args.color if args.color is not None else (stdout.isatty() and "NO_COLOR" not in os.environ)
     )
@@ -154,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = None
     if args.compare is not None:
         try:
-            previous = PlanDocument.from_json(args.compare.read_text())
+            previous = PlanDocument.from_json(args.compare.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             stderr.write(f"vmss-plan: cannot read --compare {args.compare}: {_one_line(error)}\n")
             return EXIT_USAGE
@@ -189,15 +191,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     progress.done()
     document = build_document(run)
     if not args.quiet:
-        stdout.write(render(document, color=color))
+        stdout.write(render(document, color=color, glyphs=glyphs))
     try:
         if args.json is not None:
             args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(document.to_json())
+            args.json.write_text(document.to_json(), encoding="utf-8")
             stderr.write(f"plan written to {args.json}\n")
         if args.graph is not None:
             args.graph.parent.mkdir(parents=True, exist_ok=True)
-            args.graph.write_text(mermaid(document))
+            args.graph.write_text(mermaid(document), encoding="utf-8")
             stderr.write(f"diagram written to {args.graph}\n")
     except OSError as error:
         stderr.write(f"vmss-plan: cannot write: {_one_line(error)}\n")
@@ -205,6 +207,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if previous is not None:
         stdout.write("\n" + rollout_report(previous, document, color=color))
     return EXIT_OK
+
+
+def _console(stream: TextIO) -> TextIO:
+    """``stream`` set up to write anything whatever the locale.
+
+    Redirected to a file or pipe, the plan is UTF-8, like the files it writes. On a terminal
+    it keeps the terminal's encoding (the tree is drawn in ASCII when that has no box
+    characters, see :func:`~.render.glyphs_for`), and a character it cannot show is written
+    as an escape (``\\xe9``) instead of failing the run.
+    """
+    if isinstance(stream, io.TextIOWrapper):
+        try:
+            stream.flush()
+            if stream.isatty():
+                stream.reconfigure(errors="backslashreplace")
+            else:
+                stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+        except (OSError, ValueError):
+            pass  # a stream that cannot be reconfigured (closed, or already written to)
+    return stream
 
 
 def _one_line(error: BaseException) -> str:

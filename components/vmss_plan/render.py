@@ -14,10 +14,39 @@ _WIDTH = 120
 
 
 @dataclass(frozen=True)
+class Glyphs:
+    """The tree's branches and the ellipsis: box-drawing characters, or ASCII for a console
+    whose encoding has none (a Latin-1 or ASCII terminal)."""
+
+    middle: str
+    last: str
+    through: str
+    ellipsis: str
+
+
+BOX_GLYPHS = Glyphs(
+    middle="\u251c\u2500 ", last="\u2514\u2500 ", through="\u2502  ", ellipsis="\u2026"
+)
+ASCII_GLYPHS = Glyphs(middle="|- ", last="`- ", through="|  ", ellipsis="...")
+
+
+def glyphs_for(encoding: str | None) -> Glyphs:
+    """The box glyphs when ``encoding`` can write them, else the ASCII ones."""
+    try:
+        "".join(
+            (BOX_GLYPHS.middle, BOX_GLYPHS.last, BOX_GLYPHS.through, BOX_GLYPHS.ellipsis)
+        ).encode(encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return ASCII_GLYPHS
+    return BOX_GLYPHS
+
+
+@dataclass(frozen=True)
 class Style:
     """ANSI colours when a terminal is attached, nothing otherwise."""
 
     color: bool
+    glyphs: Glyphs = BOX_GLYPHS
 
     def _wrap(self, code: str, text: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
@@ -38,9 +67,11 @@ class Style:
         return self._wrap("35", text)
 
 
-def render(document: PlanDocument, *, color: bool = False) -> str:
-    """The whole report: header, tree with key settings, outputs, warnings, summary."""
-    style = Style(color)
+def render(document: PlanDocument, *, color: bool = False, glyphs: Glyphs = BOX_GLYPHS) -> str:
+    """The whole report: header, tree with key settings, outputs, warnings, summary.
+
+    ``glyphs`` draws the tree (see :func:`glyphs_for`)."""
+    style = Style(color, glyphs)
     data = document.data
     lines = [
         style.bold(f"Offline plan of stack '{data['stack']}' (project {data['project']})"),
@@ -73,10 +104,12 @@ def render(document: PlanDocument, *, color: bool = False) -> str:
         lines.append("")
     count = len(document.resources)
     lines.append(style.bold(f"Resources: {style.create(f'+ {count} to create')}"))
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    return text.replace(BOX_GLYPHS.ellipsis, glyphs.ellipsis)
 
 
 def _tree(document: PlanDocument, style: Style) -> Iterator[str]:
+    glyphs = style.glyphs
     resources = document.resources
     children: dict[str | None, list[dict[str, Any]]] = {}
     for resource in resources:
@@ -87,8 +120,9 @@ def _tree(document: PlanDocument, style: Style) -> Iterator[str]:
         items = children.get(parent, [])
         for index, resource in enumerate(items):
             last = index == len(items) - 1
-            rows.append((f"{prefix}{'└─ ' if last else '├─ '}{resource['type']}", resource, prefix))
-            walk(resource["address"], prefix + ("   " if last else "│  "))
+            branch = glyphs.last if last else glyphs.middle
+            rows.append((f"{prefix}{branch}{resource['type']}", resource, prefix))
+            walk(resource["address"], prefix + ("   " if last else glyphs.through))
 
     walk(None, "")
     stack_name = f"{document.data['project']}-{document.data['stack']}"
@@ -99,8 +133,8 @@ def _tree(document: PlanDocument, style: Style) -> Iterator[str]:
     yield f" {plus}   {'pulumi:pulumi:Stack':<{type_width}}{stack_name:<{name_width}}{create}"
     for label, row, prefix in rows:
         yield f" {plus}   {label:<{type_width}}{row['name']:<{name_width}}{create}"
-        last = label[len(prefix) :].startswith("└")
-        detail_prefix = prefix + ("   " if last else "│  ")
+        last = label[len(prefix) :].startswith(glyphs.last)
+        detail_prefix = prefix + ("   " if last else glyphs.through)
         for line in key_settings(row):
             yield style.dim(f"     {detail_prefix}   {line}")
 

@@ -156,7 +156,6 @@ def test_formats_are_told_by_their_first_line(first_line: str, expected: str) ->
     ("text", "reason"),
     [
         ("packages: [nginx]\n", "unknown user-data format"),
-        ("\n#cloud-config\npackages: [nginx]\n", "unknown user-data format"),
         ("\ufeff#cloud-config\n", "byte-order mark"),
         ("#cloud-config-jsonp\n{}", "removed"),
         ("#upstart-job\n", "Upstart"),

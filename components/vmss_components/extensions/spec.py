@@ -21,7 +21,7 @@ from .._redact import redacts, show
 from .._rules import declare_rule
 from ..errors import ConfigurationError
 
-_VERSION = re.compile(r"\d+\.\d+")
+_VERSION = re.compile(r"\d+\.\d+", re.ASCII)
 
 
 @redacts("protected_settings")

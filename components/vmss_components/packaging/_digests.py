@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigurationError
 from ._regular import open_regular
-from ._zip_read import ZIP_ERRORS, check_central_directory, reason
 
 #: Bytes read from a file at a time.
 CHUNK = 1 << 20
@@ -49,22 +47,3 @@ def file_digests(path: Path, argument: str) -> Digests:
         md5_base64=base64.b64encode(md5.digest()).decode("ascii"),
         size=size,
     )
-
-
-def zip_uncompressed_size(path: Path, argument: str) -> int:
-    """Total size of a zip's members once extracted; a file that is no zip is an error.
-
-    Only the central directory is read (after checking its size, so a huge one cannot exhaust
-    memory); whatever :mod:`zipfile` raises on damaged bytes becomes a ConfigurationError.
-    """
-    try:
-        with open_regular(path) as handle:
-            check_central_directory(path, argument, handle)
-            with zipfile.ZipFile(handle) as archive:
-                return sum(info.file_size for info in archive.infolist())
-    except ConfigurationError:
-        raise
-    except ZIP_ERRORS as error:
-        raise ConfigurationError(
-            argument, f"{path.name} is not a readable zip: {reason(error)}"
-        ) from error

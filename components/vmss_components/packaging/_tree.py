@@ -179,6 +179,10 @@ def check_patterns(exclude: Iterable[str], argument: str) -> tuple[str, ...]:
         raise ConfigurationError(
             argument, f"expected a list of glob patterns, got the single string {show(exclude)}"
         )
+    if not isinstance(exclude, Iterable):
+        raise ConfigurationError(
+            argument, f"expected a list of glob patterns, got a {type(exclude).__name__}"
+        )
     patterns = tuple(exclude)
     for index, pattern in enumerate(patterns):
         if not isinstance(pattern, str) or not pattern.strip("/"):

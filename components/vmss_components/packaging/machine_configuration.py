@@ -23,13 +23,12 @@ from typing import Literal, Self
 from .._files import read_file_bytes
 from .._redact import show
 from ..errors import ConfigurationError
-from ._digests import file_digests
 from ._encodings import decode_mof, decode_text
 from ._tree import check_windows_names, collect_tree, existing_directory, existing_file
 from ._zip import ZipEntry, build_zip
 from ._zip_read import SafeZip
 from .mof import MAX_MOF_CHARACTERS, MofDocument, MofResource, parse_mof, read_mof
-from .package import HoldsPackage, Package, check_blob_name, package_zip
+from .package import HoldsPackage, Package, check_blob_name, checked_zip_package, package_zip
 
 #: Azure's limit on a Machine Configuration package once extracted (100 MB, read as MiB).
 MACHINE_CONFIGURATION_MAX_BYTES = 100 * 1024 * 1024
@@ -287,17 +286,7 @@ class MachineConfigurationPackage(HoldsPackage):
             read = _ZipReader(archive, filename)
             read.package()
             archive.verify()
-        digests = file_digests(file_path, "package.path")
-        package = Package(
-            name=read.name,
-            filename=f"{read.name}.zip",
-            path=file_path,
-            sha256=digests.sha256,
-            md5_base64=digests.md5_base64,
-            size=digests.size,
-            uncompressed_size=archive.uncompressed_size,
-            content_type="application/zip",
-        )
+        package = checked_zip_package(read.name, file_path, archive.uncompressed_size)
         return cls(
             package=package,
             configuration_name=read.name,

@@ -16,25 +16,60 @@ import mimetypes
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from pathlib import Path
 from typing import Self
 
+from .._files import check_encodable
 from .._redact import show
+from .._rules import declare_rule
 from ..errors import ConfigurationError
 from ._cache import BuiltZip, atomic_write, cache_dir, private_dir
-from ._digests import file_digests, zip_uncompressed_size
-from ._tree import check_patterns, collect_tree, existing_directory, existing_file
+from ._digests import file_digests
+from ._tree import (
+    check_patterns,
+    check_windows_names,
+    collect_tree,
+    existing_directory,
+    existing_file,
+)
 from ._zip import ZipEntry, build_zip
+from ._zip_read import SafeZip
 
 # Blob names travel unencoded into extension settings and download URLs: keep them to
 # characters that need no escaping anywhere (letters, digits, dot, dash, underscore).
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9_-])?$")
+_SAFE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9_-])?", re.ASCII)
+#: The most a zip given to :meth:`Package.from_zip` may hold once extracted (bytes).
+ZIP_MAX_UNCOMPRESSED = 16 * 1024**3
+declare_rule(
+    "zip-readable-whole",
+    "A zip built elsewhere is read whole before it is published: stored or deflated members "
+    "only, none encrypted, within deflate's 1032:1 ratio and the size limit, every member "
+    "decompressing cleanly.",
+    where="vmss_components.packaging._zip_read.SafeZip",
+    paths=("package.path",),
+)
+declare_rule(
+    "package-windows-names",
+    "No file in a package is named as a Windows device (CON, PRN, AUX, NUL, COM1-9, LPT1-9, "
+    "in any case, with any extension): Windows could not extract it.",
+    where="vmss_components.packaging._tree.check_windows_names",
+    paths=("package.source", "package.path"),
+)
+declare_rule(
+    "blob-name-whole",
+    "A published file's name is 1-200 ASCII letters, digits, '.', '-' or '_', matched whole: "
+    "a trailing newline ('run.sh\\n') or a non-ASCII digit is refused.",
+    where="vmss_components.packaging.package.check_blob_name",
+    paths=("package.path", "package.filename"),
+)
+# Passed by this package's factories only: the mark of a Package whose file was checked.
+_CHECKED = object()
 
 
 def check_blob_name(value: str, path: str) -> str:
     """Return ``value`` if it is safe as one segment of a blob name, else raise."""
-    if not isinstance(value, str) or not _SAFE_NAME.match(value):
+    if not isinstance(value, str) or not _SAFE_NAME.fullmatch(value):
         raise ConfigurationError(
             path,
             f"{show(value)} is not a safe blob name: use 1-200 letters, digits, '.', '-' or '_', "
@@ -60,6 +95,14 @@ class Package:
     size: int
     uncompressed_size: int
     content_type: str
+    _checked: InitVar[object] = None
+
+    def __post_init__(self, _checked: object) -> None:
+        if _checked is not _CHECKED:
+            raise TypeError(
+                "make a Package with Package.from_directory, from_file, from_content or "
+                "from_zip, which read and check its file"
+            )
 
     @classmethod
     def from_directory(
@@ -90,6 +133,7 @@ class Package:
             size=built.size,
             uncompressed_size=built.uncompressed_size,
             content_type="application/zip",
+            _checked=_CHECKED,
         )
 
     @classmethod
@@ -108,6 +152,7 @@ class Package:
             size=digests.size,
             uncompressed_size=digests.size,
             content_type=content_type,
+            _checked=_CHECKED,
         )
 
     @classmethod
@@ -121,6 +166,8 @@ class Package:
             raise ConfigurationError(
                 "package.content", f"expected text or bytes, got {show(content)}"
             )
+        if isinstance(content, str):
+            check_encodable(content, "package.content", "the content")
         data = content.encode("utf-8") if isinstance(content, str) else content
         digest = hashlib.sha256(data).hexdigest()
         path = cache_dir() / "content" / digest / filename
@@ -138,16 +185,27 @@ class Package:
             size=len(data),
             uncompressed_size=len(data),
             content_type=content_type,
+            _checked=_CHECKED,
         )
 
     @classmethod
     def from_zip(cls, path: str | os.PathLike[str]) -> Self:
-        """A zip built elsewhere, published byte for byte after checking it is a readable zip."""
+        """A zip built elsewhere, published byte for byte after checking it is a readable zip.
+
+        The archive is checked as :class:`~._zip_read.SafeZip` checks it (central directory
+        size, stored or deflated members only, no encryption, deflate's ratio, at most
+        :data:`ZIP_MAX_UNCOMPRESSED` bytes extracted, safe member names without Windows device
+        names) and every member is decompressed once, so damaged data is found now, not on
+        the machines.
+        """
         file_path = existing_file(path, "package.path")
         filename = check_blob_name(file_path.name, "package.path")
         if not filename.lower().endswith(".zip"):
             raise ConfigurationError("package.path", f"{file_path} is not a .zip file")
-        uncompressed = zip_uncompressed_size(file_path, "package.path")
+        with SafeZip(file_path, "package.path", limit=ZIP_MAX_UNCOMPRESSED) as archive:
+            check_windows_names([(m, Path(m)) for m in archive.members], "package.path")
+            archive.verify()
+            uncompressed = archive.uncompressed_size
         digests = file_digests(file_path, "package.path")
         return cls(
             name=filename[: -len(".zip")],
@@ -158,6 +216,7 @@ class Package:
             size=digests.size,
             uncompressed_size=uncompressed,
             content_type="application/zip",
+            _checked=_CHECKED,
         )
 
 
@@ -176,6 +235,7 @@ def read_tree(source: str | os.PathLike[str], *, name: str | None, exclude: Sequ
     package_name = check_blob_name(root.name if name is None else name, "package.name")
     patterns = check_patterns(exclude, "package.exclude")
     files = collect_tree(root, patterns, "package.source")
+    check_windows_names(files, "package.source")
     if not files:
         raise ConfigurationError(
             "package.source", f"{root} holds no files to package (after exclusions)"
@@ -187,6 +247,23 @@ def zip_tree(tree: Tree) -> BuiltZip:
     """Zip a tree's files as :meth:`Package.from_directory` does (served from cache if built)."""
     entries = [ZipEntry(arcname=rel, source=path) for rel, path in tree.files]
     return build_zip(entries, label=tree.name, origin=str(tree.root))
+
+
+def checked_zip_package(name: str, path: Path, uncompressed_size: int) -> Package:
+    """The zip at ``path``, which a reader of this package checked, published as
+    ``<name>.zip`` byte for byte (Machine Configuration's ``from_zip``)."""
+    digests = file_digests(path, "package.path")
+    return Package(
+        name=name,
+        filename=f"{name}.zip",
+        path=path,
+        sha256=digests.sha256,
+        md5_base64=digests.md5_base64,
+        size=digests.size,
+        uncompressed_size=uncompressed_size,
+        content_type="application/zip",
+        _checked=_CHECKED,
+    )
 
 
 def package_zip(name: str, built: BuiltZip) -> Package:

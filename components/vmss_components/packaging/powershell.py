@@ -84,7 +84,7 @@ _WORD_CHARACTERS = frozenset("_-.:\\/$%*+!?~^]")
 _PARAMETER_ATTRIBUTE = re.compile(
     r"(?:System\.Management\.Automation\.)?Parameter(?:Attribute)?", re.IGNORECASE
 )
-_INTEGER = re.compile(r"[+-]?(?:0[xX][0-9A-Fa-f]+|\d+)[lL]?")
+_INTEGER = re.compile(r"[+-]?(?:0[xX][0-9A-Fa-f]+|[0-9]+)[lL]?")
 
 
 @dataclass(frozen=True)

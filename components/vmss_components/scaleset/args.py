@@ -28,10 +28,12 @@ from .._checks import (
     check_literal,
     check_pattern,
     check_sequence,
+    check_text_characters,
     check_type,
     checked_tags,
     checked_text,
 )
+from .._files import check_encodable
 from .._guard import NO_SECRETS, check_public_value
 from .._inputs import checked_at, checked_input, is_output, shown
 from .._redact import redacts, show
@@ -48,7 +50,21 @@ from ..errors import ConfigurationError
 from ..extensions import HEALTH_PUBLISHER, Extension, check_extension, handler_of
 from .trusted_launch import marketplace_generation
 
-_ISO_DURATION = re.compile(r"PT(?=\d)(\d+H)?(\d+M)?(\d+S)?")
+# Azure: "The allowed formats are Major.Minor.Build or 'latest'".
+_IMAGE_VERSION = re.compile(r"latest|[0-9]{1,10}\.[0-9]{1,10}\.[0-9]{1,10}", re.ASCII)
+_ISO_DURATION = re.compile(r"PT(?=\d)(\d+H)?(\d+M)?(\d+S)?", re.ASCII)
+declare_rule(
+    "ascii-digits-only",
+    "Versions and durations take ASCII digits only: Arabic-Indic (\u0661.\u0660) or "
+    "full-width (\uff11.\uff10) digits, which Python's \\d matches, are refused.",
+    where="re.ASCII on every pattern (tests/invariants/test_regex_audit.py)",
+    paths=(
+        "scale_set.upgrade.pause_time_between_batches",
+        "scale_set.image.version",
+        "extension.type_handler_version",
+        "policy_version",
+    ),
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -155,6 +171,7 @@ class HealthProbe:
         check_literal(self.protocol, f"{path}.protocol", ProbeProtocol)
         check_int(self.port, f"{path}.port", minimum=1, maximum=65535)
         if isinstance(self.request_path, str):
+            check_text_characters(self.request_path, f"{path}.request_path", "the probe path")
             # The probe path is a public setting of the Application Health extension.
             check_public_value(self.request_path, f"{path}.request_path", NO_SECRETS)
         if self.protocol != "tcp" and (
@@ -231,8 +248,16 @@ class ImageReference:
                         f"{path}.{attribute}",
                         "a marketplace image needs publisher, offer and sku (or give id)",
                     )
-            if not isinstance(self.version, str) or not self.version.strip():
-                raise ConfigurationError(f"{path}.version", "expected 'latest' or a version")
+            if not isinstance(self.version, str) or not _IMAGE_VERSION.fullmatch(self.version):
+                raise ConfigurationError(
+                    f"{path}.version",
+                    "expected 'latest' or a version Major.Minor.Build in ASCII digits "
+                    "(Azure's two formats)",
+                )
+        for attribute in ("id", "publisher", "offer", "sku", "version"):
+            value = getattr(self, attribute)
+            if isinstance(value, str):
+                check_text_characters(value, f"{path}.{attribute}", f"the image {attribute}")
         if self.os is not None:
             check_literal(self.os, f"{path}.os", OsType)
         if self.generation is not None:
@@ -399,7 +424,14 @@ _RESERVED_USERNAMES = {
     "user5",
 }
 _USERNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
-_VM_SIZE = re.compile(r"Standard_[A-Za-z0-9_]+|Basic_A[0-9]+")
+# Azure's sizes are ASCII names of at most some 30 characters (Standard_ND96isr_H100_v5).
+declare_rule(
+    "vm-size-format",
+    "vm_size is an Azure size name: Standard_ or Basic_A and at most 64 ASCII characters.",
+    where="vmss_components.scaleset.args.ScaleSetArgs",
+    paths=("scale_set.vm_size",),
+)
+_VM_SIZE = re.compile(r"Standard_[A-Za-z0-9_]{1,55}|Basic_A[0-9]{1,2}", re.ASCII)
 _ZONES = ("1", "2", "3")
 
 
@@ -461,12 +493,13 @@ def check_ssh_key(value: object, path: str) -> str:
         raise ConfigurationError(
             path, f"expected a key (str) or key file (Path), got {_kind(value)}"
         )
-    text = value.strip()
+    text = check_encodable(value.strip(), path, "the key")
     if not is_openssh_key(text):
         raise ConfigurationError(
             path, "not an OpenSSH public key ('ssh-rsa AAAA...' or 'ssh-ed25519 AAAA...')"
         )
-    return text
+    # The comment is free text: it reaches keyData, so nothing unseen in it.
+    return check_text_characters(text, path, "the key")
 
 
 def check_ssh_key_list(values: object, path: str) -> None:

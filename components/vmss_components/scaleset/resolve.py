@@ -15,6 +15,7 @@ from pathlib import Path
 import pulumi
 
 from .._checks import check_component_name, check_type
+from .._files import read_utf8_file
 from .._naming import computer_name_prefix
 from .._redact import show
 from .._rules import declare_rule
@@ -43,6 +44,8 @@ IMAGE_OS_MATCHES = declare_rule(
     where="vmss_components.scaleset.resolve.resolve_scale_set",
     paths=("scale_set.image",),
 )
+# An OpenSSH public key file is one line: an RSA key of 16384 bits is under 3 KiB.
+_KEY_FILE_LIMIT = 16 * 1024
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -203,10 +206,9 @@ def _ssh_keys(
         if isinstance(entry, pulumi.Output):
             keys.append(entry)  # checked by the args when its value is known
         elif isinstance(entry, Path):
-            try:
-                text = entry.expanduser().read_text()
-            except OSError as error:
-                raise ConfigurationError(where, f"cannot read {entry}: {error.strerror}") from error
+            # A regular file only, at most 16 KiB, decoded as UTF-8 whatever the locale: the
+            # same file gives the same keyData on every operator's machine.
+            text = read_utf8_file(entry.expanduser(), where, limit=_KEY_FILE_LIMIT)
             keys.append(check_ssh_key(text, where))
         else:
             keys.append(check_ssh_key(entry, where))

@@ -60,7 +60,7 @@ _SUFFIX_LENGTH = 8
 # user picks plus a random suffix of 8.
 _PREFIX = re.compile(r"[a-z0-9]{3,16}")
 # Container names: 3-63 lower-case letters, digits and single dashes, no dash at either end.
-_CONTAINER = re.compile(r"(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*")
+_CONTAINER = re.compile(r"(?=.{3,63}\Z)[a-z0-9]+(?:-[a-z0-9]+)*")
 _KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _DIGEST_PREFIX = 16
 _UPDATE_TAG_LENGTH = 16

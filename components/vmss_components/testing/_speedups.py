@@ -57,7 +57,7 @@ ALL: tuple[str, ...] = (GC, STACK_TRACE)
 
 def pulumi_verified() -> bool:
     """Whether the installed Pulumi's major.minor version is one in :data:`VERIFIED_PULUMI`."""
-    match = re.match(r"(\d+)\.(\d+)", PULUMI_VERSION)
+    match = re.match(r"(\d+)\.(\d+)", PULUMI_VERSION, re.ASCII)
     return match is not None and f"{match[1]}.{match[2]}" in VERIFIED_PULUMI
 
 

@@ -16,6 +16,9 @@ from typing import Any
 
 import yaml
 
+from ..errors import ConfigurationError
+from ._yaml import load_yaml
+
 #: What a value of the document is replaced with in a message.
 HIDDEN = "<value>"
 # Words of cloud-init's and JSON Schema's messages that may be quoted.
@@ -25,7 +28,7 @@ _SCHEMA_WORDS = frozenset(
 # 'quoted', "quoted", {mapping ...} and [list ...] literals of a Python or YAML message.
 _LITERAL = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|\{[^{}\n]*\}|\[[^\[\]\n]*\]")
 # A YAML key at the start of a line (``  - name: x`` -> ``name``).
-_KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z0-9_.-]+)\s*:(?:\s|$)")
+_KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z0-9_.-]+)\s*:(?:\s|$)", re.ASCII)
 # Shorter values could be words of the message itself ("true", "root").
 _MIN_VALUE = 4
 
@@ -78,8 +81,9 @@ def _literal(text: str, keys: frozenset[str]) -> str:
 def _keys_and_values(document: str) -> tuple[frozenset[str], list[str]]:
     """The document's mapping keys, and its values (longest first) as text."""
     try:
-        data = yaml.safe_load(document)
-    except yaml.YAMLError:
+        # cloud-init's loader, nesting bounded: a document of 100,000 '[' cannot recurse.
+        data = load_yaml(document, "cloud_config")
+    except ConfigurationError:
         data = None
     keys: set[str] = set()
     values: set[str] = set()

@@ -82,7 +82,8 @@ def _is(value: Any, kinds: Sequence[str]) -> bool:
 
 
 def _type_error(path: str, where: str, value: Any, kinds: Sequence[str]) -> ConfigurationError:
-    # Worded as cloud-init words it, so both checks read alike.
+    # Worded as cloud-init words it, so both checks read alike; but a value under a
+    # credential's key (chpasswd, passwd) or binary content is named by its type only.
     expected = ", ".join(repr(kind) for kind in kinds)
     return ConfigurationError(path, f"{where}: {kind(value)} is not of type {expected}")
 
@@ -128,6 +129,8 @@ def _check_write_file(item: Any, where: str, path: str) -> None:
             raise ConfigurationError(
                 path, f"{where}: additional property {show(key)} is not allowed in write_files"
             )
+        if key == "content" and isinstance(value, bytes):
+            continue  # !!binary content: cloud-init writes the bytes as they are
         if not _is(value, (kind,)):
             raise _type_error(path, f"{where}.{key}", value, (kind,))
     if "encoding" in item and item["encoding"] not in _WRITE_FILE_ENCODINGS:

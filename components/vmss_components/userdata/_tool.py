@@ -24,7 +24,7 @@ _VERSIONS: dict[str, str] = {}
 _RESULTS: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
 _DOCUMENT = "cloud-config.yaml"
 _DEPRECATIONS = "Cloud config schema deprecations:"
-_ANNOTATION = re.compile(r"\t\t# E\d+(?:,E\d+)*")
+_ANNOTATION = re.compile(r"\t\t# E\d+(?:,E\d+)*", re.ASCII)
 
 
 def _tool_environment() -> dict[str, str]:
@@ -44,7 +44,9 @@ def _run(
             cwd=cwd,
             env=_tool_environment(),
             capture_output=True,
-            text=True,
+            # The tool runs under C.UTF-8: read its output as UTF-8, whatever our locale.
+            encoding="utf-8",
+            errors="replace",
             timeout=_TIMEOUT_SECONDS,
             check=False,
         )

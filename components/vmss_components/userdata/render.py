@@ -13,9 +13,14 @@ from typing import Any
 
 import yaml
 
+from .._files import check_encodable, read_utf8_file
 from .._redact import show
 from ..errors import ConfigurationError
 from .formats import CLOUD_CONFIG_HEADER
+
+#: The largest user-data file read (bytes). customData holds at most 64 KiB once gzipped and
+#: base64-encoded; text that large would not fit even at gzip's best ratio.
+USER_DATA_FILE_LIMIT = 4 * 1024 * 1024
 
 
 class _Dumper(yaml.SafeDumper):
@@ -68,11 +73,15 @@ def _plain(value: Any, path: str) -> Any:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise ConfigurationError(path, f"keys must be strings, got {show(key)}")
+            check_encodable(key, path, "a key")
             result[key] = _plain(item, f"{path}.{key}")
         return result
     if isinstance(value, list | tuple):
         return [_plain(item, f"{path}[{index}]") for index, item in enumerate(value)]
-    if value is None or isinstance(value, str | bool | int | float):
+    if isinstance(value, str):
+        # YAML would write a lone surrogate as "\uD800", and cloud-init fail to write it out.
+        return check_encodable(value, path, "the value")
+    if value is None or isinstance(value, bool | int | float):
         return value
     raise ConfigurationError(
         path,
@@ -82,27 +91,25 @@ def _plain(value: Any, path: str) -> Any:
 
 
 def read_user_data(source: Mapping[str, Any] | str | Path, path: str = "cloud_config") -> str:
-    """The user data text: a mapping rendered, a ``str`` as is, a ``Path`` read (UTF-8)."""
+    """The user data text: a mapping rendered, a ``str`` as is, a ``Path`` read (UTF-8).
+
+    A file is read only if it is a regular file of at most :data:`USER_DATA_FILE_LIMIT` bytes
+    (a FIFO or device is refused without reading), decoded as UTF-8 whatever the locale. Text
+    holding a lone surrogate is refused: it cannot be encoded for customData.
+    """
     if isinstance(source, Mapping):
         if not source:
             raise ConfigurationError(path, "the cloud-config mapping is empty")
-        return render_cloud_config(source, path)
+        return check_encodable(render_cloud_config(source, path), path, "the cloud-config")
     if isinstance(source, Path):
-        try:
-            text = source.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            raise ConfigurationError(path, f"{source} is not UTF-8 text: {error}") from error
-        except OSError as error:
-            raise ConfigurationError(
-                path, f"cannot read {source}: {error.strerror or error}"
-            ) from error
+        text = read_utf8_file(source, path, limit=USER_DATA_FILE_LIMIT)
         if not text.strip():
             raise ConfigurationError(path, f"{source} is empty")
         return text
     if isinstance(source, str):
         if not source.strip():
             raise ConfigurationError(path, "the user data is empty")
-        return source
+        return check_encodable(source, path, "the user data")
     raise ConfigurationError(
         path,
         f"expected a mapping (rendered as #cloud-config), a str (the content) or a Path "

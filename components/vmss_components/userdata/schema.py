@@ -11,6 +11,7 @@ for each.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -23,12 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import ConfigurationError
-from ._scrub import yaml_problem
+from ._security import security_warnings
 from ._structure import check_structure
 from ._tool import run_schema, tool_version
+from ._yaml import load_yaml
 from .formats import UserDataFormat, cloud_config_documents, detect_format
 
 logger = logging.getLogger(__name__)
@@ -47,6 +47,9 @@ class Validation:
     schema_checked_by: str | None
     skipped: str | None
     deprecations: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """Settings that weaken the instances' security (``ssh_pwauth: true``, passwords set by
+    ``chpasswd``), named without their values; the components log them."""
 
 
 # (command, shape) -> the verdict of an accepted document of that shape.
@@ -86,6 +89,26 @@ def validate_user_data(
     documents = cloud_config_documents(text, fmt, path)
     if not documents:
         return Validation(format=fmt, schema_checked_by=None, skipped=None)
+    validation = _validate(fmt, documents, text, path=path, log=log, shape=shape)
+    # Read after the checks, which report a document that does not parse in their own words;
+    # also for a verdict served from the cache, which does not keep them.
+    warnings = tuple(
+        warning
+        for document, where in documents
+        for warning in security_warnings(load_yaml(document, where), where)
+    )
+    return dataclasses.replace(validation, warnings=warnings)
+
+
+def _validate(
+    fmt: UserDataFormat,
+    documents: list[tuple[str, str]],
+    text: str,
+    *,
+    path: str,
+    log: Callable[[str], None] | None,
+    shape: str | None,
+) -> Validation:
 
     command = cloud_init_command()
     deprecations: list[str] = []
@@ -123,13 +146,7 @@ def validate_user_data(
 
 
 def _parse_cloud_config(text: str, path: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        # PyYAML's own text prints the offending line, which may hold a password.
-        raise ConfigurationError(
-            path, f"the cloud-config is not valid YAML: {yaml_problem(error)}"
-        ) from error
+    data = load_yaml(text, path)
     if not isinstance(data, dict):
         raise ConfigurationError(
             path,
@@ -194,7 +211,7 @@ def _remember(command: str, text: str, validation: Validation) -> None:
 
         private_dir(where.parent)
         handle, temporary = tempfile.mkstemp(dir=where.parent, suffix=".part")
-        with os.fdopen(handle, "w") as out:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(record, out)
         os.replace(temporary, where)
     except OSError:
