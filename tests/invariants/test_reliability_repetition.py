@@ -119,6 +119,17 @@ def consumers(root: Path) -> None:
             artifacts={"site": Package.from_directory(root / "cloud-init" / "site")},
         ),
     )
+    # The same site, fetched by identity with vmss-fetch-blob (prod's way).
+    CloudInitScaleSet(
+        "edge",
+        CloudInitScaleSetArgs(
+            scale_set=scale_set_args(ssh_public_keys=[SSH_KEY]),
+            cloud_config=root / "cloud-init" / "web-identity.yaml",
+            store=store,
+            artifacts={"site": Package.from_directory(root / "cloud-init" / "site")},
+            download="managed_identity",
+        ),
+    )
     scripts = root / "custom-script"
     worker = CustomScriptScaleSet(
         "worker",
@@ -150,7 +161,14 @@ def consumers(root: Path) -> None:
 
 WEB = {"web", "store-web-dsc", "web-vmss"}
 WEB_DATA = {"web", "store-web-dsc-data", "web-vmss"}
-SITE = {"app", "store-app-cloud-init-site", "app-vmss"}
+SITE = {
+    "app",
+    "store-app-cloud-init-site",
+    "app-vmss",
+    "edge",
+    "store-edge-cloud-init-site",
+    "edge-vmss",
+}
 WORKER_SCRIPT = {"worker", "store-worker-cse-install-worker-sh", "worker-vmss"}
 WORKER_PY = {"worker", "store-worker-cse-worker-py", "worker-vmss"}
 BASELINE = {"baseline", "store-baseline-guest-config", "baseline-assignment"}
@@ -169,6 +187,7 @@ EXPECTED: dict[str, set[str]] = {
     "cloud-init/site/health.html": SITE,
     "cloud-init/site/index.html": SITE,
     "cloud-init/web.yaml": {"app", "app-vmss"},
+    "cloud-init/web-identity.yaml": {"edge", "edge-vmss"},
     "custom-script/install-app.ps1": set(),  # a Windows sample no stack tier consumes
     "custom-script/install-worker.sh": WORKER_SCRIPT,
     "custom-script/worker.py": WORKER_PY,

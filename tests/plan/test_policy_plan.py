@@ -46,6 +46,18 @@ def prod(stack_runs: dict[str, PlanRun]) -> PlanDocument:
     return build_document(stack_runs["prod"])
 
 
+@pytest.fixture(scope="module")
+def prod_by_sas(tmp_path_factory: pytest.TempPathFactory) -> PlanDocument:
+    """prod with the baseline package downloaded by SAS (``artifactStore.downloads: sas``):
+    the definition then carries the URL with its token."""
+    root = copy_project(tmp_path_factory.mktemp("by-sas"))
+    path = root / "stacks" / "Pulumi.prod.yaml"
+    document = yaml.safe_load(path.read_text())
+    document["config"]["vmss-components:artifactStore"]["downloads"] = "sas"
+    path.write_text(yaml.safe_dump(document))
+    return plan(root)
+
+
 def definition(document: PlanDocument) -> dict[str, Any]:
     (found,) = document.of_type(DEFINITION)
     return found
@@ -143,23 +155,35 @@ def test_a_new_definition_name_is_reported_as_a_replacement(prod: PlanDocument) 
     assert f"new policy definition {name} replaces 11111111-1111-1111-1111-111111111111" in policy
 
 
-def test_sas_rotation_updates_the_definition_not_the_package(prod: PlanDocument) -> None:
-    older = copy.deepcopy(prod.data)
+def test_sas_rotation_updates_the_definition_not_the_package(prod_by_sas: PlanDocument) -> None:
+    older = copy.deepcopy(prod_by_sas.data)
     for item in older["sas"]:
         item["expiry"] = "2026-01-01T00:00:00Z"
-    policy = section(rollout_report(PlanDocument(older), prod), "prod-baseline")
+    policy = section(rollout_report(PlanDocument(older), prod_by_sas), "prod-baseline")
     assert "the content URL's SAS token rotates (same package" in policy
     assert "package LinuxMotd" not in policy
 
 
-def test_the_plan_shows_the_definition_with_its_token_masked(prod: PlanDocument) -> None:
+def test_the_plan_shows_the_definition_with_its_token_masked(prod_by_sas: PlanDocument) -> None:
     """The definition's metadata and rule are secret (they carry the SAS); the plan shows
     their structure, the hash and version in clear, the URL masked."""
-    found = definition(prod)
+    found = definition(prod_by_sas)
     guest = found["inputs"]["metadata"]["guestConfiguration"]
     assert guest["contentUri"] == "[secret]"
     assert len(guest["contentHash"]) == 64 and guest["version"] == "1.0.0"
     assert set(found["secretInputs"]) == {"metadata", "policyRule"}
+    assert "sig=" not in prod_by_sas.to_json()
+
+
+def test_by_identity_the_definition_carries_no_token(prod: PlanDocument) -> None:
+    """prod's baseline downloads with a content identity: the URL has no token, so nothing in
+    the definition is secret, and SAS rotation cannot touch it."""
+    found = definition(prod)
+    guest = found["inputs"]["metadata"]["guestConfiguration"]
+    url = guest["contentUri"]
+    assert "placeholder" in url and "?" not in url["placeholder"]
+    assert not found.get("secretInputs")
+    assert "contentManagedIdentity" in str(found["inputs"]["policyRule"])
     assert "sig=" not in prod.to_json()
 
 
