@@ -50,6 +50,7 @@ def test_the_args_default_to_shared_key_on_and_take_only_a_bool() -> None:
     assert caught.value.path == "shared_key_access"
 
 
+@pytest.mark.rule("store-without-shared-key-downloads-by-identity", path="store", case="violation")
 def test_dsc_is_refused_naming_the_alternatives() -> None:
     args = DscScaleSetArgs(
         scale_set=scale_set_args(), store=NO_STORE, package=dsc_package(), **DSC_SAMPLE_ARGUMENTS
@@ -66,6 +67,9 @@ def test_dsc_is_refused_naming_the_alternatives() -> None:
     resolve_dsc("web", args, store_facts())
 
 
+@pytest.mark.rule(
+    "store-without-shared-key-downloads-by-identity", path="download", case="violation"
+)
 def test_custom_script_by_sas_is_refused() -> None:
     args = CustomScriptScaleSetArgs(**custom_script_values("linux"), store=NO_STORE)
     with pytest.raises(ConfigurationError) as caught:
@@ -87,6 +91,11 @@ def test_cloud_init_by_sas_is_refused() -> None:
     assert "download='managed_identity'" in str(caught.value)
 
 
+@pytest.mark.rule(
+    "store-without-shared-key-downloads-by-identity",
+    path="content_identity_resource_id",
+    case="violation",
+)
 def test_guest_assignment_without_a_content_identity_is_refused() -> None:
     target = ExternalScaleSet(resource_group_name="rg", vmss_name="web", os="linux")
     args = GuestAssignmentArgs(package=mc_package(), store=NO_STORE, target=target)
@@ -131,6 +140,7 @@ def identity_consumers() -> dict[str, Any]:
     }
 
 
+@pytest.mark.rule("store-without-shared-key-downloads-by-identity", path="download", case="valid")
 @pytest.mark.parametrize("consumer", ["cse", "cloud_init", "guest", "policy"])
 def test_identity_consumers_resolve_on_a_no_key_store(consumer: str) -> None:
     """By identity nothing needs a SAS: each consumer resolves on a no-key store."""

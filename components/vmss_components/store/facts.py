@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .._redact import show
+from .._rules import declare_rule
 from ..errors import ConfigurationError
 
 #: Why a store with ``shared_key_access=False`` signs no SAS (learn.microsoft.com/azure/
@@ -12,6 +13,15 @@ from ..errors import ConfigurationError
 SAS_NEEDS_SHARED_KEY = (
     "the store has shared_key_access=False and cannot sign a SAS token (Blob storage denies "
     "a service SAS when shared key access is off): download by identity instead"
+)
+
+declare_rule(
+    "store-without-shared-key-downloads-by-identity",
+    "A store with shared_key_access=False signs no SAS: every consumer downloads by identity "
+    "(Custom Script and cloud-init with download='managed_identity', Machine Configuration "
+    "with a content identity), and a DSC scale set, which fetches by SAS only, is refused.",
+    where="vmss_components.store.facts.StoreFacts.check_sas",
+    paths=("store", "download", "content_identity_resource_id"),
 )
 
 
