@@ -312,6 +312,22 @@ def _options(resource: RecordedResource) -> dict[str, Any]:
 
 
 BLOB = "azure-native:storage:Blob"
+VMSS = "azure-native:compute:VirtualMachineScaleSet"
+#: The components that own a scale set (a tier), and how the plan names their delivery path.
+TIER_TYPES = {
+    "vmss:index:DscScaleSet": "DSC",
+    "vmss:index:CustomScriptScaleSet": "Custom Script",
+    "vmss:index:CloudInitScaleSet": "cloud-init",
+}
+
+
+def plain_text(value: Any) -> str:
+    """A document string as text: a placeholder's invented value, else the string, else ''."""
+    if isinstance(value, Mapping) and set(value) == {"placeholder"}:
+        return str(value["placeholder"])
+    return value if isinstance(value, str) else ""
+
+
 #: The Entra ID upload of a store without shared keys (vmss_components.store.entra_upload).
 ENTRA_BLOB = "pulumi-python:dynamic:Resource"
 DYNAMIC_PROVIDER = "__provider"

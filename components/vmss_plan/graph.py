@@ -12,24 +12,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .document import PlanDocument, consumed_blobs
-
-_TIER_TYPES = {
-    "vmss:index:DscScaleSet": "DSC",
-    "vmss:index:CustomScriptScaleSet": "Custom Script",
-    "vmss:index:CloudInitScaleSet": "cloud-init",
-}
-VMSS = "azure-native:compute:VirtualMachineScaleSet"
+from .document import TIER_TYPES, VMSS, PlanDocument, consumed_blobs, plain_text
 
 
 def _id(address: str) -> str:
     return "n_" + re.sub(r"[^A-Za-z0-9]", "_", address.rsplit("::", 1)[-1])
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, Mapping) and set(value) == {"placeholder"}:
-        return str(value["placeholder"])
-    return value if isinstance(value, str) else ""
 
 
 def _strings(value: Any) -> Iterable[str]:
@@ -62,7 +49,7 @@ def mermaid(document: PlanDocument) -> str:
             f"{p.get('protocol')}:{p.get('port')}{p.get('requestPath') or ''}"
             for p in inputs.get("probes") or []
         )
-        name = _text(inputs.get("loadBalancerName")) or balancer["name"]
+        name = plain_text(inputs.get("loadBalancerName")) or balancer["name"]
         lines.append(f'    {_id(balancer["address"])}["Load balancer {name}<br/>probe {probes}"]')
         edges.append(f"    internet --> {_id(balancer['address'])}")
 
@@ -70,7 +57,7 @@ def mermaid(document: PlanDocument) -> str:
     for store in stores:
         lines.append(f'    {_id(store["address"])}[("Artifact store {store["name"]}")]')
 
-    tiers = [r for r in resources if r["type"] in _TIER_TYPES]
+    tiers = [r for r in resources if r["type"] in TIER_TYPES]
     vmss_names: dict[str, str] = {}
     for tier in tiers:
         vmss = next((c for c in by_parent.get(tier["address"], []) if c["type"] == VMSS), None)
@@ -84,17 +71,17 @@ def mermaid(document: PlanDocument) -> str:
                 f"<br/>{outputs.get('os', '')} · {sku.get('name')} x {sku.get('capacity')} · {mode}"
             )
             vmss_names[vmss["name"]] = tier["address"]
-            vmss_names[_text(inputs.get("vmScaleSetName")) or vmss["name"]] = tier["address"]
+            vmss_names[plain_text(inputs.get("vmScaleSetName")) or vmss["name"]] = tier["address"]
             for balancer in balancers:
-                name = _text(balancer["inputs"].get("loadBalancerName")) or balancer["name"]
+                name = plain_text(balancer["inputs"].get("loadBalancerName")) or balancer["name"]
                 if any(f"/loadBalancers/{name}/" in s for s in _strings(inputs)):
                     edges.append(f"    {_id(balancer['address'])} --> {_id(tier['address'])}")
         lines.append(
-            f'    {_id(tier["address"])}["{_TIER_TYPES[tier["type"]]}: {tier["name"]}{detail}"]'
+            f'    {_id(tier["address"])}["{TIER_TYPES[tier["type"]]}: {tier["name"]}{detail}"]'
         )
         for blob in consumed_blobs(document, vmss) if vmss is not None else ():
             store_address = blob["parent"]
-            parts = _text(blob["inputs"].get("blobName")).split("/")
+            parts = plain_text(blob["inputs"].get("blobName")).split("/")
             if store_address is None or len(parts) < 3:
                 continue
             label = f"{parts[0]}: {parts[-1]}"
@@ -113,12 +100,12 @@ def mermaid(document: PlanDocument) -> str:
         target = None
         if child is not None:
             inputs = child["inputs"]
-            kind = _text(
+            kind = plain_text(
                 ((inputs.get("properties") or {}).get("guestConfiguration") or {}).get(
                     "assignmentType"
                 )
             )
-            target = vmss_names.get(_text(inputs.get("vmssName")))
+            target = vmss_names.get(plain_text(inputs.get("vmssName")))
         lines.append(
             f'    {_id(assignment["address"])}{{{{"Machine Configuration<br/>'
             f'{assignment["name"]} ({kind})"}}}}'

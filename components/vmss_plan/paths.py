@@ -11,14 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .document import PlanDocument, consumed_blobs
+from .document import TIER_TYPES, VMSS, PlanDocument, consumed_blobs, plain_text
 
-VMSS = "azure-native:compute:VirtualMachineScaleSet"
-_TIERS = (
-    "vmss:index:DscScaleSet",
-    "vmss:index:CustomScriptScaleSet",
-    "vmss:index:CloudInitScaleSet",
-)
 _ACCOUNT = "azure-native:storage:StorageAccount"
 _PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint"
 _ZONE_LINK = "azure-native:privatedns:VirtualNetworkLink"
@@ -36,18 +30,12 @@ class ArtifactPath:
     reachable: bool
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, Mapping) and "placeholder" in value:
-        return str(value["placeholder"])
-    return value if isinstance(value, str) else ""
-
-
 def _subnet_of(vmss: Mapping[str, Any]) -> str:
     profile = (vmss.get("inputs") or {}).get("virtualMachineProfile") or {}
     configs = (profile.get("networkProfile") or {}).get("networkInterfaceConfigurations") or []
     for config in configs:
         for ip in config.get("ipConfigurations") or []:
-            subnet = _text((ip.get("subnet") or {}).get("id"))
+            subnet = plain_text((ip.get("subnet") or {}).get("id"))
             if subnet:
                 return subnet
     return ""
@@ -63,7 +51,7 @@ def _endpoint(document: PlanDocument, store: str, subnet: str) -> tuple[str, boo
     public = inputs.get("publicNetworkAccess") != "Disabled"
     rules = inputs.get("networkRuleSet") or {}
     linked = {
-        _text((r["inputs"].get("virtualNetwork") or {}).get("id")).lower()
+        plain_text((r["inputs"].get("virtualNetwork") or {}).get("id")).lower()
         for r in children
         if r["type"] == _ZONE_LINK
     }
@@ -76,7 +64,7 @@ def _endpoint(document: PlanDocument, store: str, subnet: str) -> tuple[str, boo
     if not rules or rules.get("defaultAction") != "Deny":
         return "the public endpoint", True
     allowed = {
-        _text(rule.get("virtualNetworkResourceId")).lower()
+        plain_text(rule.get("virtualNetworkResourceId")).lower()
         for rule in rules.get("virtualNetworkRules") or []
     }
     if private:
@@ -91,7 +79,7 @@ def _endpoint(document: PlanDocument, store: str, subnet: str) -> tuple[str, boo
 def artifact_paths(document: PlanDocument) -> list[ArtifactPath]:
     """One entry per (tier, store) for every tier that downloads artifacts."""
     paths: list[ArtifactPath] = []
-    for tier in (r for r in document.resources if r["type"] in _TIERS):
+    for tier in (r for r in document.resources if r["type"] in TIER_TYPES):
         children = (r for r in document.resources if r["parent"] == tier["address"])
         vmss = next((r for r in children if r["type"] == VMSS), None)
         if vmss is None:

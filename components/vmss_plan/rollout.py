@@ -16,11 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .document import SECRET, PlanDocument, consumed_blobs
+from .document import SECRET, VMSS, PlanDocument, consumed_blobs
 from .fingerprints import changed_secrets
 from .render import Style, _short
 
-VMSS = "azure-native:compute:VirtualMachineScaleSet"
 POLICY_DEFINITIONS = (
     "azure-native:authorization:PolicyDefinition",
     "azure-native:authorization:PolicyDefinitionAtManagementGroup",
