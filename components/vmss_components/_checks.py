@@ -13,6 +13,7 @@ from typing import Any
 
 import pulumi
 
+from ._files import check_encodable
 from ._guard import secret_reason
 from ._inputs import checked_at, checked_input, shown
 from ._redact import show
@@ -22,7 +23,8 @@ from .errors import ConfigurationError
 
 TEXT_RULE = declare_rule(
     "text-no-control-characters",
-    "Names, tags, probe paths, image references and SSH keys hold no control or format "
+    "Names, tags, probe paths, image references, SSH keys, the resource group and location, "
+    "an extension's publisher and type and Custom Script file URLs hold no control or format "
     "character (NUL, a newline, U+202E, a zero-width character): they would reach Azure, "
     "logs and portals unseen.",
     where="vmss_components._checks.check_text_characters",
@@ -31,6 +33,11 @@ TEXT_RULE = declare_rule(
         "scale_set.health.request_path",
         "scale_set.image.version",
         "scale_set.ssh_public_keys[0]",
+        "scale_set.resource_group_name",
+        "scale_set.location",
+        "extension.publisher",
+        "extension.type",
+        "file_uris",
     ),
 )
 TAG_RULE = declare_rule(
@@ -161,7 +168,8 @@ def check_component_name(name: object, path: str = "name") -> str:
 def check_input_text(
     value: object, path: str, *, optional: bool = False, secret: bool = False
 ) -> None:
-    """A ``pulumi.Input[str]``: an Output is taken on trust, plain text must be non-empty.
+    """A ``pulumi.Input[str]``: an Output is taken on trust, plain text must be non-empty
+    valid Unicode (no lone surrogate).
 
     With ``secret`` (a password, a command) the message never shows the value.
     """
@@ -172,6 +180,9 @@ def check_input_text(
     if not isinstance(value, str) or not value.strip():
         shown = f"a value of type {type(value).__name__}" if secret else show(value)
         raise ConfigurationError(path, f"expected a non-empty string or an Output, got {shown}")
+    # A lone surrogate has no UTF-8 form: the engine would fail on it after resources are
+    # registered. The message names the character's position, never the text.
+    check_encodable(value, path)
 
 
 def checked_text(

@@ -29,6 +29,7 @@ from ._checks import (
     check_input_text,
     check_int,
     check_literal,
+    check_text_characters,
     parse_identity_id,
 )
 from ._download_identity import DownloadIdentity, create_identity, given_identity, is_attached
@@ -253,6 +254,8 @@ def _check_list(value: object, path: str) -> None:
 def _check_https(uri: object, path: str) -> None:
     if not isinstance(uri, str):
         raise ConfigurationError(path, f"expected an https:// URL (str), got {type(uri).__name__}")
+    # urlsplit drops tabs and newlines silently: "https://x/a.sh\n" would pass as a.sh.
+    check_text_characters(uri, path, "the URL")
     parts = urllib.parse.urlsplit(uri)
     if parts.scheme.lower() != "https" or not parts.netloc:
         raise ConfigurationError(

@@ -657,6 +657,11 @@ class ScaleSetArgs:
         check_input_text(self.resource_group_name, f"{path}.resource_group_name")
         self._check_input("subnet_id", lambda v: check_input_text(v, f"{path}.subnet_id"))
         check_input_text(self.location, f"{path}.location", optional=True)
+        for attribute in ("resource_group_name", "location"):
+            value = getattr(self, attribute)
+            if isinstance(value, str):
+                what = f"the {attribute.replace('_', ' ')}"
+                check_text_characters(value, f"{path}.{attribute}", what)
         check_type(self.upgrade, UpgradePolicy, f"{path}.upgrade")
         if self.autoscale is not None:
             check_type(self.autoscale, Autoscale, f"{path}.autoscale")
