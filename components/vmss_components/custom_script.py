@@ -70,9 +70,10 @@ from .store import ArtifactStore, PublishedArtifact, StoreFacts, check_store
 SCRIPT_SIZE = declare_rule(
     "cse-script-size",
     "A Linux Custom Script script is at most 262,144 characters once gzipped and "
-    "base64-encoded (the handler's limit).",
-    where="vmss_components.custom_script.resolve_custom_script",
-    paths=("script",),
+    "base64-encoded (the handler's limit), however the extension arrives.",
+    where="vmss_components.custom_script.resolve_custom_script; "
+    "vmss_components.extensions.custom_script.check_custom_script_settings",
+    paths=("script", "scale_set.extra_extensions"),
 )
 WINDOWS_NO_SCRIPT = declare_rule(
     "cse-windows-no-script",
@@ -83,16 +84,18 @@ WINDOWS_NO_SCRIPT = declare_rule(
 HTTPS_ONLY = declare_rule(
     "cse-file-uris-https",
     "Custom Script file URIs are https:// URLs with a file name (the handler saves each "
-    "download under the last segment of its path).",
-    where="vmss_components.custom_script.CustomScriptScaleSetArgs",
-    paths=("file_uris",),
+    "download under the last segment of its path), however the extension arrives.",
+    where="vmss_components.custom_script.CustomScriptScaleSetArgs; "
+    "vmss_components.extensions.custom_script.check_file_uris",
+    paths=("file_uris", "scale_set.extra_extensions"),
 )
 FILE_NAMES_UNIQUE = declare_rule(
     "cse-file-names-unique",
     "The files a Custom Script extension downloads have distinct names (without case on "
     "Windows): the handler saves them all in one folder.",
-    where="vmss_components.custom_script.resolve_custom_script",
-    paths=("files", "file_uris"),
+    where="vmss_components.custom_script.resolve_custom_script; "
+    "vmss_components.extensions.custom_script.check_file_uris",
+    paths=("files", "file_uris", "scale_set.extra_extensions"),
 )
 NO_PUBLIC_TOKEN = declare_rule(
     "cse-managed-identity-no-token",
