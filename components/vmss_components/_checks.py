@@ -23,8 +23,9 @@ from .errors import ConfigurationError
 
 TEXT_RULE = declare_rule(
     "text-no-control-characters",
-    "Names, tags, probe paths, image references, SSH keys, the resource group and location, "
-    "an extension's publisher and type and Custom Script file URLs hold no control or format "
+    "Names, tags, probe paths, image references, SSH keys, the resource group, location and "
+    "resource ids, an extension's publisher, type and update tag and Custom Script file URLs "
+    "hold no control or format "
     "character (NUL, a newline, U+202E, a zero-width character): they would reach Azure, "
     "logs and portals unseen.",
     where="vmss_components._checks.check_text_characters",
@@ -33,10 +34,12 @@ TEXT_RULE = declare_rule(
         "scale_set.health.request_path",
         "scale_set.image.version",
         "scale_set.ssh_public_keys[0]",
+        "scale_set.subnet_id",
         "scale_set.resource_group_name",
         "scale_set.location",
         "extension.publisher",
         "extension.type",
+        "extension.force_update_tag",
         "file_uris",
     ),
 )

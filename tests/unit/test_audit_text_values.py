@@ -19,6 +19,7 @@ from vmss_components import (
 )
 from vmss_components._files import read_file_bytes
 from vmss_components._json import check_json_value
+from vmss_components.userdata.render import read_user_data
 
 TEXT = "text-no-control-characters"
 SURROGATE = "text-no-lone-surrogate"
@@ -197,3 +198,70 @@ def test_an_error_naming_a_non_utf8_file_name_can_be_printed() -> None:
     )
     str(error).encode("utf-8")
     assert "\\udcff" in error.reason
+
+
+@pytest.mark.rule(TEXT, path="extension.force_update_tag", case="violation")
+@pytest.mark.parametrize("char", [*UNSEEN, "\ud800"])
+def test_an_update_tag_with_an_unseen_character_is_refused(char: str) -> None:
+    # A lone surrogate here failed in the engine, after registration.
+    refused(lambda: agent(force_update_tag=f"v2{char}"), "extension.force_update_tag")
+
+
+@pytest.mark.rule(TEXT, path="extension.force_update_tag", case="valid")
+def test_a_plain_update_tag_is_taken() -> None:
+    agent(force_update_tag="2026-12-02.1")
+
+
+PROBE = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-app/providers/"
+    "Microsoft.Network/loadBalancers/lb-web/probes/http"
+)
+
+
+@pytest.mark.rule(TEXT, path="scale_set.subnet_id", case="violation")
+@pytest.mark.parametrize(
+    ("attribute", "value", "path"),
+    [
+        ("subnet_id", "/subscriptions/0/resourceGroups/rg/subnets/web\n", "scale_set.subnet_id"),
+        (
+            "subnet_id",
+            "/subscriptions/0/resourceGroups/rg/\u200bsubnets/web",
+            "scale_set.subnet_id",
+        ),
+        ("health_probe_id", f"{PROBE}\n", "scale_set.health_probe_id"),
+        (
+            "load_balancer_backend_pool_ids",
+            [f"{PROBE}\x00"],
+            "scale_set.load_balancer_backend_pool_ids[0]",
+        ),
+    ],
+    ids=["subnet-newline", "subnet-zero-width", "probe-newline", "pool-nul"],
+)
+def test_a_resource_id_with_an_unseen_character_is_refused(
+    attribute: str, value: object, path: str
+) -> None:
+    refused(lambda: linux_args(**{attribute: value}), path)
+
+
+@pytest.mark.rule(TEXT, path="scale_set.subnet_id", case="valid")
+def test_plain_resource_ids_are_taken() -> None:
+    linux_args(health_probe_id=PROBE, load_balancer_backend_pool_ids=[PROBE])
+
+
+@pytest.mark.rule("cloud-init-yaml-loader", path="cloud_config", case="violation")
+def test_a_cloud_config_mapping_nested_too_deep_is_refused_not_a_recursion_error() -> None:
+    deep: Any = "leaf"
+    for _ in range(5000):
+        deep = {"a": deep}
+    with pytest.raises(ConfigurationError) as caught:
+        read_user_data({"runcmd": ["true"], "x": deep})
+    # The path names where the limit is passed: x, then 64 levels of a.
+    assert caught.value.path == "cloud_config.x" + ".a" * 64
+    assert "deeper than 64 levels" in caught.value.reason
+
+
+def test_a_cloud_config_mapping_as_deep_as_the_loader_reads_is_rendered() -> None:
+    deep: Any = "leaf"
+    for _ in range(63):
+        deep = {"a": deep}
+    assert read_user_data({"x": deep}).startswith("#cloud-config\n")

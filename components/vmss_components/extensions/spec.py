@@ -110,6 +110,10 @@ def check_extension(extension: Extension, path: str) -> None:
         raise ConfigurationError(
             f"{path}.force_update_tag", f"expected text or an Output, got {type(tag).__name__}"
         )
+    if isinstance(tag, str):
+        # A public value the engine sends as is: a lone surrogate failed there, after
+        # registration; a control character would reach the portal unseen.
+        check_text_characters(tag, f"{path}.force_update_tag", "the update tag")
     if extension.name in extension.provision_after:
         raise ConfigurationError(f"{path}.provision_after", "an extension cannot wait for itself")
     check_public_settings(extension.settings, f"{path}.settings")

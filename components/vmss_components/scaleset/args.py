@@ -714,6 +714,18 @@ class ScaleSetArgs:
         )
         for index, pool in enumerate(self.load_balancer_backend_pool_ids):
             check_input_text(pool, f"{path}.load_balancer_backend_pool_ids[{index}]")
+        # Resource ids given as text: a newline or a zero-width character would reach Azure.
+        ids: list[tuple[str, object]] = [
+            ("subnet_id", self.subnet_id),
+            ("health_probe_id", self.health_probe_id),
+        ]
+        ids += [
+            (f"load_balancer_backend_pool_ids[{index}]", pool)
+            for index, pool in enumerate(self.load_balancer_backend_pool_ids)
+        ]
+        for attribute, value in ids:
+            if isinstance(value, str):
+                check_text_characters(value, f"{path}.{attribute}", "the resource id")
         check_sequence(self.extra_extensions, f"{path}.extra_extensions")
         for index, extension in enumerate(self.extra_extensions):
             check_type(extension, Extension, f"{path}.extra_extensions[{index}]")
