@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import SSH_KEY, linux_args
+from helpers import NOW, SSH_KEY, linux_args, policy_at
 
 from vmss_components import (
     ConfigurationError,
@@ -265,3 +265,20 @@ def test_a_cloud_config_mapping_as_deep_as_the_loader_reads_is_rendered() -> Non
     for _ in range(63):
         deep = {"a": deep}
     assert read_user_data({"x": deep}).startswith("#cloud-config\n")
+
+
+@pytest.mark.rule("sas-expiry-parsed-whole", path="sas.expiry", case="valid")
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("20300615", "2030-06-15T00:00:00Z"), ("2030-W01-1", "2029-12-31T00:00:00Z")],
+)
+def test_a_date_in_iso_basic_or_week_form_is_a_date(text: str, expected: str) -> None:
+    # Both are dates: before, they were refused as "a time without a time zone".
+    assert policy_at(NOW, expiry=text).expiry_text() == expected
+
+
+@pytest.mark.rule("sas-expiry-parsed-whole", path="sas.expiry", case="violation")
+@pytest.mark.parametrize("text", ["20300615T1830", "2030-W01-1T18:30"])
+def test_a_compact_time_without_a_zone_is_still_refused(text: str) -> None:
+    error = refused(lambda: policy_at(NOW, expiry=text), "sas.expiry")
+    assert "no time zone" in error.reason
