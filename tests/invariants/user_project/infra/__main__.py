@@ -22,6 +22,8 @@ from vmss_components import (
     GuestAssignment,
     GuestAssignmentArgs,
     MachineConfigurationPackage,
+    MachineConfigurationPolicy,
+    MachineConfigurationPolicyArgs,
     Package,
     ScaleSetArgs,
     UpgradePolicy,
@@ -103,6 +105,21 @@ baseline = GuestAssignment(
         ),
         store=store,
         target=worker,
+    ),
+)
+# The same configuration for every Linux machine of the resource group, by Azure Policy.
+fleet = MachineConfigurationPolicy(
+    "fleet-baseline",
+    MachineConfigurationPolicyArgs(
+        package=MachineConfigurationPackage.build(
+            "LinuxMotd",
+            mof=FILES / "machine-configuration" / "LinuxMotd.mof",
+            modules=FILES / "machine-configuration" / "Modules",
+        ),
+        store=store,
+        scope="/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg",
+        os="linux",
+        location="westeurope",
     ),
 )
 pulumi.export("web", web.vmss_id)
