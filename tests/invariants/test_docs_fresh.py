@@ -24,10 +24,10 @@ from types import ModuleType
 
 import pulumi
 import pytest
+from helpers import REPO
 
 import vmss_components
 
-REPO = Path(__file__).resolve().parents[2]
 README_LIMIT = 12 * 1024
 PATH_PREFIXES = ("docs/", "examples/", "stacks/", "components/", "scripts/")
 

@@ -7,11 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import REPO
 
 import vmss_components
 import vmss_components.testing
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def _documented_names(pages: list[Path]) -> set[str]:

@@ -8,15 +8,14 @@ examples/<case>`` would plan it, and the settings that make it that example are 
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import REPO
 
 from vmss_components.testing import RecordedResource
 from vmss_plan import PlanRun, load_project, run_plan
 
-REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 #: The examples that build a scale set, and the one that governs a scope's machines.
 SCALE_SET_CASES = ("cloud_init", "custom_script", "dsc", "guest_assignment")
