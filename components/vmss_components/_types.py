@@ -30,9 +30,6 @@ AssignmentType = Literal["Audit", "ApplyAndMonitor", "ApplyAndAutoCorrect", "Dep
 PolicyMode = Literal["Audit", "ApplyAndMonitor", "ApplyAndAutoCorrect"]
 PolicyEnforcementMode = Literal["Default", "DoNotEnforce"]
 RemediationDiscoveryMode = Literal["ExistingNonCompliant", "ReEvaluateCompliance"]
-# A Machine Configuration package's type (its metaconfig's Type; New-GuestConfigurationPackage
-# -Type).
-PackageMode = Literal["Audit", "AuditAndSet"]
 WmfVersion = Literal["4.0", "5.0", "5.1", "latest"]
 DataCollection = Literal["", "Enable", "Disable"]
 

@@ -31,17 +31,21 @@ def test_cloud_init_and_custom_script_sharing_an_identity_share_one_role_assignm
 ) -> None:
     def program() -> tuple[CloudInitScaleSet, CustomScriptScaleSet, CloudInitScaleSet]:
         store = artifact_store()
-        app = CloudInitScaleSet(
-            "app",
-            CloudInitScaleSetArgs(
-                scale_set=linux_args(),
-                cloud_config=SHELL_USER_DATA,
-                store=store,
-                artifacts={"script": Package.from_file(LINUX_SCRIPT)},
-                download="managed_identity",
-                download_identity_resource_id=DOWNLOAD_IDENTITY_ID,
-            ),
-        )
+
+        def cloud_init(name: str) -> CloudInitScaleSet:
+            return CloudInitScaleSet(
+                name,
+                CloudInitScaleSetArgs(
+                    scale_set=linux_args(),
+                    cloud_config=SHELL_USER_DATA,
+                    store=store,
+                    artifacts={"script": Package.from_file(LINUX_SCRIPT)},
+                    download="managed_identity",
+                    download_identity_resource_id=DOWNLOAD_IDENTITY_ID,
+                ),
+            )
+
+        app = cloud_init("app")
         worker = CustomScriptScaleSet(
             "worker",
             CustomScriptScaleSetArgs(
@@ -55,17 +59,7 @@ def test_cloud_init_and_custom_script_sharing_an_identity_share_one_role_assignm
                 download_identity_resource_id=DOWNLOAD_IDENTITY_ID.upper(),
             ),
         )
-        api = CloudInitScaleSet(
-            "api",
-            CloudInitScaleSetArgs(
-                scale_set=linux_args(),
-                cloud_config=SHELL_USER_DATA,
-                store=store,
-                artifacts={"script": Package.from_file(LINUX_SCRIPT)},
-                download="managed_identity",
-                download_identity_resource_id=DOWNLOAD_IDENTITY_ID,
-            ),
-        )
+        api = cloud_init("api")
         return app, worker, api
 
     app, worker, api = mocked.run(program)

@@ -95,14 +95,15 @@ app = CloudInitScaleSet(
         artifacts={"site": Package.from_directory(FILES / "site")},
     ),
 )
+motd = MachineConfigurationPackage.build(
+    "LinuxMotd",
+    mof=FILES / "machine-configuration" / "LinuxMotd.mof",
+    modules=FILES / "machine-configuration" / "Modules",
+)
 baseline = GuestAssignment(
     "baseline",
     GuestAssignmentArgs(
-        package=MachineConfigurationPackage.build(
-            "LinuxMotd",
-            mof=FILES / "machine-configuration" / "LinuxMotd.mof",
-            modules=FILES / "machine-configuration" / "Modules",
-        ),
+        package=motd,
         store=store,
         target=worker,
     ),
@@ -111,11 +112,7 @@ baseline = GuestAssignment(
 fleet = MachineConfigurationPolicy(
     "fleet-baseline",
     MachineConfigurationPolicyArgs(
-        package=MachineConfigurationPackage.build(
-            "LinuxMotd",
-            mof=FILES / "machine-configuration" / "LinuxMotd.mof",
-            modules=FILES / "machine-configuration" / "Modules",
-        ),
+        package=motd,
         store=store,
         scope="/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg",
         os="linux",
