@@ -25,14 +25,21 @@ import pulumi
 from pulumi_azure_native import authorization, managedidentity
 
 from ._checks import (
+    check_download_identity,
     check_extension_name,
     check_input_text,
     check_int,
     check_literal,
     check_text_characters,
-    parse_identity_id,
+    resolve_download_identity,
 )
-from ._download_identity import DownloadIdentity, create_identity, given_identity, is_attached
+from ._download_identity import (
+    DownloadIdentity,
+    create_identity,
+    given_identity,
+    grant_download,
+    is_attached,
+)
 from ._files import check_encodable, read_file_bytes
 from ._guard import check_public_value
 from ._naming import artifact_key
@@ -208,17 +215,7 @@ class CustomScriptScaleSetArgs:
         check_literal(self.download, "download", DownloadMode)
         if self.identity_id is not None:
             self._adopt_deprecated_identity()
-        identity = self.download_identity_resource_id
-        if identity is not None:
-            if self.download != "managed_identity":
-                raise ConfigurationError(
-                    "download_identity_resource_id",
-                    "an identity is only used with download='managed_identity'; with 'sas' "
-                    "each file carries its own token",
-                )
-            check_input_text(identity, "download_identity_resource_id")
-            if isinstance(identity, str):
-                parse_identity_id(identity, "download_identity_resource_id")
+        check_download_identity(self.download, self.download_identity_resource_id)
         if not isinstance(self.skip_dos2unix, bool):
             raise ConfigurationError(
                 "skip_dos2unix", f"expected True or False, got {show(self.skip_dos2unix)}"
@@ -402,23 +399,14 @@ def resolve_custom_script(
         for index, uri in enumerate(args.file_uris):
             check_public_value(uri, f"file_uris[{index}]")
 
-    identity: Literal["given", "created"] | None = None
-    lookup: tuple[str, str] | None = None
     given = args.download_identity_resource_id
-    if args.download == "managed_identity":
-        if given is not None:
-            identity = "given"
-            if isinstance(given, str):
-                lookup = parse_identity_id(given, "download_identity_resource_id")
-        elif files:
-            identity = "created"
-        else:
-            raise ConfigurationError(
-                "download_identity_resource_id",
-                "download='managed_identity' without files to publish needs "
-                "download_identity_resource_id: the identity that can already read the "
-                "file_uris (a new one could read nothing)",
-            )
+    identity, lookup = resolve_download_identity(
+        args.download,
+        given,
+        publishes=bool(files),
+        content="files",
+        reads="the file_uris",
+    )
 
     encoded: str | None = None
     digest: str | None = None
@@ -529,7 +517,6 @@ class CustomScriptScaleSet(ScaleSetComponent):
         store = check_store(args.store, "store", optional=True)
         spec = resolve_custom_script(name, args, store.facts if store is not None else None)
         super().__init__("vmss:index:CustomScriptScaleSet", name, args, opts)
-        child = pulumi.ResourceOptions(parent=self)
         assert store is not None or not spec.files
         self.artifacts = {
             f.package.filename: store.publish(f.key, f.package)
@@ -559,17 +546,11 @@ class CustomScriptScaleSet(ScaleSetComponent):
             self.download_identity_resource_id = identity.resource_id
             self.download_identity_client_id = identity.client_id
             self.download_identity_principal_id = identity.principal_id
-        if self.download_identity_principal_id is not None and published and store is not None:
-            # Granted before the scale set exists (depends_on below): the first instance
-            # downloads as soon as it boots. A system-assigned identity could not work here,
-            # its principal exists only once the scale set does.
-            given_id = args.download_identity_resource_id
-            self.role_assignment = store.grant_read(
-                f"{name}-blob-reader",
-                self.download_identity_principal_id,
-                child,
-                # Components sharing one identity share its one assignment on the store.
-                principal_key=given_id if isinstance(given_id, str) else None,
+        if identity is not None and published and store is not None:
+            # A system-assigned identity could not work here: its principal exists only once
+            # the scale set does.
+            self.role_assignment = grant_download(
+                store, name, identity, args.download_identity_resource_id, parent=self
             )
 
         self.update_tag = update_tag(

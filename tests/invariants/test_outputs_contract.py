@@ -14,11 +14,11 @@ import inspect
 import textwrap
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
+from helpers import REPO
 
 import vmss_components
 from vmss_components import (
@@ -45,7 +45,6 @@ from vmss_components import (
 from vmss_components.scaleset import ScaleSetComponent
 from vmss_components.testing import MockDeployment
 
-REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "stacks" / "artifacts"
 SUBNET = (
     "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
