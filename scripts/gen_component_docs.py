@@ -373,17 +373,15 @@ def _utf8_lines(source: str) -> tuple[bytes, ...]:
     return tuple(source.encode("utf-8").splitlines(keepends=True))
 
 
-def _segment(source: str, node: ast.AST) -> str | None:
+def _segment(source: str, node: ast.expr | ast.stmt) -> str | None:
     """The source text of ``node``, as ``ast.get_source_segment`` gives it, in time linear in
     the node (the standard one re-splits the whole file on every call). Column offsets count
     UTF-8 bytes, so the lines are cut as bytes."""
-    end_lineno = getattr(node, "end_lineno", None)
-    end_col = getattr(node, "end_col_offset", None)
+    end_lineno, end_col = node.end_lineno, node.end_col_offset
     if end_lineno is None or end_col is None:
         return None
     lines = _utf8_lines(source)
-    first, last = node.lineno - 1, end_lineno - 1  # type: ignore[attr-defined]
-    start = node.col_offset  # type: ignore[attr-defined]
+    first, last, start = node.lineno - 1, end_lineno - 1, node.col_offset
     if first == last:
         return lines[first][start:end_col].decode("utf-8")
     pieces = [lines[first][start:], *lines[first + 1 : last], lines[last][:end_col]]
