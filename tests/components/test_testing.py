@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import types
@@ -157,3 +158,14 @@ def test_a_pulumi_without_an_internal_the_kit_needs_fails_on_import_naming_it(
     assert result.returncode != 0
     assert "ImportError: vmss_components.testing cannot run on pulumi" in result.stderr
     assert name in result.stderr.splitlines()[-1]
+
+
+def test_deployments_leave_no_logger_behind() -> None:
+    # pytest visits every registered non-propagating logger in each phase of each test: a
+    # logger per deployment made the suite slower with every deployment it ran.
+    before = set(logging.Logger.manager.loggerDict)
+    for _ in range(3):
+        with MockDeployment() as deployment:
+            deployment.run(lambda: pulumi.log.warn("said once"))
+        assert deployment.warnings == ["said once"]
+    assert set(logging.Logger.manager.loggerDict) == before

@@ -110,9 +110,12 @@ class MockDeployment:
             dict(pulumi_config.CONFIG.get()),
             set(pulumi_config._SECRET_KEYS.get()),
         )
-        logger = logging.getLogger(f"vmss_components.testing.{id(self)}")
+        # A logger of its own, not registered with logging's manager: a registered one lives
+        # as long as the process, and pytest attaches its capture handler to every
+        # non-propagating registered logger in each phase of each test.
+        logger = logging.Logger(f"vmss_components.testing.{id(self)}", logging.WARNING)
         logger.propagate = False
-        logger.handlers = [_WarningLog(self.warnings)]
+        logger.addHandler(_WarningLog(self.warnings))
         settings.ROOT.set(None)
         set_all_config(self._config, self._secret_keys)
         pulumi.runtime.set_mocks(
