@@ -406,8 +406,14 @@ class ArtifactStore(pulumi.ComponentResource):
             opts=lookup,
         )
         self.account_name = pulumi.Output.from_input(account)
-        self.container_name = found_container.name
-        self.container_id = found_container.id
+        # The names and the id follow from the arguments; taking them from the lookups makes
+        # every upload and grant wait for (and fail with) the lookups. A lookup answered
+        # without them (Pulumi's minimal test mocks answer every invoke with {}) falls back on
+        # what they must be.
+        container_name = self._args.container_name
+        container_id = f"{account_id}/blobServices/default/containers/{container_name}"
+        self.container_name = found_container.name.apply(lambda found: found or container_name)
+        self.container_id = found_container.id.apply(lambda found: found or container_id)
         self.blob_endpoint = found_account.primary_endpoints.apply(_blob_endpoint)
 
     @property
