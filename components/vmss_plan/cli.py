@@ -32,7 +32,7 @@ from .answers import (
 from .document import PlanDocument, build_document
 from .errors import PlanInputError
 from .graph import mermaid
-from .project import load_project
+from .project import Project, load_project, load_stack_config
 from .render import glyphs_for, render
 from .rollout import rollout_report
 from .runner import run_plan
@@ -162,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
     progress = _Progress(stderr)
     mocks: PlanMocks | None = None
+    project: Project | None = None
     try:
         project = load_project(args.project_dir)
         answers = Answers(
@@ -183,7 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         cause = _configuration_cause(error)
         if cause is not None:
-            stderr.write(f"vmss-plan: configuration error: {_one_line(cause)}\n")
+            hint = _stand_in_hint(project, args.stack) if project is not None else ""
+            stderr.write(f"vmss-plan: configuration error: {_one_line(cause)}{hint}\n")
             return EXIT_CONFIGURATION
         stderr.write("vmss-plan: the program failed with an unexpected error:\n")
         stderr.write("".join(traceback.format_exception(error)))
@@ -227,6 +229,22 @@ def _console(stream: TextIO) -> TextIO:
         except (OSError, ValueError):
             pass  # a stream that cannot be reconfigured (closed, or already written to)
     return stream
+
+
+def _stand_in_hint(project: Project, stack: str) -> str:
+    """Said after a configuration error when the stack holds encrypted values: offline they
+    are stand-ins (:data:`~.project.ENCRYPTED_PLACEHOLDER`), so a check the program makes of
+    one (an SSH key kept as a secret) fails here although the real value may pass."""
+    try:
+        keys = load_stack_config(project, stack).encrypted_keys
+    except Exception:  # the config itself is what failed: nothing to add
+        return ""
+    if not keys:
+        return ""
+    return (
+        f" (offline, the encrypted values of {', '.join(keys)} are stand-ins: a check of one "
+        "of them fails here, not under `pulumi up`)"
+    )
 
 
 def _one_line(error: BaseException) -> str:
