@@ -242,13 +242,18 @@ def _program_traceback(error: BaseException, project: Project | None) -> str:
         folder = None
     if folder is not None:
         frame = start
-        while frame is not None and not is_program_file(
-            Path(frame.tb_frame.f_code.co_filename), folder
-        ):
+        while frame is not None and not _in_program(frame.tb_frame.f_code.co_filename, folder):
             frame = frame.tb_next
         if frame is not None:
             start = frame
     return "".join(traceback.format_exception(type(error), error, start))
+
+
+def _in_program(filename: str, folder: Path) -> bool:
+    # A file ``main`` runs by a name relative to the program folder (runpy keeps it so);
+    # frozen modules (``<frozen runpy>``) are no files at all.
+    path = folder / filename
+    return path.is_file() and is_program_file(path, folder)
 
 
 def _stand_in_hint(project: Project, stack: str) -> str:

@@ -55,3 +55,23 @@ def test_the_traceback_starts_at_the_program(tmp_path: Path) -> None:
     for hidden in ("vmss_plan", "runpy", "pulumi/runtime"):
         assert hidden not in text
     assert lines[-1].startswith("json.decoder.JSONDecodeError: ")
+
+
+def test_a_file_main_is_cut_at_the_program_too(tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    (root / "infra").mkdir(parents=True)
+    (root / "Pulumi.yaml").write_text("name: demo\nruntime: python\nmain: infra/app.py\n")
+    (root / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (root / "infra" / "app.py").write_text('import json\n\njson.loads("{not json")\n')
+    err = io.StringIO()
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = io.StringIO(), err
+    try:
+        code = main(["dev", "--project-dir", str(root), "--quiet"])
+    finally:
+        sys.stdout, sys.stderr = saved
+    lines = err.getvalue().splitlines()
+    assert code == EXIT_UNEXPECTED
+    # runpy names a file entry as given: relative to the program folder, as under Pulumi.
+    assert lines[2] == '  File "app.py", line 3, in <module>'
+    assert "vmss_plan" not in err.getvalue()
