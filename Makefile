@@ -69,13 +69,19 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The second run checks a user's own project (tests/invariants/user_project) as its author
-# would, with mypy --strict; it shares the first run's cache.
+# The next runs check a user's own project (tests/invariants/user_project) and each example
+# as their authors would, with mypy --strict (no casts or ignores needed for config values);
+# they share the first run's cache.
 USER_PROJECT := tests/invariants/user_project/infra
+EXAMPLES := $(wildcard examples/*/__main__.py)
 typecheck: venv
 	$(BIN)/mypy components/vmss_components components/vmss_plan stacks scripts
 	cd $(USER_PROJECT) && $(CURDIR)/$(BIN)/mypy --strict --config-file $(CURDIR)/pyproject.toml \
 		--cache-dir $(CURDIR)/.mypy_cache .
+	for example in $(dir $(EXAMPLES)); do \
+		(cd $$example && $(CURDIR)/$(BIN)/mypy --strict --config-file $(CURDIR)/pyproject.toml \
+			--cache-dir $(CURDIR)/.mypy_cache .) || exit 1; \
+	done
 
 # The whole suite, every tier (tests/unit, integration, components, plan, invariants).
 # pytest exits 5 when it collects no tests; make treats that as the failure it is.

@@ -32,10 +32,10 @@ from .answers import (
 from .document import PlanDocument, build_document
 from .errors import PlanInputError
 from .graph import mermaid
-from .project import load_project
+from .project import Project, load_project, load_stack_config
 from .render import glyphs_for, render
 from .rollout import rollout_report
-from .runner import run_plan
+from .runner import is_program_file, locate_program, run_plan
 
 EXIT_OK = 0
 EXIT_CONFIGURATION = 1
@@ -50,7 +50,7 @@ _EXIT_CODES = """exit codes:
      --compare file that is not a plan, a --json/--graph path that is a folder, an
      unreadable --stack-outputs/--invokes file or --mocks class, a StackReference or an
      invoke that nothing answers (the line names it and how to answer it)
-  3  an unexpected error in the program (its traceback)
+  3  an unexpected error in the program (its traceback, from the program's first frame)
 
 answers for what only a real deployment knows (first that answers wins):
   --stack-outputs NAME=FILE  a StackReference to NAME reads FILE: the JSON object that
@@ -162,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
     progress = _Progress(stderr)
     mocks: PlanMocks | None = None
+    project: Project | None = None
     try:
         project = load_project(args.project_dir)
         answers = Answers(
@@ -183,10 +184,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         cause = _configuration_cause(error)
         if cause is not None:
-            stderr.write(f"vmss-plan: configuration error: {_one_line(cause)}\n")
+            hint = _stand_in_hint(project, args.stack) if project is not None else ""
+            stderr.write(f"vmss-plan: configuration error: {_one_line(cause)}{hint}\n")
             return EXIT_CONFIGURATION
         stderr.write("vmss-plan: the program failed with an unexpected error:\n")
-        stderr.write("".join(traceback.format_exception(error)))
+        stderr.write(_program_traceback(error, project))
         return EXIT_UNEXPECTED
     progress.done()
     document = build_document(run)
@@ -227,6 +229,47 @@ def _console(stream: TextIO) -> TextIO:
         except (OSError, ValueError):
             pass  # a stream that cannot be reconfigured (closed, or already written to)
     return stream
+
+
+def _program_traceback(error: BaseException, project: Project | None) -> str:
+    """The traceback from the program's first frame on, as the Pulumi Python host prints an
+    unhandled exception (the plan tool's and the engine's frames above it say nothing about
+    the program); the whole traceback when no frame is the program's."""
+    start = error.__traceback__
+    try:
+        folder = locate_program(project).pwd if project is not None else None
+    except Exception:  # a project whose program cannot be located: keep every frame
+        folder = None
+    if folder is not None:
+        frame = start
+        while frame is not None and not _in_program(frame.tb_frame.f_code.co_filename, folder):
+            frame = frame.tb_next
+        if frame is not None:
+            start = frame
+    return "".join(traceback.format_exception(type(error), error, start))
+
+
+def _in_program(filename: str, folder: Path) -> bool:
+    # A file ``main`` runs by a name relative to the program folder (runpy keeps it so);
+    # frozen modules (``<frozen runpy>``) are no files at all.
+    path = folder / filename
+    return path.is_file() and is_program_file(path, folder)
+
+
+def _stand_in_hint(project: Project, stack: str) -> str:
+    """Said after a configuration error when the stack holds encrypted values: offline they
+    are stand-ins (:data:`~.project.ENCRYPTED_PLACEHOLDER`), so a check the program makes of
+    one (an SSH key kept as a secret) fails here although the real value may pass."""
+    try:
+        keys = load_stack_config(project, stack).encrypted_keys
+    except Exception:  # the config itself is what failed: nothing to add
+        return ""
+    if not keys:
+        return ""
+    return (
+        f" (offline, the encrypted values of {', '.join(keys)} are stand-ins: a check of one "
+        "of them fails here, not under `pulumi up`)"
+    )
 
 
 def _one_line(error: BaseException) -> str:

@@ -19,6 +19,7 @@ import pulumi
 from pulumi_azure_native import network, resources
 
 from vmss_components import (
+    ASSIGNMENT_TYPES,
     ArtifactStore,
     ArtifactStoreArgs,
     CloudInitScaleSet,
@@ -28,12 +29,16 @@ from vmss_components import (
     MachineConfigurationPackage,
     ScaleSetArgs,
     UpgradePolicy,
+    choice,
 )
 
 CONFIGURATION = Path(__file__).parent / "configuration"
 config = pulumi.Config()
 location = config.get("location") or "westeurope"
-assignment_type = config.get("assignmentType") or "ApplyAndAutoCorrect"
+# A fixed choice from config, narrowed (and checked) without a cast.
+assignment_type = choice(
+    config.get("assignmentType") or "ApplyAndAutoCorrect", ASSIGNMENT_TYPES, "assignmentType"
+)
 
 group = resources.ResourceGroup("guest-assignment-example", location=location)
 vnet = network.VirtualNetwork(
@@ -103,7 +108,7 @@ banner = GuestAssignment(
         package=package,
         store=store,
         target=servers,
-        assignment_type=assignment_type,  # type: ignore[arg-type]
+        assignment_type=assignment_type,
         parameters={
             "[TextFile]Banner;Contents": config.get("banner")
             or "Managed by Azure Machine Configuration.\n"

@@ -49,6 +49,9 @@ class BuiltScaleSet:
     autoscale: monitor.AutoscaleSetting | None
     extensions: tuple[Extension, ...]
     artifacts: tuple[PublishedArtifact, ...]
+    #: Every user-assigned identity attached to the scale set: the arguments' and those the
+    #: component added (a download identity given by id).
+    user_assigned_resource_ids: tuple[pulumi.Input[str], ...] = ()
 
 
 def build_scale_set(
@@ -147,6 +150,7 @@ def build_scale_set(
         autoscale=autoscale,
         extensions=tuple(all_extensions),
         artifacts=tuple(artifacts),
+        user_assigned_resource_ids=(*spec.user_assigned_resource_ids, *identity_ids),
     )
 
 

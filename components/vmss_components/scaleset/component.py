@@ -139,13 +139,16 @@ class ScaleSetComponent(pulumi.ComponentResource):
             orchestration_mode=scale_set.orchestration_mode,
             machine_configuration=scale_set.machine_configuration,
             system_assigned_identity=self._spec.system_assigned_identity,
-            user_assigned_resource_ids=self._spec.user_assigned_resource_ids,
+            # Those the component attached too (a download identity given by id): a guest
+            # assignment may read its content with one of them.
+            user_assigned_resource_ids=self._attached_identity_ids,
         )
 
     def _finish(self, built: BuiltScaleSet, spec: ScaleSetSpec, outputs: Mapping[str, Any]) -> None:
         """Take the built scale set's attributes and register every output attribute:
         those above and the component's own ``outputs``."""
         self._spec = spec
+        self._attached_identity_ids = built.user_assigned_resource_ids
         self._extensions = built.extensions
         self.vmss = built.vmss
         self.vmss_name = built.vmss.name

@@ -24,9 +24,10 @@ from .._checks import (
     check_component_name,
     check_input_text,
     check_pattern,
-    check_tags,
+    checked_tags,
     parse_storage_account_id,
 )
+from .._inputs import as_dict
 from .._redact import show
 from .._registry import claim_component_name
 from .._rules import declare_rule
@@ -91,8 +92,12 @@ class ArtifactStoreArgs:
     """The storage SKU (``Standard_LRS``, ``Standard_ZRS``, ``Standard_GRS``, ...)."""
     sas: SasPolicy = field(default_factory=SasPolicy)
     """When read-only SAS tokens expire and rotate."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags on the storage account. Public: a secret-looking value is refused."""
+    tags: Mapping[str, pulumi.Input[str]] | pulumi.Output[Mapping[str, str]] = field(
+        default_factory=dict
+    )
+    """Tags on the storage account. Public: a secret-looking value is refused. A value, or the
+    whole mapping, may be an Output (from config or another stack): checked when its value is
+    known, with the same messages."""
     public_network_access: PublicNetworkAccess = "Enabled"
     """``Disabled``: only the private endpoint reaches the blobs (firewall rules are denied
     too), so the machine that runs ``pulumi up`` must be inside a linked virtual network."""
@@ -138,7 +143,7 @@ class ArtifactStoreArgs:
             raise ConfigurationError("sku", f"{show(self.sku)} is not a storage SKU")
         if not isinstance(self.sas, SasPolicy):
             raise ConfigurationError("sas", f"expected a SasPolicy, got {show(self.sas)}")
-        check_tags(self.tags, "tags")
+        object.__setattr__(self, "tags", checked_tags(self.tags, "tags"))
         if not isinstance(self.shared_key_access, bool):
             raise ConfigurationError(
                 "shared_key_access", f"expected True or False, got {self.shared_key_access!r}"
@@ -166,7 +171,8 @@ class ArtifactStoreArgs:
             "location": self.location is not None,
             "account_name_prefix": self.account_name_prefix != "artifacts",
             "sku": self.sku != "Standard_LRS",
-            "tags": bool(self.tags),
+            # An Output counts as given: it cannot be known empty now.
+            "tags": isinstance(self.tags, pulumi.Output) or bool(self.tags),
             "public_network_access": self.public_network_access != "Enabled",
             "private_endpoint_subnet_id": self.private_endpoint_subnet_id is not None,
             "private_dns_zone_id": self.private_dns_zone_id is not None,
@@ -354,7 +360,7 @@ class ArtifactStore(pulumi.ComponentResource):
                 args.private_endpoint_subnet_id is not None,
                 args.network_rules,
             ),
-            tags=dict(args.tags),
+            tags=as_dict(args.tags),
             opts=child,
         )
         self.container = storage.BlobContainer(
@@ -400,8 +406,14 @@ class ArtifactStore(pulumi.ComponentResource):
             opts=lookup,
         )
         self.account_name = pulumi.Output.from_input(account)
-        self.container_name = found_container.name
-        self.container_id = found_container.id
+        # The names and the id follow from the arguments; taking them from the lookups makes
+        # every upload and grant wait for (and fail with) the lookups. A lookup answered
+        # without them (Pulumi's minimal test mocks answer every invoke with {}) falls back on
+        # what they must be.
+        container_name = self._args.container_name
+        container_id = f"{account_id}/blobServices/default/containers/{container_name}"
+        self.container_name = found_container.name.apply(lambda found: found or container_name)
+        self.container_id = found_container.id.apply(lambda found: found or container_id)
         self.blob_endpoint = found_account.primary_endpoints.apply(_blob_endpoint)
 
     @property
