@@ -31,9 +31,9 @@ _LITERAL = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|\{[^{}\n]*\}|
 # A YAML key at the start of a line (``  - name: x`` -> ``name``).
 _KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z0-9_.-]+)\s*:(?:\s|$)", re.ASCII)
 # PyYAML's position line, followed by the printed document line (its "snippet").
-_MARK = re.compile(r"\bline \d+, column \d+:\s*$", re.ASCII)
+_MARK = re.compile(r"\bline \d+, column \d+:\s*\Z", re.ASCII)
 # The " ... " PyYAML puts around a window of a long line.
-_ELLIPSES = re.compile(r"^\.\.\.\s|\s\.\.\.$", re.ASCII)
+_ELLIPSES = re.compile(r"^\.\.\.\s|\s\.\.\.\Z", re.ASCII)
 # Shorter values could be words of the message itself ("true", "root").
 _MIN_VALUE = 4
 
