@@ -383,6 +383,12 @@ WRONG = [
     Wrong("cloud-init-given-cse-args", lambda k, c: CloudInitScaleSet("bad", CustomScriptScaleSetArgs(scale_set=k.linux(), os="linux", command=c))),
     Wrong("guest-given-cse-args", lambda k, c: GuestAssignment("bad", CustomScriptScaleSetArgs(scale_set=k.linux(), os="linux", command=c))),
     Wrong("store-tag-password", lambda k, c: ArtifactStoreArgs(resource_group_name="rg", tags={"password": c})),
+    Wrong("store-shared-key-access-mapping", lambda k, c: ArtifactStoreArgs(resource_group_name="rg", shared_key_access={"key": c})),
+    Wrong("computer-name-prefix-mapping", lambda k, c: k.dsc(scale_set=k.windows(computer_name_prefix={"p": c}))),
+    Wrong("tag-named-token-output", lambda k, c: k.dsc(scale_set=k.windows(tags={"GithubToken": pulumi.Output.secret(c)}))),
+    Wrong("settings-connection-string-password", lambda k, c: _ext(settings={"db": f"Server=db;Password={c}"})),
+    Wrong("settings-service-bus-key", lambda k, c: _ext(settings={"bus": f"Endpoint=sb://ns/;SharedAccessKey={c}"})),
+    Wrong("settings-path-parameter-sig", lambda k, c: _ext(settings={"url": f"https://a.example/run.sh;sig={c}"})),
 ]
 # fmt: on
 
