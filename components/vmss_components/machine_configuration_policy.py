@@ -105,6 +105,10 @@ _MODE_VERB = {
 }
 
 
+#: The package version New-GuestConfigurationPolicy writes when the package has none.
+UNVERSIONED_PACKAGE_VERSION = "1.0.0"
+
+
 @dataclass(frozen=True, kw_only=True)
 class PolicyParameter:
     """One MOF property offered as a policy parameter, and the value this assignment gives it.
@@ -438,14 +442,11 @@ def resolve_machine_configuration_policy(
         )
     parameters = _resolve_parameters(args, package)
     package_version = package.version
+    unversioned = package_version is None
     if package_version is None:
-        # A package read without a metaconfig Version (the runner accepts one) has none to
-        # put in the definition, which carries it.
-        raise ConfigurationError(
-            "package",
-            f"{package.filename} has no version (no Version in its metaconfig): a policy "
-            "definition carries the package's version; rebuild it with one",
-        )
+        # New-GuestConfigurationPolicy writes 1.0.0 for a package whose metaconfig gives no
+        # Version (or that has no metaconfig), with a warning.
+        package_version = UNVERSIONED_PACKAGE_VERSION
     policy_version = args.policy_version or _package_policy_version(package_version)
     facts = PolicyDefinitionFacts(
         display_name=args.display_name or _display_name(package, os, args.mode),
@@ -473,6 +474,13 @@ def resolve_machine_configuration_policy(
     values.extend((p.name, value) for p, value in parameters if value is not None)
     # What reading the package found worth a look (names, metaconfig, InSpec), first.
     warnings: list[str] = list(package.warnings)
+    if unversioned:
+        warnings.append(
+            f"{package.filename} has no version (no Version in a metaconfig): the definition "
+            f"says {UNVERSIONED_PACKAGE_VERSION}, as New-GuestConfigurationPolicy writes for "
+            "such a package, so a new package under this name is not a new policy version; "
+            "rebuild it with a version (MachineConfigurationPackage.build(..., version=...))"
+        )
     if args.content_identity_resource_id is None:
         warnings.append(
             "the package's URL with its SAS token is written into the policy definition "
@@ -725,7 +733,8 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
     content_hash: pulumi.Output[str]
     """The package's SHA256, upper-case hex, as the definition carries it."""
     package_version: str
-    """The package's version (its metaconfig ``Version``)."""
+    """The package's version (its metaconfig ``Version``; ``1.0.0`` when it has none, as
+    Microsoft's module writes it)."""
     policy_version: str
     """The definition's ``metadata.version``."""
 

@@ -63,13 +63,15 @@ def _scripts(draw: st.DrawFn) -> tuple[str, str]:
         entries = [
             f"[Parameter(Mandatory = ${str(m).lower()})] [string] ${p}" for p, m in parameters
         ]
+        # The body's first statement on the line of its '{' or on the next one.
+        gap = draw(st.sampled_from(["\n", " "]))
         plain.append(
-            f"Configuration {name}\n{{\n    param(\n" + ",\n".join(entries) + "\n    )\n"
+            f"Configuration {name}\n{{{gap}    param(\n" + ",\n".join(entries) + "\n    )\n"
             "    Node localhost { }\n}\n"
         )
         noisy.append(
             f"Configuration {noise(statement=False)}"
-            f"{name}\n{noise(statement=False)}{{\n{noise(statement=False)}    param(\n"
+            f"{name}\n{noise(statement=False)}{{{gap}{noise(statement=False)}    param(\n"
             + f",\n{noise(statement=False)}".join(entries)
             + f"\n    )\n{noise(statement=True)}    Node localhost {{ }}\n}}\n"
             + noise(statement=True)

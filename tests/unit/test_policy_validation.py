@@ -3,6 +3,7 @@ registered, with the argument path and without repeating a secret."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,36 @@ def test_the_os_is_taken_from_the_package_or_required(tmp_path: Path) -> None:
     windows = windows_package(tmp_path, mode="Audit")
     assert resolve(package=windows, os=None).definition.os == "windows"
     assert "uses windows resource modules" in refused("os", package=windows, os="linux")
+
+
+def _without_version(tmp_path: Path, metaconfig: str | None) -> MachineConfigurationPackage:
+    """The sample package rezipped with ``metaconfig`` (None: none at all)."""
+    built = sample_package()
+    target = tmp_path / built.filename
+    with zipfile.ZipFile(built.path) as source, zipfile.ZipFile(target, "w") as copy:
+        for member in source.namelist():
+            if not member.endswith(".metaconfig.json"):
+                copy.writestr(member, source.read(member))
+        if metaconfig is not None:
+            copy.writestr("LinuxMotd.metaconfig.json", metaconfig)
+    return MachineConfigurationPackage.from_zip(target)
+
+
+@pytest.mark.parametrize(
+    ("metaconfig", "mode"),
+    [(None, "Audit"), ('{"Type": "AuditAndSet"}', "ApplyAndAutoCorrect")],
+)
+def test_a_package_without_a_version_is_one_point_oh_as_the_module_writes_it(
+    tmp_path: Path, metaconfig: str | None, mode: str
+) -> None:
+    """New-GuestConfigurationPolicy: '$packageVersion = '1.0.0'' unless the metaconfig gives a
+    Version, with a warning; the library warns too, and does not refuse the package."""
+    package = _without_version(tmp_path, metaconfig)
+    assert package.version is None
+    spec = resolve(package=package, mode=mode)
+    assert (spec.definition.package_version, spec.definition.policy_version) == ("1.0.0", "1.0.0")
+    (warning,) = [w for w in spec.warnings if "has no version" in w]
+    assert "1.0.0" in warning and "version=" in warning
 
 
 def test_policy_modes_are_the_modules() -> None:

@@ -245,6 +245,36 @@ def test_a_credential_declared_with_its_attribute() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "script",
+    [
+        "Configuration Web { param([Parameter(Mandatory)][string]$Site) Node localhost { } }\n",
+        "Configuration Web {param(\n    [Parameter(Mandatory = $true)] [string] $Site\n)\n}\n",
+        "Configuration Web <# c #> { param([Parameter(Mandatory)][string]$Site) }\n",
+        "Configuration Web\n{ param([Parameter(Mandatory)][string]$Site) }\n",
+    ],
+)
+def test_a_param_block_on_the_line_of_the_opening_brace_is_read(script: str) -> None:
+    # Found on a compact script: the body's first statement shares the line of its '{'.
+    (configuration,) = read_script(script).configurations
+    assert [(p.name, p.mandatory) for p in configuration.parameters] == [("Site", True)]
+
+
+def test_a_configuration_on_the_line_of_its_containers_brace_is_nested() -> None:
+    info = read_script("function F { Configuration Inner { param($A) } }\n")
+    (inner,) = info.configurations
+    assert (inner.name, inner.scope, [p.name for p in inner.parameters]) == (
+        "Inner",
+        "nested",
+        ["A"],
+    )
+    info = read_script("Configuration Outer { Configuration Inner { } }\n")
+    assert [(c.name, c.scope) for c in info.configurations] == [
+        ("Outer", "script"),
+        ("Inner", "nested"),
+    ]
+
+
 def test_the_scripts_own_parameters() -> None:
     info = read("script-parameters.ps1")
     assert [(p.name, p.mandatory) for p in info.parameters] == [("Environment", True)]

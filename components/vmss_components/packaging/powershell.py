@@ -693,8 +693,9 @@ class _Scanner:
             f"Configuration {source} (line {t.line(at)})",
             configuration,
         )
-        self.open_brace(brace)
-        return brace + 1
+        # The main loop opens the body at the '{', as after any keyword, so that a statement
+        # on the same line (``Configuration C { param(...) ... }``) starts one.
+        return brace
 
     def end_of_parenthesis(self, start: int) -> int:
         """Past the ``)`` matching ``(`` at ``start`` (strings and comments skipped)."""
