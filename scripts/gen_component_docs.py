@@ -22,6 +22,7 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -232,12 +233,12 @@ def _default(node: ast.expr | None, source: str) -> str | None:
     ):
         for keyword in node.keywords:
             if keyword.arg == "default_factory":
-                factory = ast.get_source_segment(source, keyword.value) or "?"
+                factory = _segment(source, keyword.value) or "?"
                 return _FACTORIES.get(factory, f"{factory}()")
             if keyword.arg == "default":
-                return ast.get_source_segment(source, keyword.value)
+                return _segment(source, keyword.value)
         return None
-    return ast.get_source_segment(source, node)
+    return _segment(source, node)
 
 
 def _docstring_after(body: Sequence[ast.stmt], index: int) -> str | None:
@@ -258,7 +259,7 @@ def _class_info(node: ast.ClassDef, file: Path, source: str) -> ClassInfo:
     for index, statement in enumerate(node.body):
         if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
             name = statement.target.id
-            annotation = ast.get_source_segment(source, statement.annotation) or ""
+            annotation = _segment(source, statement.annotation) or ""
             if name.startswith("_") or annotation.startswith(("ClassVar", "InitVar")):
                 continue
             fields.append(
@@ -270,7 +271,7 @@ def _class_info(node: ast.ClassDef, file: Path, source: str) -> ClassInfo:
                 )
             )
         elif isinstance(statement, ast.FunctionDef) and not statement.name.startswith("_"):
-            decorators = {ast.get_source_segment(source, d) for d in statement.decorator_list}
+            decorators = {_segment(source, d) for d in statement.decorator_list}
             members.append(
                 Member(
                     name=statement.name,
@@ -292,7 +293,7 @@ def _class_info(node: ast.ClassDef, file: Path, source: str) -> ClassInfo:
         name=node.name,
         file=file,
         doc=ast.get_docstring(node),
-        bases=tuple(ast.get_source_segment(source, b) or "" for b in node.bases),
+        bases=tuple(_segment(source, b) or "" for b in node.bases),
         fields=tuple(fields),
         members=tuple(members),
         type_token=token,
@@ -308,15 +309,13 @@ def _signature(function: ast.FunctionDef, source: str) -> str:
     for argument, default in zip(positional, defaults, strict=True):
         if argument.arg in ("self", "cls"):
             continue
-        parts.append(
-            argument.arg + (f"={ast.get_source_segment(source, default)}" if default else "")
-        )
+        parts.append(argument.arg + (f"={_segment(source, default)}" if default else ""))
     if arguments.kwonlyargs:
         parts.append("*")
         for argument, kw_default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
-            shown = f"={ast.get_source_segment(source, kw_default)}" if kw_default else ""
+            shown = f"={_segment(source, kw_default)}" if kw_default else ""
             parts.append(argument.arg + shown)
-    returns = ast.get_source_segment(source, function.returns) if function.returns else None
+    returns = _segment(source, function.returns) if function.returns else None
     return f"{function.name}({', '.join(parts)})" + (f" -> {returns}" if returns else "")
 
 
@@ -338,10 +337,10 @@ def _alias(node: ast.stmt, source: str) -> tuple[str, str] | None:
     if (
         isinstance(node, ast.AnnAssign)
         and isinstance(node.target, ast.Name)
-        and ast.get_source_segment(source, node.annotation) == "TypeAlias"
+        and _segment(source, node.annotation) == "TypeAlias"
         and node.value is not None
     ):
-        return node.target.id, ast.get_source_segment(source, node.value) or node.target.id
+        return node.target.id, _segment(source, node.value) or node.target.id
     return None
 
 
@@ -357,9 +356,9 @@ def parse_source(source: str, filename: str) -> ast.Module:
 
     CPython 3.11 raises ``SystemError: AST constructor recursion depth mismatch`` when a
     collection runs Python finalizers (an asyncio future's "exception was never retrieved"
-    log, left by an earlier Pulumi run in the same process) while it builds the tree.
+    log, left by an earlier Pulumi run in the same process) while it builds the tree; with the
+    collector off, no collection can start inside the parse.
     """
-    gc.collect()
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -367,6 +366,26 @@ def parse_source(source: str, filename: str) -> ast.Module:
     finally:
         if enabled:
             gc.enable()
+
+
+@cache
+def _utf8_lines(source: str) -> tuple[bytes, ...]:
+    return tuple(source.encode("utf-8").splitlines(keepends=True))
+
+
+def _segment(source: str, node: ast.expr | ast.stmt) -> str | None:
+    """The source text of ``node``, as ``ast.get_source_segment`` gives it, in time linear in
+    the node (the standard one re-splits the whole file on every call). Column offsets count
+    UTF-8 bytes, so the lines are cut as bytes."""
+    end_lineno, end_col = node.end_lineno, node.end_col_offset
+    if end_lineno is None or end_col is None:
+        return None
+    lines = _utf8_lines(source)
+    first, last, start = node.lineno - 1, end_lineno - 1, node.col_offset
+    if first == last:
+        return lines[first][start:end_col].decode("utf-8")
+    pieces = [lines[first][start:], *lines[first + 1 : last], lines[last][:end_col]]
+    return b"".join(pieces).decode("utf-8")
 
 
 def read_classes(root: Path = SOURCE) -> dict[str, ClassInfo]:

@@ -9,10 +9,11 @@ import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
 
+from ._files import check_encodable
 from ._guard import secret_reason
 from ._inputs import checked_at, checked_input, shown
 from ._redact import show
@@ -22,7 +23,9 @@ from .errors import ConfigurationError
 
 TEXT_RULE = declare_rule(
     "text-no-control-characters",
-    "Names, tags, probe paths, image references and SSH keys hold no control or format "
+    "Names, tags, probe paths, image references, SSH keys, the resource group, location and "
+    "resource ids, an extension's publisher, type and update tag and Custom Script file URLs "
+    "hold no control or format "
     "character (NUL, a newline, U+202E, a zero-width character): they would reach Azure, "
     "logs and portals unseen.",
     where="vmss_components._checks.check_text_characters",
@@ -31,6 +34,13 @@ TEXT_RULE = declare_rule(
         "scale_set.health.request_path",
         "scale_set.image.version",
         "scale_set.ssh_public_keys[0]",
+        "scale_set.subnet_id",
+        "scale_set.resource_group_name",
+        "scale_set.location",
+        "extension.publisher",
+        "extension.type",
+        "extension.force_update_tag",
+        "file_uris",
     ),
 )
 TAG_RULE = declare_rule(
@@ -166,7 +176,8 @@ def check_component_name(name: object, path: str = "name") -> str:
 def check_input_text(
     value: object, path: str, *, optional: bool = False, secret: bool = False
 ) -> None:
-    """A ``pulumi.Input[str]``: an Output is taken on trust, plain text must be non-empty.
+    """A ``pulumi.Input[str]``: an Output is taken on trust, plain text must be non-empty
+    valid Unicode (no lone surrogate).
 
     With ``secret`` (a password, a command) the message never shows the value.
     """
@@ -177,6 +188,9 @@ def check_input_text(
     if not isinstance(value, str) or not value.strip():
         shown = f"a value of type {type(value).__name__}" if secret else show(value)
         raise ConfigurationError(path, f"expected a non-empty string or an Output, got {shown}")
+    # A lone surrogate has no UTF-8 form: the engine would fail on it after resources are
+    # registered. The message names the character's position, never the text.
+    check_encodable(value, path)
 
 
 def checked_text(
@@ -301,3 +315,61 @@ def parse_identity_id(identity_id: str, path: str) -> tuple[str, str]:
             "Microsoft.ManagedIdentity/userAssignedIdentities/<name>)",
         )
     return match.group("group"), match.group("name")
+
+
+def check_identity_input(value: object, path: str) -> tuple[str, str] | None:
+    """A user-assigned identity's resource id given as a ``pulumi.Input[str]``.
+
+    Plain text must be such an id: its resource group and name are returned, for looking the
+    identity up. An Output is taken on trust (None): it is parsed when its value is known, and
+    a malformed one fails then, at ``path``.
+    """
+    if isinstance(value, pulumi.Output):
+        return None
+    if not isinstance(value, str):
+        raise ConfigurationError(
+            path, f"expected a user-assigned identity id, got {type(value).__name__}"
+        )
+    return parse_identity_id(value, path)
+
+
+DOWNLOAD_IDENTITY_PATH = "download_identity_resource_id"
+
+
+def check_download_identity(download: str, identity: object) -> None:
+    """``download_identity_resource_id`` of a component that downloads by SAS or by identity:
+    only with ``download='managed_identity'``, and a user-assigned identity id."""
+    if identity is None:
+        return
+    if download != "managed_identity":
+        raise ConfigurationError(
+            DOWNLOAD_IDENTITY_PATH,
+            "an identity is only used with download='managed_identity'; with 'sas' each "
+            "download URL carries its own token",
+        )
+    check_identity_input(identity, DOWNLOAD_IDENTITY_PATH)
+
+
+def resolve_download_identity(
+    download: str, given: object, *, publishes: bool, content: str, reads: str
+) -> tuple[Literal["given", "created"] | None, tuple[str, str] | None]:
+    """Which identity a component downloads with, and the group and name to look a given one
+    up by (when its id is plain text).
+
+    By SAS: none. By identity: the given one, or else one the component creates, which can
+    read only what the component itself publishes (``publishes``); with nothing to publish a
+    new identity could read nothing, so an identity must be given. ``content`` names what
+    would be published (``files``), ``reads`` what the given identity must already read.
+    """
+    if download != "managed_identity":
+        return None, None
+    if given is not None:
+        return "given", check_identity_input(given, DOWNLOAD_IDENTITY_PATH)
+    if publishes:
+        return "created", None
+    raise ConfigurationError(
+        DOWNLOAD_IDENTITY_PATH,
+        f"download='managed_identity' without {content} to publish needs "
+        f"download_identity_resource_id: the identity that can already read {reads} "
+        "(a new one could read nothing)",
+    )

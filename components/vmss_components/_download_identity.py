@@ -5,6 +5,9 @@ is created (``<name>-identity``) or given by resource id, granted Storage Blob D
 the store's container before the scale set exists, and attached to the scale set. A
 system-assigned identity could not work: its principal exists only once the scale set does,
 so the first instances would boot without the role.
+
+The Machine Configuration components look their content identity up by id here too
+(:func:`given_identity`): one copy of the lookup for every identity given by resource id.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import managedidentity
+from pulumi_azure_native import authorization, managedidentity
 
 from ._checks import parse_identity_id
 from ._inputs import as_dict
 from .scaleset import ScaleSetArgs
+from .store import ArtifactStore
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,29 @@ def given_identity(
     )
     return DownloadIdentity(
         None, pulumi.Output.from_input(identity_id), found.client_id, found.principal_id
+    )
+
+
+def grant_download(
+    store: ArtifactStore,
+    name: str,
+    identity: DownloadIdentity,
+    given: pulumi.Input[str] | None,
+    parent: pulumi.Resource,
+) -> authorization.RoleAssignment:
+    """Storage Blob Data Reader on the store's container for the download identity, as
+    ``<name>-blob-reader``, granted before the scale set exists (the caller makes the scale set
+    depend on it): the first instance downloads as soon as it boots.
+
+    A given identity is keyed by its resource id, so components sharing it share its one
+    assignment on the store (a second one would have the same Azure name, and deleting either
+    would remove both consumers' access).
+    """
+    return store.grant_read(
+        f"{name}-blob-reader",
+        identity.principal_id,
+        pulumi.ResourceOptions(parent=parent),
+        principal_key=given if isinstance(given, str) else None,
     )
 
 

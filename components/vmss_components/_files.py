@@ -33,9 +33,17 @@ declare_rule(
 declare_rule(
     "text-no-lone-surrogate",
     "Text holds no lone surrogate, which could not be encoded as UTF-8 for a file, Azure or "
-    "cloud-init.",
-    where="vmss_components._files.check_encodable",
-    paths=("cloud_config", "script", "scale_set.ssh_public_keys[0]", "package.content"),
+    "cloud-init (the engine would fail on it after resources are registered): user data, "
+    "scripts, keys, package content and every text argument (a command, a name).",
+    where="vmss_components._files.check_encodable; vmss_components._checks.check_input_text",
+    paths=(
+        "cloud_config",
+        "script",
+        "scale_set.ssh_public_keys[0]",
+        "package.content",
+        "command",
+        "scale_set.resource_group_name",
+    ),
 )
 
 #: The default ceiling for a text file a user hands to the library (scripts, MOFs, configs).

@@ -29,8 +29,19 @@ from typing import Any, Literal
 import pulumi
 from pulumi_azure_native import authorization, managedidentity
 
-from ._checks import check_choice, check_input_text, check_literal, parse_identity_id
-from ._download_identity import DownloadIdentity, create_identity, given_identity, is_attached
+from ._checks import (
+    check_choice,
+    check_download_identity,
+    check_literal,
+    resolve_download_identity,
+)
+from ._download_identity import (
+    DownloadIdentity,
+    create_identity,
+    given_identity,
+    grant_download,
+    is_attached,
+)
 from ._guard import NO_SECRETS, is_secret_name
 from ._naming import artifact_key
 from ._redact import not_a_path, redacts, show
@@ -145,17 +156,7 @@ class CloudInitScaleSetArgs:
             )
         check_choice(self.compress, "compress", COMPRESS_MODES)
         check_literal(self.download, "download", DownloadMode)
-        identity = self.download_identity_resource_id
-        if identity is not None:
-            if self.download != "managed_identity":
-                raise ConfigurationError(
-                    "download_identity_resource_id",
-                    "an identity is only used with download='managed_identity'; with 'sas' "
-                    "the URLs carry their tokens",
-                )
-            check_input_text(identity, "download_identity_resource_id")
-            if isinstance(identity, str):
-                parse_identity_id(identity, "download_identity_resource_id")
+        check_download_identity(self.download, self.download_identity_resource_id)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -207,23 +208,14 @@ def resolve_cloud_init(
                 else stand_in_url(blob_name, sas_expiry=store.sas_expiry)
             )
             stand_ins[key] = ArtifactValues(url=url, sha256=package.sha256)
-    identity: Literal["given", "created"] | None = None
-    lookup: tuple[str, str] | None = None
     given = args.download_identity_resource_id
-    if by_identity:
-        if given is not None:
-            identity = "given"
-            if isinstance(given, str):
-                lookup = parse_identity_id(given, "download_identity_resource_id")
-        elif args.artifacts:
-            identity = "created"
-        else:
-            raise ConfigurationError(
-                "download_identity_resource_id",
-                "download='managed_identity' without artifacts to publish needs "
-                "download_identity_resource_id: the identity that can already read what "
-                "vmss-fetch-blob --url fetches (a new one could read nothing)",
-            )
+    identity, lookup = resolve_download_identity(
+        args.download,
+        given,
+        publishes=bool(args.artifacts),
+        content="artifacts",
+        reads="what vmss-fetch-blob --url fetches",
+    )
     notes: list[str] = []
     user_data = check_user_data(
         args.cloud_config,
@@ -346,10 +338,8 @@ class CloudInitScaleSet(ScaleSetComponent):
         if identity is not None and self.artifacts and store is not None:
             # Granted before the scale set exists (depends_on below); the helper still
             # retries 403 while the assignment propagates (up to 10 minutes).
-            self.role_assignment = store.grant_read(
-                f"{name}-blob-reader",
-                identity.principal_id,
-                pulumi.ResourceOptions(parent=self),
+            self.role_assignment = grant_download(
+                store, name, identity, args.download_identity_resource_id, parent=self
             )
         encoded = (
             self._encode(spec.user_data, args.compress)

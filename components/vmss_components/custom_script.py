@@ -25,13 +25,21 @@ import pulumi
 from pulumi_azure_native import authorization, managedidentity
 
 from ._checks import (
+    check_download_identity,
     check_extension_name,
     check_input_text,
     check_int,
     check_literal,
-    parse_identity_id,
+    check_text_characters,
+    resolve_download_identity,
 )
-from ._download_identity import DownloadIdentity, create_identity, given_identity, is_attached
+from ._download_identity import (
+    DownloadIdentity,
+    create_identity,
+    given_identity,
+    grant_download,
+    is_attached,
+)
 from ._files import check_encodable, read_file_bytes
 from ._guard import check_public_value
 from ._naming import artifact_key
@@ -69,9 +77,10 @@ from .store import ArtifactStore, PublishedArtifact, StoreFacts, check_store
 SCRIPT_SIZE = declare_rule(
     "cse-script-size",
     "A Linux Custom Script script is at most 262,144 characters once gzipped and "
-    "base64-encoded (the handler's limit).",
-    where="vmss_components.custom_script.resolve_custom_script",
-    paths=("script",),
+    "base64-encoded (the handler's limit), however the extension arrives.",
+    where="vmss_components.custom_script.resolve_custom_script; "
+    "vmss_components.extensions.custom_script.check_custom_script_settings",
+    paths=("script", "scale_set.extra_extensions"),
 )
 WINDOWS_NO_SCRIPT = declare_rule(
     "cse-windows-no-script",
@@ -82,16 +91,18 @@ WINDOWS_NO_SCRIPT = declare_rule(
 HTTPS_ONLY = declare_rule(
     "cse-file-uris-https",
     "Custom Script file URIs are https:// URLs with a file name (the handler saves each "
-    "download under the last segment of its path).",
-    where="vmss_components.custom_script.CustomScriptScaleSetArgs",
-    paths=("file_uris",),
+    "download under the last segment of its path), however the extension arrives.",
+    where="vmss_components.custom_script.CustomScriptScaleSetArgs; "
+    "vmss_components.extensions.custom_script.check_file_uris",
+    paths=("file_uris", "scale_set.extra_extensions"),
 )
 FILE_NAMES_UNIQUE = declare_rule(
     "cse-file-names-unique",
     "The files a Custom Script extension downloads have distinct names (without case on "
     "Windows): the handler saves them all in one folder.",
-    where="vmss_components.custom_script.resolve_custom_script",
-    paths=("files", "file_uris"),
+    where="vmss_components.custom_script.resolve_custom_script; "
+    "vmss_components.extensions.custom_script.check_file_uris",
+    paths=("files", "file_uris", "scale_set.extra_extensions"),
 )
 NO_PUBLIC_TOKEN = declare_rule(
     "cse-managed-identity-no-token",
@@ -204,17 +215,7 @@ class CustomScriptScaleSetArgs:
         check_literal(self.download, "download", DownloadMode)
         if self.identity_id is not None:
             self._adopt_deprecated_identity()
-        identity = self.download_identity_resource_id
-        if identity is not None:
-            if self.download != "managed_identity":
-                raise ConfigurationError(
-                    "download_identity_resource_id",
-                    "an identity is only used with download='managed_identity'; with 'sas' "
-                    "each file carries its own token",
-                )
-            check_input_text(identity, "download_identity_resource_id")
-            if isinstance(identity, str):
-                parse_identity_id(identity, "download_identity_resource_id")
+        check_download_identity(self.download, self.download_identity_resource_id)
         if not isinstance(self.skip_dos2unix, bool):
             raise ConfigurationError(
                 "skip_dos2unix", f"expected True or False, got {show(self.skip_dos2unix)}"
@@ -253,6 +254,8 @@ def _check_list(value: object, path: str) -> None:
 def _check_https(uri: object, path: str) -> None:
     if not isinstance(uri, str):
         raise ConfigurationError(path, f"expected an https:// URL (str), got {type(uri).__name__}")
+    # urlsplit drops tabs and newlines silently: "https://x/a.sh\n" would pass as a.sh.
+    check_text_characters(uri, path, "the URL")
     parts = urllib.parse.urlsplit(uri)
     if parts.scheme.lower() != "https" or not parts.netloc:
         raise ConfigurationError(
@@ -396,23 +399,14 @@ def resolve_custom_script(
         for index, uri in enumerate(args.file_uris):
             check_public_value(uri, f"file_uris[{index}]")
 
-    identity: Literal["given", "created"] | None = None
-    lookup: tuple[str, str] | None = None
     given = args.download_identity_resource_id
-    if args.download == "managed_identity":
-        if given is not None:
-            identity = "given"
-            if isinstance(given, str):
-                lookup = parse_identity_id(given, "download_identity_resource_id")
-        elif files:
-            identity = "created"
-        else:
-            raise ConfigurationError(
-                "download_identity_resource_id",
-                "download='managed_identity' without files to publish needs "
-                "download_identity_resource_id: the identity that can already read the "
-                "file_uris (a new one could read nothing)",
-            )
+    identity, lookup = resolve_download_identity(
+        args.download,
+        given,
+        publishes=bool(files),
+        content="files",
+        reads="the file_uris",
+    )
 
     encoded: str | None = None
     digest: str | None = None
@@ -523,7 +517,6 @@ class CustomScriptScaleSet(ScaleSetComponent):
         store = check_store(args.store, "store", optional=True)
         spec = resolve_custom_script(name, args, store.facts if store is not None else None)
         super().__init__("vmss:index:CustomScriptScaleSet", name, args, opts)
-        child = pulumi.ResourceOptions(parent=self)
         assert store is not None or not spec.files
         self.artifacts = {
             f.package.filename: store.publish(f.key, f.package)
@@ -553,17 +546,11 @@ class CustomScriptScaleSet(ScaleSetComponent):
             self.download_identity_resource_id = identity.resource_id
             self.download_identity_client_id = identity.client_id
             self.download_identity_principal_id = identity.principal_id
-        if self.download_identity_principal_id is not None and published and store is not None:
-            # Granted before the scale set exists (depends_on below): the first instance
-            # downloads as soon as it boots. A system-assigned identity could not work here,
-            # its principal exists only once the scale set does.
-            given_id = args.download_identity_resource_id
-            self.role_assignment = store.grant_read(
-                f"{name}-blob-reader",
-                self.download_identity_principal_id,
-                child,
-                # Components sharing one identity share its one assignment on the store.
-                principal_key=given_id if isinstance(given_id, str) else None,
+        if identity is not None and published and store is not None:
+            # A system-assigned identity could not work here: its principal exists only once
+            # the scale set does.
+            self.role_assignment = grant_download(
+                store, name, identity, args.download_identity_resource_id, parent=self
             )
 
         self.update_tag = update_tag(

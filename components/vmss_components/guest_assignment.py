@@ -21,15 +21,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi_azure_native import authorization, guestconfiguration, managedidentity
+from pulumi_azure_native import authorization, guestconfiguration
 
 from . import _registry
 from ._checks import (
     check_component_name,
+    check_identity_input,
     check_input_text,
     check_literal,
-    parse_identity_id,
 )
+from ._download_identity import given_identity
 from ._guard import PROTECTED_PARAMETERS, check_public_settings, guard_output_contents
 from ._inputs import checked_at
 from ._naming import artifact_key
@@ -141,13 +142,8 @@ class GuestAssignmentArgs:
         if self.content_identity_id is not None:
             self._adopt_deprecated_identity()
         identity = self.content_identity_resource_id
-        if identity is not None and not isinstance(identity, pulumi.Output):
-            if not isinstance(identity, str):
-                raise ConfigurationError(
-                    "content_identity_resource_id",
-                    f"expected a user-assigned identity id, got {type(identity).__name__}",
-                )
-            parse_identity_id(identity, "content_identity_resource_id")
+        if identity is not None:
+            check_identity_input(identity, "content_identity_resource_id")
 
     def _adopt_deprecated_identity(self) -> None:
         warnings.warn(
@@ -445,13 +441,8 @@ class GuestAssignment(pulumi.ComponentResource):
             identity = _matched_identity(
                 args.content_identity_resource_id, spec.identity_ids_to_match
             )
-            parts = identity.apply(
-                lambda text: parse_identity_id(text, "content_identity_resource_id")
-            )
-            principal_id = managedidentity.get_user_assigned_identity_output(
-                resource_group_name=parts.apply(lambda p: p[0]),
-                resource_name=parts.apply(lambda p: p[1]),
-                opts=pulumi.InvokeOutputOptions(parent=self),
+            principal_id = given_identity(
+                identity, None, "content_identity_resource_id", parent=self
             ).principal_id
             self.content_reader = store.grant_read(
                 f"{name}-content-reader",

@@ -33,18 +33,19 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 import pulumi
-from pulumi_azure_native import authorization, managedidentity, policyinsights
+from pulumi_azure_native import authorization, policyinsights
 
 from . import _registry
 from ._checks import (
     check_bool,
     check_component_name,
+    check_identity_input,
     check_input_text,
     check_literal,
     check_sequence,
     check_tags,
-    parse_identity_id,
 )
+from ._download_identity import given_identity
 from ._guard import secret_reason
 from ._naming import (
     artifact_key,
@@ -308,13 +309,8 @@ class MachineConfigurationPolicyArgs:
                     f"expected a PolicyParameter(...), got {type(parameter).__name__}",
                 )
         identity = self.content_identity_resource_id
-        if identity is not None and not isinstance(identity, pulumi.Output):
-            if not isinstance(identity, str):
-                raise ConfigurationError(
-                    "content_identity_resource_id",
-                    f"expected a user-assigned identity id, got {type(identity).__name__}",
-                )
-            parse_identity_id(identity, "content_identity_resource_id")
+        if identity is not None:
+            check_identity_input(identity, "content_identity_resource_id")
         check_bool(self.arc_machines, "arc_machines")
         check_bool(self.auto_remediation, "auto_remediation")
         check_tags(self.machine_tags, "machine_tags")
@@ -913,13 +909,8 @@ class MachineConfigurationPolicy(pulumi.ComponentResource):
         self, name: str, identity: pulumi.Input[str], store: ArtifactStore
     ) -> authorization.RoleAssignment:
         """Storage Blob Data Reader on the container for the content identity."""
-        parts = pulumi.Output.from_input(identity).apply(
-            lambda text: parse_identity_id(text, "content_identity_resource_id")
-        )
-        principal_id = managedidentity.get_user_assigned_identity_output(
-            resource_group_name=parts.apply(lambda p: p[0]),
-            resource_name=parts.apply(lambda p: p[1]),
-            opts=pulumi.InvokeOutputOptions(parent=self),
+        principal_id = given_identity(
+            identity, None, "content_identity_resource_id", parent=self
         ).principal_id
         return store.grant_read(
             f"{name}-content-reader",

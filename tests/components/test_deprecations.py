@@ -4,9 +4,9 @@ that names the replacement (CHANGELOG.md lists them)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
+from helpers import REPO
 
 from vmss_components import (
     ArtifactStore,
@@ -24,7 +24,6 @@ from vmss_components import (
 )
 from vmss_components.testing import MockDeployment
 
-REPO = Path(__file__).resolve().parents[2]
 SUBNET = (
     "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
     "Microsoft.Network/virtualNetworks/vnet/subnets/default"

@@ -13,12 +13,12 @@ from typing import Any
 
 import pulumi
 import pytest
+from helpers import REPO
 from pulumi_azure_native import network, resources
 
 from vmss_components import ArtifactStore, ArtifactStoreArgs
 from vmss_components.testing import MockDeployment
 
-REPO = Path(__file__).resolve().parents[2]
 PARTS = REPO / "docs" / "components" / "_parts"
 PROJECT = "docs"
 SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f docs"

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pulumi
 import pulumi_azure_native as azure_native
 import pytest
+from helpers import REPO
 
 from vmss_components import (
     ArtifactStore,
@@ -37,7 +37,6 @@ from vmss_components import (
 )
 from vmss_components.testing import MockDeployment
 
-REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "stacks" / "artifacts"
 SUBNET = (
     "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg/providers/"

@@ -24,12 +24,14 @@ from types import ModuleType
 
 import pulumi
 import pytest
+from helpers import REPO
 
 import vmss_components
 
-REPO = Path(__file__).resolve().parents[2]
 README_LIMIT = 12 * 1024
-PATH_PREFIXES = ("docs/", "examples/", "stacks/", "components/", "scripts/")
+PATH_PREFIXES = ("docs/", "examples/", "stacks/", "components/", "scripts/", "tests/", "bench/")
+#: Paths written from the source root (``vmss_components/_guard.py``) are under components/.
+SOURCE_PREFIXES = ("vmss_components/", "vmss_plan/")
 
 
 def _generator() -> ModuleType:
@@ -150,19 +152,41 @@ def _link_problems(document: Path) -> list[str]:
     return problems
 
 
+# A repository path in running text (not after a "/" or "." of a URL or a longer path).
+_BARE_PATH = re.compile(
+    r"(?<![\w/.`-])(?:" + "|".join(re.escape(p) for p in PATH_PREFIXES) + r")[\w./<>*{}-]*",
+    re.ASCII,
+)
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+
+
+def _missing_path(token: str) -> str | None:
+    """The fixed part of ``token`` when it names no file or folder of the repository."""
+    token = token.rstrip(".,;:)'\"")
+    if token.startswith(SOURCE_PREFIXES):
+        token = "components/" + token
+    # A placeholder or glob (examples/<case>/, docs/components/*.md): its fixed part.
+    fixed = re.split(r"[<*{\[]", token, maxsplit=1)[0]
+    if fixed != token:
+        fixed = fixed.rsplit("/", 1)[0] + "/"
+    return None if (REPO / fixed).exists() else fixed
+
+
 def _path_problems(document: Path) -> list[str]:
     problems = []
-    for span in _CODE.findall(_prose(document.read_text())):
-        token = span.split()[0] if span.split() else ""
-        if not token.startswith(PATH_PREFIXES):
-            continue
-        token = token.rstrip(".,;:)")
-        # A placeholder or glob (examples/<case>/, docs/components/*.md): its fixed part.
-        fixed = re.split(r"[<*{\[]", token, maxsplit=1)[0]
-        if fixed != token:
-            fixed = fixed.rsplit("/", 1)[0] + "/"
-        if not (REPO / fixed).exists():
-            problems.append(f"`{span}`: {fixed} is not in the repository")
+    prose = _prose(document.read_text())
+    for span in _CODE.findall(prose):
+        for token in span.split():
+            if not token.startswith(PATH_PREFIXES + SOURCE_PREFIXES):
+                continue
+            fixed = _missing_path(token)
+            if fixed is not None:
+                problems.append(f"`{span}`: {fixed} is not in the repository")
+    text = _LINK_TARGET.sub("]", _CODE.sub("", prose))
+    for token in _BARE_PATH.findall(text):
+        fixed = _missing_path(token)
+        if fixed is not None:
+            problems.append(f"{token}: {fixed} is not in the repository")
     return problems
 
 
@@ -177,6 +201,8 @@ def test_the_checker_sees_broken_links_and_paths(tmp_path: Path) -> None:
     page.write_text(
         "# Title\n\n[ok](#title) [bad](missing.md) [anchor](page.md#nowhere)\n"
         "`docs/no-such-file.md`, `examples/<case>/`, `stacks/Pulumi.<stack>.yaml`\n"
+        "`pytest tests/unit/gone.py`, `vmss_components/_gone.py`, `vmss_components/_guard.py`\n"
+        "in prose: tests/unit/moved.py, bench/, see https://example.com/docs/x/\n"
         "```sh\ncat docs/also-missing.md  # fenced: not checked\n```\n"
     )
     assert _link_problems(page) == [
@@ -184,7 +210,10 @@ def test_the_checker_sees_broken_links_and_paths(tmp_path: Path) -> None:
         "page.md#nowhere: no heading #nowhere",
     ]
     assert _path_problems(page) == [
-        "`docs/no-such-file.md`: docs/no-such-file.md is not in the repository"
+        "`docs/no-such-file.md`: docs/no-such-file.md is not in the repository",
+        "`pytest tests/unit/gone.py`: tests/unit/gone.py is not in the repository",
+        "`vmss_components/_gone.py`: components/vmss_components/_gone.py is not in the repository",
+        "tests/unit/moved.py: tests/unit/moved.py is not in the repository",
     ]
 
 

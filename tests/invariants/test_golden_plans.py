@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import STACKS
 
 from vmss_plan import PlanRun, build_document
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-STACKS = ("dev", "staging", "prod")
 
 
 def _received(run: PlanRun) -> dict[str, Any]:

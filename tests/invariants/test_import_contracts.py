@@ -11,27 +11,16 @@
 from __future__ import annotations
 
 import ast
-import gc
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.source import parse_source
 
 import vmss_components
 
 LIBRARY = Path(vmss_components.__file__).resolve().parent
 PLAN_TOOL = LIBRARY.parent / "vmss_plan"
-
-
-def parse_source(source: str, filename: str) -> ast.Module:
-    """``ast.parse`` with the collector held off (see scripts/gen_component_docs.py: CPython
-    3.11 fails when finalizers run while the tree is built)."""
-    gc.collect()
-    gc.disable()
-    try:
-        return ast.parse(source, filename=filename)
-    finally:
-        gc.enable()
 
 
 def _modules(root: Path) -> list[Path]:

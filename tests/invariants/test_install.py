@@ -11,8 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 PACKAGES = ("vmss_components", "vmss_plan")
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 import re
 import tomllib
 from importlib import metadata
-from pathlib import Path
 
+from helpers import REPO
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-REPO = Path(__file__).resolve().parents[2]
 LOCK = REPO / "requirements.lock"
 
 

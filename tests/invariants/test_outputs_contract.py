@@ -9,16 +9,16 @@ exposes ``vmss``, ``vmss_id``, ``vmss_name`` and ``principal_id``.
 from __future__ import annotations
 
 import ast
-import gc
 import inspect
 import textwrap
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
+from helpers import REPO
+from helpers.source import parse_source
 
 import vmss_components
 from vmss_components import (
@@ -45,7 +45,6 @@ from vmss_components import (
 from vmss_components.scaleset import ScaleSetComponent
 from vmss_components.testing import MockDeployment
 
-REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "stacks" / "artifacts"
 SUBNET = (
     "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
@@ -63,17 +62,6 @@ COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (
     MachineConfigurationPolicy,
 )
 SCALE_SET_OUTPUTS = {"vmss", "vmss_id", "vmss_name", "principal_id"}
-
-
-def parse_source(source: str, filename: str) -> ast.Module:
-    """``ast.parse`` with the collector held off (see scripts/gen_component_docs.py: CPython
-    3.11 fails when finalizers run while the tree is built)."""
-    gc.collect()
-    gc.disable()
-    try:
-        return ast.parse(source, filename=filename)
-    finally:
-        gc.enable()
 
 
 def output_attributes(cls: type) -> dict[str, str]:

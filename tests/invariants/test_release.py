@@ -14,8 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 VERSION = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
 TAG = f"v{VERSION}"
 #: What the sdist may hold: the library, README, LICENSE, CHANGELOG and pyproject (PKG-INFO

@@ -18,14 +18,13 @@ import importlib.util
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from types import ModuleType
 
 import pytest
+from helpers import REPO
 
 from vmss_components._rules import Rule, declared_rules
 
-REPO = Path(__file__).resolve().parents[2]
 TESTS = REPO / "tests"
 CASES = ("violation", "valid")
 

@@ -15,7 +15,19 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pulumi
+
+import vmss_components
+
 PROJECT = Path(__file__).resolve().parent / "user_project"
+
+#: The type token of every component the library exports: the program constructs each.
+COMPONENT_TYPES = {
+    f"vmss:index:{name}"
+    for name in vmss_components.__all__
+    if isinstance(getattr(vmss_components, name), type)
+    and issubclass(getattr(vmss_components, name), pulumi.ComponentResource)
+}
 
 # Run in a fresh interpreter, so nothing of the test session's sys.path or modules leaks in.
 _HOST = textwrap.dedent(
@@ -50,12 +62,14 @@ def test_a_user_project_with_its_own_components_package_runs() -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert Path(report["components_file"]) == PROJECT / "infra" / "components" / "__init__.py"
+    assert set(report["types"]) >= COMPONENT_TYPES
     assert {
         "vmss:index:ArtifactStore",
         "vmss:index:DscScaleSet",
         "vmss:index:CustomScriptScaleSet",
         "vmss:index:CloudInitScaleSet",
         "vmss:index:GuestAssignment",
+        "vmss:index:MachineConfigurationPolicy",
         "azure-native:compute:VirtualMachineScaleSet",
         "azure-native:guestconfiguration:GuestConfigurationAssignmentsVMSS",
     } <= set(report["types"])

@@ -8,17 +8,18 @@ examples/<case>`` would plan it, and the settings that make it that example are 
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import REPO
 
 from vmss_components.testing import RecordedResource
 from vmss_plan import PlanRun, load_project, run_plan
 
-REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
-CASES = ("cloud_init", "custom_script", "dsc", "guest_assignment")
+#: The examples that build a scale set, and the one that governs a scope's machines.
+SCALE_SET_CASES = ("cloud_init", "custom_script", "dsc", "guest_assignment")
+CASES = (*SCALE_SET_CASES, "machine_configuration_policy")
 VMSS = "azure-native:compute:VirtualMachineScaleSet"
 
 
@@ -50,7 +51,7 @@ def test_every_example_is_a_pulumi_project() -> None:
         assert "Path(__file__).parent" in (folder / "__main__.py").read_text()
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", SCALE_SET_CASES)
 def test_every_example_creates_its_group_network_and_store(case: str) -> None:
     run = plan(case)
     types = _types(run)
@@ -139,3 +140,24 @@ def test_guest_assignment_example() -> None:
     assert guest["configurationParameter"] == [
         {"name": "[TextFile]Banner;Contents", "value": "Contoso example: authorised use only.\n"}
     ]
+
+
+def test_machine_configuration_policy_example() -> None:
+    run = plan("machine_configuration_policy")
+    types = _types(run)
+    assert {
+        "azure-native:resources:ResourceGroup",
+        "vmss:index:ArtifactStore",
+        "vmss:index:MachineConfigurationPolicy",
+        "azure-native:policyinsights:RemediationAtResourceGroup",
+    } <= types
+    definition = run.deployment.resource("azure-native:authorization:PolicyDefinition")
+    guest = definition.get("metadata.guestConfiguration")
+    assert guest["name"] == "ExampleBanner"
+    assert guest["contentHash"] == guest["contentHash"].upper()
+    assert definition.get("policyRule.then.effect") == "deployIfNotExists"
+    scope = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/"
+    assignments = run.deployment.resources_of_type("azure-native:authorization:PolicyAssignment")
+    assert {a.name for a in assignments} == {"banner-assignment", "banner-prerequisites"}
+    assert all(a.get("scope").startswith(scope) for a in assignments)
+    assert run.stack_outputs and all(r.known for r in run.stack_outputs.values())

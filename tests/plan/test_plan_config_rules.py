@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import REPO
+from helpers import REPO, STACKS
 
 from vmss_plan import load_project
 from vmss_plan.cli import EXIT_CONFIGURATION, main
@@ -26,8 +26,6 @@ from vmss_plan.config_rules import (
     value_matches,
 )
 from vmss_plan.project import load_stack_config
-
-STACKS = ("dev", "staging", "prod")
 
 #: Keys of the project schema's ConfigTypeDeclaration (additionalProperties: false).
 SCHEMA_KEYS = {"type", "items", "description", "secret", "default", "value"}

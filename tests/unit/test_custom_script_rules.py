@@ -21,10 +21,10 @@ from helpers import (
 )
 
 from vmss_components import ConfigurationError, CustomScriptScaleSetArgs
+from vmss_components._checks import parse_identity_id
 from vmss_components.custom_script import (
     CustomScriptSpec,
     has_sas_token,
-    parse_identity_id,
     resolve_custom_script,
 )
 from vmss_components.extensions import check_custom_script_settings, encode_script

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 import gzip
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
 
+from .._checks import check_text_characters
+from .._redact import show
 from .._rules import declare_rule
 from .._types import OsType
 from ..errors import ConfigurationError
@@ -114,6 +117,65 @@ def check_custom_script_settings(
         raise ConfigurationError(
             path, f"exactly one of commandToExecute and script is needed, got {runs or 'none'}"
         )
+    for section, values in (("settings", settings), ("protected_settings", protected)):
+        if "fileUris" in values:
+            check_file_uris(os, values["fileUris"], f"{path}.{section}.fileUris")
+        script = values.get("script")
+        if isinstance(script, str) and len(script) > CSE_SCRIPT_MAX_ENCODED:
+            raise ConfigurationError(
+                f"{path}.{section}.script",
+                f"{len(script):,} characters: the Linux handler takes at most "
+                f"{CSE_SCRIPT_MAX_ENCODED:,} (gzip then base64 the script, or publish it and "
+                "run a command)",
+            )
+
+
+def download_file_name(uri: str) -> str:
+    """The name the handlers save a download under: the last segment of the URL's path,
+    empty when the path ends with ``/``."""
+    return urllib.parse.unquote(urllib.parse.urlsplit(uri).path).rsplit("/", 1)[-1]
+
+
+def check_file_uris(os: OsType, uris: object, path: str) -> None:
+    """``fileUris`` as the handler downloads them: https:// URLs, each with a file name, the
+    names distinct (without case on Windows), since every file lands in one folder.
+
+    An Output (a list, or one URL) is known only later and taken on trust. Messages never
+    show a URL (one in protected settings may carry a token), only the file name.
+    """
+    if isinstance(uris, pulumi.Output):
+        return
+    if isinstance(uris, str) or not isinstance(uris, Sequence):
+        raise ConfigurationError(path, f"expected a list of https:// URLs, got {show(uris)}")
+    seen: dict[str, str] = {}
+    for index, uri in enumerate(uris):
+        if isinstance(uri, pulumi.Output):
+            continue
+        where = f"{path}[{index}]"
+        if not isinstance(uri, str):
+            raise ConfigurationError(where, f"expected an https:// URL, got {show(uri)}")
+        # urlsplit drops tabs and newlines silently: checked on the text as given.
+        check_text_characters(uri, where, "the URL")
+        parts = urllib.parse.urlsplit(uri)
+        if parts.scheme.lower() != "https" or not parts.netloc:
+            raise ConfigurationError(
+                where, "not an https:// URL: instances download over HTTPS only"
+            )
+        name = download_file_name(uri)
+        if not name:
+            raise ConfigurationError(
+                where,
+                "the URL has no file name: the handler saves each download under the last "
+                "segment of its path",
+            )
+        folded = name.lower() if os == "windows" else name
+        if folded in seen:
+            raise ConfigurationError(
+                where,
+                f"{show(name)} is also the name of {seen[folded]}: the handler downloads every "
+                "file into one folder",
+            )
+        seen[folded] = where
 
 
 def _custom_script_sections(

@@ -14,7 +14,7 @@ from typing import Any
 
 import pulumi
 
-from .._checks import check_extension_name
+from .._checks import check_extension_name, check_text_characters
 from .._guard import check_public_settings, check_public_value
 from .._json import check_json_value
 from .._redact import redacts, show
@@ -70,6 +70,7 @@ def check_extension(extension: Extension, path: str) -> None:
         value = getattr(extension, attribute)
         if not isinstance(value, str) or not value.strip():
             raise ConfigurationError(f"{path}.{attribute}", f"expected a name, got {show(value)}")
+        check_text_characters(value, f"{path}.{attribute}", f"the handler's {attribute}")
     if not isinstance(extension.type_handler_version, str) or not _VERSION.fullmatch(
         extension.type_handler_version
     ):
@@ -109,6 +110,10 @@ def check_extension(extension: Extension, path: str) -> None:
         raise ConfigurationError(
             f"{path}.force_update_tag", f"expected text or an Output, got {type(tag).__name__}"
         )
+    if isinstance(tag, str):
+        # A public value the engine sends as is: a lone surrogate failed there, after
+        # registration; a control character would reach the portal unseen.
+        check_text_characters(tag, f"{path}.force_update_tag", "the update tag")
     if extension.name in extension.provision_after:
         raise ConfigurationError(f"{path}.provision_after", "an extension cannot wait for itself")
     check_public_settings(extension.settings, f"{path}.settings")

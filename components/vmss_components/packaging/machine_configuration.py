@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import InitVar, dataclass
 from pathlib import Path
-from typing import Literal, Self
+from typing import Literal, Self, get_args
 
 from .._files import read_file_bytes
 from .._redact import show
@@ -32,7 +32,10 @@ from .package import HoldsPackage, Package, check_blob_name, checked_zip_package
 
 #: Azure's limit on a Machine Configuration package once extracted (100 MB, read as MiB).
 MACHINE_CONFIGURATION_MAX_BYTES = 100 * 1024 * 1024
-MACHINE_CONFIGURATION_MODES = ("Audit", "AuditAndSet")
+#: A package's type (its metaconfig's Type, New-GuestConfigurationPackage -Type). Spelled here,
+#: not in vmss_components._types: packaging imports nothing of the library but its errors.
+PackageMode = Literal["Audit", "AuditAndSet"]
+MACHINE_CONFIGURATION_MODES: tuple[PackageMode, ...] = get_args(PackageMode)
 # The package's name: the MOF's file name, the zip's and the assignment's. A PowerShell
 # configuration name, which is also safe as a blob name and an ARM resource name.
 _CONFIGURATION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}", re.ASCII)

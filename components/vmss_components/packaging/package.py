@@ -32,6 +32,7 @@ from ._tree import (
     collect_tree,
     existing_directory,
     existing_file,
+    is_windows_reserved,
 )
 from ._zip import ZipEntry, build_zip
 from ._zip_read import SafeZip
@@ -51,10 +52,12 @@ declare_rule(
 )
 declare_rule(
     "package-windows-names",
-    "No file in a package is named as a Windows device (CON, PRN, AUX, NUL, COM1-9, LPT1-9, "
-    "in any case, with any extension): Windows could not extract it.",
-    where="vmss_components.packaging._tree.check_windows_names",
-    paths=("package.source", "package.path"),
+    "No file in a package, and no published file, is named as a Windows device (CON, PRN, "
+    "AUX, NUL, COM1-9, LPT1-9, in any case, with any extension): Windows could not extract "
+    "or save it.",
+    where="vmss_components.packaging._tree.check_windows_names; "
+    "vmss_components.packaging.package.check_blob_name",
+    paths=("package.source", "package.path", "package.filename"),
 )
 declare_rule(
     "blob-name-whole",
@@ -74,6 +77,14 @@ def check_blob_name(value: str, path: str) -> str:
             path,
             f"{show(value)} is not a safe blob name: use 1-200 letters, digits, '.', '-' or '_', "
             "starting with a letter or digit and not ending with '.'",
+        )
+    # A published file is saved under its name by the Custom Script handler, also on
+    # Windows, where a device name (nul, aux.ps1) cannot be a file.
+    if is_windows_reserved(value):
+        raise ConfigurationError(
+            path,
+            f"{show(value)} is a device name on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9, "
+            "with any extension), so Windows cannot save it: rename it",
         )
     return value
 

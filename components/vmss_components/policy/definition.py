@@ -95,7 +95,7 @@ class PolicyDefinitionFacts:
     def __post_init__(self) -> None:
         if self.mode not in POLICY_MODES:
             raise ConfigurationError("mode", f"{show(self.mode)} is not one of {POLICY_MODES}")
-        if self.os not in ("windows", "linux"):
+        if self.os not in choices(OsType):
             raise ConfigurationError("os", f"{show(self.os)} is not 'windows' or 'linux'")
         # New-GuestConfigurationPolicy: "User assigned managed identities cannot be used with
         # Azure Arc machines" (-ManagedIdentityResourceId requires -ExcludeArcMachines).

@@ -657,6 +657,11 @@ class ScaleSetArgs:
         check_input_text(self.resource_group_name, f"{path}.resource_group_name")
         self._check_input("subnet_id", lambda v: check_input_text(v, f"{path}.subnet_id"))
         check_input_text(self.location, f"{path}.location", optional=True)
+        for attribute in ("resource_group_name", "location"):
+            value = getattr(self, attribute)
+            if isinstance(value, str):
+                what = f"the {attribute.replace('_', ' ')}"
+                check_text_characters(value, f"{path}.{attribute}", what)
         check_type(self.upgrade, UpgradePolicy, f"{path}.upgrade")
         if self.autoscale is not None:
             check_type(self.autoscale, Autoscale, f"{path}.autoscale")
@@ -709,6 +714,18 @@ class ScaleSetArgs:
         )
         for index, pool in enumerate(self.load_balancer_backend_pool_ids):
             check_input_text(pool, f"{path}.load_balancer_backend_pool_ids[{index}]")
+        # Resource ids given as text: a newline or a zero-width character would reach Azure.
+        ids: list[tuple[str, object]] = [
+            ("subnet_id", self.subnet_id),
+            ("health_probe_id", self.health_probe_id),
+        ]
+        ids += [
+            (f"load_balancer_backend_pool_ids[{index}]", pool)
+            for index, pool in enumerate(self.load_balancer_backend_pool_ids)
+        ]
+        for attribute, value in ids:
+            if isinstance(value, str):
+                check_text_characters(value, f"{path}.{attribute}", "the resource id")
         check_sequence(self.extra_extensions, f"{path}.extra_extensions")
         for index, extension in enumerate(self.extra_extensions):
             check_type(extension, Extension, f"{path}.extra_extensions[{index}]")

@@ -172,6 +172,12 @@ def _parse_expiry_text(text: str) -> datetime | date:
             "sas.expiry", f"{show(text)} is not an ISO 8601 date, or date and time with a time zone"
         ) from error
     if parsed.tzinfo is None:
+        # A date in ISO 8601's other forms (basic '20300615', week '2030-W01-1') has no time:
+        # read as a date, midnight UTC, like '2030-06-15'; only a time without a zone is refused.
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
         raise ConfigurationError(
             "sas.expiry",
             f"{show(text)} has a time but no time zone: add one ('Z', '+01:00'), or give a date",

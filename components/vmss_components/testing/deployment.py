@@ -17,9 +17,10 @@ from typing import Any, TypeVar
 import pulumi
 from pulumi.runtime.config import set_all_config
 
-from . import _speedups
+from . import _failures, _speedups
 from ._runtime import (
     CONTEXT_SETTINGS,
+    _ensure_event_loop,
     _sync_await,
     check_settings,
     pulumi_config,
@@ -138,8 +139,9 @@ class MockDeployment:
     def run(self, program: Callable[[], T]) -> T:
         """Run ``program`` and wait until every registration, invoke and apply has finished.
 
-        An exception raised by the program or by any ``apply`` is raised here. The speed-ups
-        in :attr:`active_speedups` apply while it runs and are undone afterwards.
+        An exception raised by the program or by any ``apply`` is raised here, once: the
+        event loop does not log it again for each future that also held it. The speed-ups in
+        :attr:`active_speedups` apply while it runs and are undone afterwards.
         """
         settings.SETTINGS.rpc_manager.clear()
         settings.SETTINGS.outputs.clear()
@@ -148,8 +150,13 @@ class MockDeployment:
         def body() -> None:
             result.append(program())
 
-        with _speedups.applied(self._speedups):
-            _sync_await(run_pulumi_func(body))
+        loop = _ensure_event_loop()  # type: ignore[no-untyped-call]
+        with _failures.held(loop), _speedups.applied(self._speedups):
+            try:
+                _sync_await(run_pulumi_func(body))
+            except BaseException as error:
+                _failures.remember(error)
+                raise
         return result[0]
 
     def resolve(self, output: Any) -> Resolved:

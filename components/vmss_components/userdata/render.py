@@ -16,6 +16,7 @@ import yaml
 from .._files import check_encodable, read_utf8_file
 from .._redact import show
 from ..errors import ConfigurationError
+from ._yaml import MAX_YAML_DEPTH
 from .formats import CLOUD_CONFIG_HEADER
 
 #: The largest user-data file read (bytes). customData holds at most 64 KiB once gzipped and
@@ -67,17 +68,25 @@ def render_cloud_config(config: Mapping[str, Any], path: str = "cloud_config") -
     return f"{CLOUD_CONFIG_HEADER}\n{body}"
 
 
-def _plain(value: Any, path: str) -> Any:
+def _plain(value: Any, path: str, depth: int = 0) -> Any:
+    # The YAML it renders to is read back to the same depth: deeper is refused, as a
+    # RecursionError would otherwise escape here (a mapping 5000 levels deep).
+    if depth > MAX_YAML_DEPTH:
+        raise ConfigurationError(
+            path,
+            f"lists and mappings nest deeper than {MAX_YAML_DEPTH} levels: no cloud-config "
+            "needs that, and the YAML could not be read back",
+        )
     if isinstance(value, Mapping):
         result: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
                 raise ConfigurationError(path, f"keys must be strings, got {show(key)}")
             check_encodable(key, path, "a key")
-            result[key] = _plain(item, f"{path}.{key}")
+            result[key] = _plain(item, f"{path}.{key}", depth + 1)
         return result
     if isinstance(value, list | tuple):
-        return [_plain(item, f"{path}[{index}]") for index, item in enumerate(value)]
+        return [_plain(item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value)]
     if isinstance(value, str):
         # YAML would write a lone surrogate as "\uD800", and cloud-init fail to write it out.
         return check_encodable(value, path, "the value")

@@ -22,6 +22,8 @@ from vmss_components import (
     GuestAssignment,
     GuestAssignmentArgs,
     MachineConfigurationPackage,
+    MachineConfigurationPolicy,
+    MachineConfigurationPolicyArgs,
     Package,
     ScaleSetArgs,
     UpgradePolicy,
@@ -93,16 +95,28 @@ app = CloudInitScaleSet(
         artifacts={"site": Package.from_directory(FILES / "site")},
     ),
 )
+motd = MachineConfigurationPackage.build(
+    "LinuxMotd",
+    mof=FILES / "machine-configuration" / "LinuxMotd.mof",
+    modules=FILES / "machine-configuration" / "Modules",
+)
 baseline = GuestAssignment(
     "baseline",
     GuestAssignmentArgs(
-        package=MachineConfigurationPackage.build(
-            "LinuxMotd",
-            mof=FILES / "machine-configuration" / "LinuxMotd.mof",
-            modules=FILES / "machine-configuration" / "Modules",
-        ),
+        package=motd,
         store=store,
         target=worker,
+    ),
+)
+# The same configuration for every Linux machine of the resource group, by Azure Policy.
+fleet = MachineConfigurationPolicy(
+    "fleet-baseline",
+    MachineConfigurationPolicyArgs(
+        package=motd,
+        store=store,
+        scope="/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg",
+        os="linux",
+        location="westeurope",
     ),
 )
 pulumi.export("web", web.vmss_id)
