@@ -125,6 +125,8 @@ def checked_tags(
     checked: dict[str, pulumi.Input[str]] = {}
     for key, value in tags.items():
         _check_tag_name(key, path)
+        # The name is judged now whatever the value: an Output unknown in a preview too.
+        _refuse_secret_tag(key, secret_reason(key, None), path)
         checked[key] = checked_at(value, functools.partial(_check_tag_value, key=key), path)
     return checked
 
@@ -142,8 +144,11 @@ def _check_tag_value(value: object, path: str, *, key: str) -> None:
     if not isinstance(value, str) or len(value) > 256:
         raise ConfigurationError(f"{path}.{key}", "tag value must be a string of at most 256")
     check_text_characters(value, f"{path}.{key}", "the tag value")
+    _refuse_secret_tag(key, secret_reason(key, value), path)
+
+
+def _refuse_secret_tag(key: str, reason: str | None, path: str) -> None:
     # Tags are shown to anyone who can read the resource, and in every cost report.
-    reason = secret_reason(key, value)
     if reason is not None:
         raise ConfigurationError(
             f"{path}.{key}",

@@ -16,7 +16,10 @@ this library builds or is given, and refuses:
   ``code``, OAuth ``access_token``, ``token``, ``key``, ``private_token``, and every name of
   the field vocabulary below. Parameter names are percent-decoded first (``%73ig=`` is
   ``sig=``).
-* a storage connection string's ``AccountKey=`` or ``SharedAccessSignature=``.
+* a storage connection string's ``AccountKey=`` or ``SharedAccessSignature=``, and any
+  connection string's ``name=value`` pair (after a ``;``, or first before one) whose name is a
+  credential name: ``Server=db;Password=...``, ``Pwd=...``, ``SharedAccessKey=...``; the
+  same after a ``;`` in a URL (``/run.sh;sig=...``, ``&amp;sig=...``).
 
 The name rule. A name is folded: lower-cased, every character other than a letter or digit
 removed, trailing digits dropped (``Admin_Password2`` -> ``adminpassword``). It is a
@@ -103,6 +106,11 @@ _SHARED_ACCESS = re.compile(r"SharedAccessSignature\s*=", re.IGNORECASE | re.ASC
 # A query or fragment parameter (``?sig=...``, ``&X-Amz-Signature=...``, ``#access_token=``),
 # its name possibly percent-encoded (``%73ig=``). A value must follow.
 _QUERY_FIELD = re.compile(r"[?&#]([A-Za-z0-9_.~%+-]+)=[^&#;\s]", re.ASCII)
+# A ``name=value`` pair after a ``;``, or first in a text holding a ``;``: a connection
+# string's (``Server=db;Password=...``, ``Pwd=...;``; a name may hold spaces, ``User
+# Password``), a URL path parameter (``/run.sh;sig=...``) or an HTML-escaped query
+# (``&amp;sig=...``). A lone ``signature=none`` is ordinary text.
+_PAIR = re.compile(r"(?:^(?=[^;]*=[^;]*;)|;)\s*([A-Za-z][A-Za-z0-9_. -]*?)\s*=\s*[^;\s]", re.ASCII)
 # scheme://userinfo@host: the userinfo ends at the first '@' before any '/', '?' or '#'.
 _USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*)://([^/?#@\s]*)@", re.ASCII)
 _USERINFO_SCHEMES = frozenset({"http", "https", "ftp", "ftps"})
@@ -153,11 +161,14 @@ def _text_reason(value: str) -> str | None:
         return "it carries a storage account key"
     if _SHARED_ACCESS.search(value):
         return "it carries a shared access signature"
+    where = redact_url(value)[:120] if "://" in value else "the text"
     for name in _QUERY_FIELD.findall(value):
         if _secret_query_name(name):
             shown = unquote(name)
-            where = redact_url(value)[:120] if "://" in value else "the text"
             return f"its query parameter {shown!r} carries a credential ({where})"
+    for name in _PAIR.findall(value):
+        if is_secret_name(name):
+            return f"its {name.strip()!r} field carries a credential ({where})"
     return None
 
 

@@ -6,6 +6,7 @@ import hashlib
 import re
 import uuid
 
+from ._redact import show
 from ._types import OsType
 from .errors import ConfigurationError
 
@@ -37,7 +38,7 @@ def computer_name_prefix(explicit: str | None, component: str, os: OsType, path:
     if not isinstance(explicit, str) or not pattern.fullmatch(explicit) or explicit.isdigit():
         raise ConfigurationError(
             f"{path}.computer_name_prefix",
-            f"{explicit!r}: {os} computer name prefixes are 1-{limit} letters, digits and "
+            f"{show(explicit)}: {os} computer name prefixes are 1-{limit} letters, digits and "
             "dashes, not all digits",
         )
     return explicit

@@ -32,11 +32,14 @@ _T = TypeVar("_T")
 
 
 def redact_url(text: str) -> str:
-    """``text`` with every URL's userinfo, query and fragment removed (for messages)."""
+    """``text`` with every URL's userinfo, query, fragment and ``;`` parameters removed (for
+    messages)."""
 
     def strip(match: re.Match[str]) -> str:
         url = re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@]*@", r"\1", match.group(0))
-        return re.split(r"[?#]", url, maxsplit=1)[0]
+        # A ';' starts a path parameter (``/run.sh;sig=...``) or the next field of a
+        # connection string (``Endpoint=sb://...;SharedAccessKey=...``): cut there too.
+        return re.split(r"[?#;]", url, maxsplit=1)[0]
 
     return _URL.sub(strip, text)
 

@@ -32,6 +32,7 @@ from ._checks import (
 )
 from ._download_identity import given_identity
 from ._guard import PROTECTED_PARAMETERS, check_public_settings, guard_output_contents
+from ._inputs import checked_at
 from ._naming import artifact_key
 from ._redact import redacts, show
 from ._types import AssignmentType, OsType, choices
@@ -299,11 +300,17 @@ def _check_parameter(
     *,
     secret: bool = False,
 ) -> pulumi.Input[str]:
-    """The parameter names a resource and property of the MOF, and its value fits."""
+    """The parameter names a resource and property of the MOF, and its value fits; an
+    Output's value when it is known (a non-string there would otherwise reach the SDK, whose
+    type error prints the value)."""
     target = parameter_target(key, package, path)
-    if isinstance(value, str):
-        check_parameter_text(value, target, path, secret=secret)
-    return value
+
+    def check(known: object, where: str) -> None:
+        _check_parameter_value(key, known, where, secret=secret)
+        if isinstance(known, str):
+            check_parameter_text(known, target, where, secret=secret)
+
+    return checked_at(value, check, path)
 
 
 def _check_prerequisites(target: ScaleSetFacts) -> None:

@@ -63,7 +63,9 @@ def scan(deployment: MockDeployment, stack_outputs: dict[str, Resolved], extra: 
         must.append((f"SAS call for {call.args.get('canonicalizedResource')}", True))
     for resource in deployment.resources:
         where = f"{resource.type} {resource.name}"
+        protected = set()
         for path, value, secret in protected_places(resource):
+            protected.add(path)
             must.append((f"{where}: {path}", secret))
             if isinstance(value, str):
                 secrets.add(value)
@@ -71,11 +73,18 @@ def scan(deployment: MockDeployment, stack_outputs: dict[str, Resolved], extra: 
             for path, value, secret in walk(tree):
                 if not isinstance(value, str):
                     continue
+                # An input inside a Pulumi secret is still public to Azure unless it sits in
+                # a protected place: one secret field makes Pulumi send the whole property
+                # (the scale set's virtualMachineProfile, public settings included) as one.
+                # Machine Configuration has no protected URL: a SAS download puts the token in
+                # the assignment's contentUri (docs/concepts.md), which must be a secret.
+                token_uri = path.endswith("guestConfiguration.contentUri") and "sig=" in value
+                hidden = secret and (label == "output" or path in protected or token_uri)
                 if "sig=" in value:
-                    must.append((f"{where}: {label} {path} carries a SAS token", secret))
-                    if secret:
+                    must.append((f"{where}: {label} {path} carries a SAS token", hidden))
+                    if hidden:
                         secrets.add(value)
-                if not secret:
+                if not hidden:
                     public.append((f"{where}: {label} {path}", value))
     for name, resolved in stack_outputs.items():
         for path, value, _ in walk(resolved.value, name):

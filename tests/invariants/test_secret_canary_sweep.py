@@ -56,6 +56,8 @@ from vmss_plan.rollout import rollout_report
 #: Keys whose values Azure keeps secret wherever they appear (the plan's SECRET_KEYS).
 PROTECTED_KEYS = frozenset(
     {"protectedSettings", "adminPassword", "customData", "configurationProtectedParameter"}
+    # The scale-set components return the admin password as a secret output.
+    | {"admin_password"}
 )
 MOTD = "[MotdFile]Motd;Contents"
 
@@ -92,17 +94,27 @@ def wrap(kind: str, value: Any) -> Any:
 # --- Where a canary must never be ----------------------------------------------------------
 
 
-def public_strings(value: Any, key: str | None = None) -> Iterator[str]:
-    """Every string of a recorded value outside a secret or protected place."""
-    if key in PROTECTED_KEYS or isinstance(value, Secret):
+def public_strings(value: Any, key: str | None = None, hidden: bool = False) -> Iterator[str]:
+    """Every string of a recorded value outside a protected place.
+
+    A :class:`Secret` is looked into: one secret field makes Pulumi send the whole property
+    holding it as a secret (the scale set's ``virtualMachineProfile``, public extension
+    settings included), and the state and plan mask it, but Azure stores the public parts in
+    plain text. Only the places Azure keeps secret (:data:`PROTECTED_KEYS`) are left out,
+    and only when they are sent as secrets (``hidden``).
+    """
+    hidden = hidden or isinstance(value, Secret)
+    if key in PROTECTED_KEYS and hidden:
         return
-    if isinstance(value, dict):
+    if isinstance(value, Secret):
+        yield from public_strings(value.value, key, hidden)
+    elif isinstance(value, dict):
         for child_key, child in value.items():
             yield str(child_key)
-            yield from public_strings(child, str(child_key))
+            yield from public_strings(child, str(child_key), hidden)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from public_strings(item)
+            yield from public_strings(item, None, hidden)
     elif isinstance(value, str):
         yield value
 
@@ -371,6 +383,12 @@ WRONG = [
     Wrong("cloud-init-given-cse-args", lambda k, c: CloudInitScaleSet("bad", CustomScriptScaleSetArgs(scale_set=k.linux(), os="linux", command=c))),
     Wrong("guest-given-cse-args", lambda k, c: GuestAssignment("bad", CustomScriptScaleSetArgs(scale_set=k.linux(), os="linux", command=c))),
     Wrong("store-tag-password", lambda k, c: ArtifactStoreArgs(resource_group_name="rg", tags={"password": c})),
+    Wrong("store-shared-key-access-mapping", lambda k, c: ArtifactStoreArgs(resource_group_name="rg", shared_key_access={"key": c})),
+    Wrong("computer-name-prefix-mapping", lambda k, c: k.dsc(scale_set=k.windows(computer_name_prefix={"p": c}))),
+    Wrong("tag-named-token-output", lambda k, c: k.dsc(scale_set=k.windows(tags={"GithubToken": pulumi.Output.secret(c)}))),
+    Wrong("settings-connection-string-password", lambda k, c: _ext(settings={"db": f"Server=db;Password={c}"})),
+    Wrong("settings-service-bus-key", lambda k, c: _ext(settings={"bus": f"Endpoint=sb://ns/;SharedAccessKey={c}"})),
+    Wrong("settings-path-parameter-sig", lambda k, c: _ext(settings={"url": f"https://a.example/run.sh;sig={c}"})),
 ]
 # fmt: on
 

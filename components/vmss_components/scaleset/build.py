@@ -15,7 +15,8 @@ from pulumi_azure_native import compute, monitor
 
 from .._guard import guard_output_contents
 from .._inputs import as_dict, checked_at
-from .._redact import redacts
+from .._redact import kind, redacts
+from ..errors import ConfigurationError
 from ..extensions import (
     Extension,
     check_extension_list,
@@ -95,7 +96,11 @@ def build_scale_set(
             password = pulumi.Output.secret(generated_password.result)
             generated = True
         else:
-            password = pulumi.Output.secret(args.admin_password)
+            # An Output's value is checked to be text when known: the SDK's own type error
+            # would print the value.
+            password = pulumi.Output.secret(
+                checked_at(args.admin_password, _check_password_type, "scale_set.admin_password")
+            )
 
     if args.upgrade.mode == "Manual":
         # One warning per scale set; a component may say more precisely what a Manual policy
@@ -415,6 +420,13 @@ def extension_args(extension: Extension) -> compute.VirtualMachineScaleSetExtens
         provision_after_extensions=list(extension.provision_after) or None,
         suppress_failures=extension.suppress_failures,
     )
+
+
+def _check_password_type(password: object, path: str) -> None:
+    if not isinstance(password, str) or not password:
+        raise ConfigurationError(
+            path, f"expected a non-empty string, got {kind(password)} (the value is not shown)"
+        )
 
 
 def _autoscale(

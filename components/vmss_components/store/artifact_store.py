@@ -146,7 +146,7 @@ class ArtifactStoreArgs:
         object.__setattr__(self, "tags", checked_tags(self.tags, "tags"))
         if not isinstance(self.shared_key_access, bool):
             raise ConfigurationError(
-                "shared_key_access", f"expected True or False, got {self.shared_key_access!r}"
+                "shared_key_access", f"expected True or False, got {show(self.shared_key_access)}"
             )
         check_network(
             self.public_network_access,

@@ -5,8 +5,9 @@ and ``write_files``), and validation messages reach CI logs. ``cloud-init schema
 PyYAML quote the offending value (``chpasswd.list: 'root:pw' is not of type 'array'``) or
 print the offending line. :func:`scrub` rewrites such a message: every value of the
 document, every quoted or bracketed literal that is not a key of the document or a schema
-word, and every printed line of the document are replaced by ``<value>``; key paths, line
-numbers and the reason stay.
+word, and every printed line of the document (also the window PyYAML prints of a long line,
+between ``...`` marks) are replaced by ``<value>``; key paths, line numbers and the reason
+stay.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ _SCHEMA_WORDS = frozenset(
 _LITERAL = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|\{[^{}\n]*\}|\[[^\[\]\n]*\]")
 # A YAML key at the start of a line (``  - name: x`` -> ``name``).
 _KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z0-9_.-]+)\s*:(?:\s|$)", re.ASCII)
+# PyYAML's position line, followed by the printed document line (its "snippet").
+_MARK = re.compile(r"\bline \d+, column \d+:\s*\Z", re.ASCII)
+# The " ... " PyYAML puts around a window of a long line.
+_ELLIPSES = re.compile(r"^\.\.\.\s|\s\.\.\.\Z", re.ASCII)
 # Shorter values could be words of the message itself ("true", "root").
 _MIN_VALUE = 4
 
@@ -38,12 +43,24 @@ def scrub(message: str, document: str) -> str:
     keys, values = _keys_and_values(document)
     lines = {line.strip() for line in document.splitlines() if len(line.strip()) >= _MIN_VALUE}
     out: list[str] = []
+    mark_indent: int | None = None
     for line in message.splitlines():
         stripped = line.strip()
         if stripped and set(stripped) <= {"^", " "}:
             continue  # PyYAML's column marker under a printed line
-        if stripped in lines or (len(stripped) >= _MIN_VALUE and stripped in document):
-            out.append(line[: len(line) - len(line.lstrip())] + HIDDEN)
+        # PyYAML prints the offending line, indented, under "in <file>, line N, column M:"
+        # (a long one cut to a window around the column between " ... " marks): hide it.
+        indent = len(line) - len(line.lstrip())
+        printed = mark_indent is not None and bool(stripped) and indent > mark_indent
+        mark_indent = indent if _MARK.search(line) else None
+        core = _ELLIPSES.sub("", stripped).strip()
+        if (
+            printed
+            or stripped in lines
+            or (len(stripped) >= _MIN_VALUE and stripped in document)
+            or (len(core) >= _MIN_VALUE and core in document)
+        ):
+            out.append(line[:indent] + HIDDEN)
             continue
         for value in values:
             line = line.replace(value, HIDDEN)

@@ -24,7 +24,7 @@ Compress = Literal["auto", "always", "never"]
 COMPRESS_MODES: tuple[Compress, ...] = ("auto", "always", "never")
 
 
-@redacts("user_data", "data", "custom_data")
+@redacts("user_data", "data", "custom_data", "sha256")
 @dataclass(frozen=True)
 class CustomData:
     """customData ready for the scale set.
