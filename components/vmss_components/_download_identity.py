@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import pulumi
 from pulumi_azure_native import authorization, managedidentity
@@ -77,6 +78,24 @@ def given_identity(
     return DownloadIdentity(
         None, pulumi.Output.from_input(identity_id), found.client_id, found.principal_id
     )
+
+
+def download_identity(
+    name: str,
+    kind: Literal["given", "created"] | None,
+    scale_set: ScaleSetArgs,
+    identity_id: pulumi.Input[str] | None,
+    lookup: tuple[str, str] | None,
+    parent: pulumi.Resource,
+) -> DownloadIdentity | None:
+    """The identity a component downloads with, as its resolve step chose it: created beside
+    the scale set, the given ``download_identity_resource_id`` looked up, or none (SAS)."""
+    if kind == "created":
+        return create_identity(name, scale_set, parent=parent)
+    if kind == "given":
+        assert identity_id is not None
+        return given_identity(identity_id, lookup, "download_identity_resource_id", parent=parent)
+    return None
 
 
 def grant_download(

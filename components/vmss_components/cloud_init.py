@@ -36,9 +36,7 @@ from ._checks import (
     resolve_download_identity,
 )
 from ._download_identity import (
-    DownloadIdentity,
-    create_identity,
-    given_identity,
+    download_identity,
     grant_download,
     is_attached,
 )
@@ -319,17 +317,14 @@ class CloudInitScaleSet(ScaleSetComponent):
                 key: store.publish(spec.store_keys[key], package)
                 for key, package in args.artifacts.items()
             }
-        identity: DownloadIdentity | None = None
-        if spec.identity == "created":
-            identity = create_identity(name, args.scale_set, parent=self)
-        elif spec.identity == "given":
-            assert args.download_identity_resource_id is not None
-            identity = given_identity(
-                args.download_identity_resource_id,
-                spec.identity_lookup,
-                "download_identity_resource_id",
-                parent=self,
-            )
+        identity = download_identity(
+            name,
+            spec.identity,
+            args.scale_set,
+            args.download_identity_resource_id,
+            spec.identity_lookup,
+            parent=self,
+        )
         self.download_identity = identity.resource if identity is not None else None
         self.download_identity_resource_id = identity.resource_id if identity else None
         self.download_identity_client_id = identity.client_id if identity else None

@@ -34,9 +34,7 @@ from ._checks import (
     resolve_download_identity,
 )
 from ._download_identity import (
-    DownloadIdentity,
-    create_identity,
-    given_identity,
+    download_identity,
     grant_download,
     is_attached,
 )
@@ -530,17 +528,14 @@ class CustomScriptScaleSet(ScaleSetComponent):
         self.download_identity_client_id = None
         self.download_identity_principal_id = None
         self.role_assignment = None
-        identity: DownloadIdentity | None = None
-        if spec.identity == "created":
-            identity = create_identity(name, args.scale_set, parent=self)
-        elif spec.identity == "given":
-            assert args.download_identity_resource_id is not None
-            identity = given_identity(
-                args.download_identity_resource_id,
-                spec.identity_lookup,
-                "download_identity_resource_id",
-                parent=self,
-            )
+        identity = download_identity(
+            name,
+            spec.identity,
+            args.scale_set,
+            args.download_identity_resource_id,
+            spec.identity_lookup,
+            parent=self,
+        )
         if identity is not None:
             self.download_identity = identity.resource
             self.download_identity_resource_id = identity.resource_id
