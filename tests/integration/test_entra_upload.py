@@ -8,13 +8,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.server
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.loopback import loopback_server
 
 from vmss_components.store.entra_upload import (
     EntraBlobProvider,
@@ -82,26 +82,9 @@ class FakeBlob:
 def blob() -> Iterator[FakeBlob]:
     state = FakeBlob()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def do_PUT(self) -> None:
-            state.handle(self)
-
-        def do_HEAD(self) -> None:
-            state.handle(self)
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    state.endpoint = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
+    with loopback_server(state.handle, ("PUT", "HEAD")) as base:
+        state.endpoint = f"{base}/"
         yield state
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
 
 
 def props(blob: FakeBlob, path: Path, **overrides: Any) -> dict[str, Any]:
